@@ -1,0 +1,4 @@
+"""scratchdl: deep learning from scratch in readable NumPy."""
+
+__version__ = "0.1.0"
+__all__ = ["__version__"]
