@@ -1,0 +1,218 @@
+"""Safe, atomic model files: one ``.npz`` with JSON metadata and plain NumPy arrays.
+
+File layout (a ZIP archive readable by ``np.load(path, allow_pickle=False)``)::
+
+    __meta__.npy            0-d unicode array: JSON text
+                            {"format": "scratchdl", "format_version": 1, "meta": <meta>}
+    <name>.npy              one entry per array, e.g. "dense_1/kernel.npy"
+
+Why this format (DESIGN §6):
+- Loading never unpickles and never executes anything: every entry is read with
+  ``allow_pickle=False``, so an object array (which would need pickle) is refused
+  with ``ModelFileError`` instead of being loaded. The metadata is JSON text, parsed
+  with ``json.loads``; nothing in the file names code to run.
+- Writes are atomic: the archive is written to a temporary file in the target's
+  directory, flushed and ``fsync``'d, then moved over the target with ``os.replace``
+  (atomic on POSIX and Windows). A crash or an exception mid-write leaves the
+  previous file untouched and removes the temporary file.
+- Entries are stored uncompressed (``ZIP_STORED``, like ``np.savez``): float weights
+  compress by only a few per cent, while deflate would cost time on every checkpoint
+  (ModelCheckpoint and BackupAndRestore save each epoch) and on every load.
+- The file name is used exactly as given, whatever its extension (``.keras``, ``.h5``,
+  ``.hdf5``, ``.npz`` or none): we write through a file object, so NumPy never appends
+  ``.npz``.
+
+Convention: Keras writes ``.keras`` as a zip of JSON + HDF5 and ``.h5`` as HDF5;
+scratchdl writes this one format under any name (see ``reference/keras.md`` A10).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+
+import numpy as np
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "META_KEY",
+    "ModelFileError",
+    "load_npz_safe",
+    "save_npz_atomic",
+]
+
+FORMAT = "scratchdl"
+FORMAT_VERSION = 1
+META_KEY = "__meta__"
+
+
+class ModelFileError(ValueError):
+    """A model file that exists but cannot be read safely (damaged, foreign or hostile)."""
+
+
+def _write_member(archive, name, array):
+    """Write one array as ``<name>.npy`` into the open zip ``archive`` (never pickles)."""
+    with archive.open(name + ".npy", mode="w", force_zip64=True) as member:
+        np.lib.format.write_array(member, array, allow_pickle=False)
+
+
+def _check_arrays(arrays):
+    """Validate names and dtypes before anything touches the disk; return ndarrays."""
+    checked = {}
+    for name, value in arrays.items():
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"array names must be non-empty strings, received {name!r}")
+        if name == META_KEY:
+            raise ValueError(f"the array name {META_KEY!r} is reserved for the metadata")
+        array = np.asarray(value)
+        if array.dtype.hasobject:
+            raise ValueError(
+                f"array {name!r} has dtype {array.dtype}, which would need pickle; "
+                "expected a numeric, bool or string array"
+            )
+        checked[name] = array
+    return checked
+
+
+def _meta_text(meta):
+    if not isinstance(meta, dict):
+        raise ValueError(f"meta must be a dict, received {type(meta).__name__}")
+    header = {"format": FORMAT, "format_version": FORMAT_VERSION, "meta": meta}
+    try:
+        return json.dumps(header)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"meta must be JSON-serialisable: {err}") from None
+
+
+def _fsync_directory(directory):
+    """Persist the rename itself (POSIX); silently skipped where unsupported."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _default_file_mode():
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def save_npz_atomic(path, meta, arrays):
+    """Write ``meta`` (JSON-serialisable dict) and ``arrays`` to ``path`` atomically.
+
+    Args:
+        path: target file name (str or PathLike); any extension, parent directories
+            are created.
+        meta: dict of JSON-serialisable values (config, epoch, ...).
+        arrays: dict name -> array; names may contain "/" (``"dense_1/kernel"``);
+            object arrays are refused (ValueError).
+
+    The file appears under ``path`` only when completely written and synced.
+    """
+    path = os.fspath(path)
+    text = _meta_text(meta)
+    checked = _check_arrays(arrays)
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            with zipfile.ZipFile(handle, mode="w", compression=zipfile.ZIP_STORED) as archive:
+                _write_member(archive, META_KEY, np.array(text))
+                for name, array in checked.items():
+                    _write_member(archive, name, array)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, _default_file_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    _fsync_directory(directory)
+
+
+def _read_all(path, npz):
+    arrays = {}
+    for name in npz.files:
+        try:
+            arrays[name] = npz[name]
+        except ValueError as err:
+            if "allow_pickle" in str(err):
+                raise ModelFileError(
+                    f"{path}: entry {name!r} holds a pickled object array; scratchdl "
+                    "never unpickles, so the file was refused"
+                ) from None
+            raise ModelFileError(f"{path}: entry {name!r} is damaged ({err})") from None
+        except (OSError, EOFError, zipfile.BadZipFile, KeyError) as err:
+            raise ModelFileError(f"{path}: entry {name!r} is damaged ({err})") from None
+    return arrays
+
+
+def _parse_meta(path, arrays):
+    if META_KEY not in arrays:
+        raise ModelFileError(f"{path}: no {META_KEY!r} entry; not a scratchdl model file")
+    raw = arrays.pop(META_KEY)
+    if raw.dtype.kind != "U" or raw.ndim != 0:
+        raise ModelFileError(
+            f"{path}: {META_KEY!r} must be a JSON text scalar, "
+            f"found dtype {raw.dtype} shape {raw.shape}"
+        )
+    try:
+        header = json.loads(str(raw))
+    except ValueError as err:
+        raise ModelFileError(f"{path}: metadata is not valid JSON ({err})") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        found = header.get("format") if isinstance(header, dict) else header
+        raise ModelFileError(f"{path}: format is {found!r}, expected {FORMAT!r}")
+    version = header.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path}: format_version is {version!r}; this scratchdl reads "
+            f"format_version {FORMAT_VERSION} (newer files need a newer "
+            "scratchdl)"
+        )
+    if not isinstance(header.get("meta"), dict):
+        raise ModelFileError(f"{path}: metadata has no 'meta' object")
+    return header["meta"]
+
+
+def load_npz_safe(path):
+    """Read a file written by ``save_npz_atomic``; return ``(meta, arrays)``.
+
+    Raises:
+        FileNotFoundError: no file at ``path`` (the message names it).
+        ModelFileError (a ValueError): the file is a directory, not a zip/npz,
+            truncated, holds an object (pickled) array, lacks or has bad metadata,
+            or has another format or format_version. Nothing is ever unpickled.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(2, f"No such model file: {path!r}", path)
+    if os.path.isdir(path):
+        raise ModelFileError(f"{path}: is a directory, expected a scratchdl model file")
+    if not zipfile.is_zipfile(path):
+        raise ModelFileError(
+            f"{path}: not a scratchdl model file (not a zip/npz archive; "
+            "damaged, truncated or another format such as HDF5)"
+        )
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = _read_all(path, npz)
+    except ModelFileError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        raise ModelFileError(f"{path}: cannot be read as a scratchdl model file ({err})") from None
+    return _parse_meta(path, arrays), arrays
