@@ -1,0 +1,180 @@
+"""Weight constraints (reference/keras.md A7): projections applied after each optimizer step.
+
+The optimizer writes the projection back into the weight's view: ``w[...] = c(w)``.
+With ``norm = sqrt(sum(w**2, axis, keepdims=True))`` and ``eps = 1e-7`` (Keras's epsilon)::
+
+    MaxNorm(max_value, axis):    w * (clip(norm, 0, max_value) / (eps + norm))
+    NonNeg():                    max(w, 0)
+    UnitNorm(axis):              w / (eps + norm)
+    MinMaxNorm(min_value, max_value, rate, axis):
+                                 w * ((rate * clip(norm, min_value, max_value)
+                                       + (1 - rate) * norm) / (eps + norm))
+
+Axis: the norm runs *along* ``axis``.  For a Dense kernel of shape (in, out), ``axis=0`` (the
+default) gives one norm per column, i.e. per output unit (the incoming weight vector of each
+unit, as in the max-norm of Srivastava et al. 2014).  For a conv kernel (h, w, in, out) use
+``axis=[0, 1, 2]``.  The eps keeps a zero column at zero instead of dividing by zero, and makes
+a norm exactly at the limit shrink by a factor norm / (norm + eps) (as Keras).
+
+Names: ``max_norm``, ``non_neg``, ``unit_norm``, ``min_max_norm`` and the class names.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "Constraint", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm", "EPSILON",
+    "get", "serialize", "deserialize",
+]  # fmt: skip
+
+EPSILON = 1e-7
+
+
+def _number(value, name: str, low: float = 0.0, high: float = math.inf) -> float:
+    """A float in [low, high], or ValueError quoting ``name=value``."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not ok or not low <= value <= high:
+        raise ValueError(f"{name} must be a number in [{low}, {high}], received {name}={value!r}")
+    return float(value)
+
+
+def _axis(axis):
+    """An int or a list of ints (kept as a list so that the config is JSON-friendly)."""
+    if isinstance(axis, (int, np.integer)) and not isinstance(axis, bool):
+        return int(axis)
+    if isinstance(axis, (list, tuple)) and all(isinstance(a, (int, np.integer)) for a in axis):
+        return [int(a) for a in axis]
+    raise ValueError(f"axis must be an int or a list of ints, received axis={axis!r}")
+
+
+def _norm(w: np.ndarray, axis) -> np.ndarray:
+    """sqrt(sum(w**2)) along ``axis``, keepdims (broadcasts back against w)."""
+    ax = tuple(axis) if isinstance(axis, list) else axis
+    return np.sqrt(np.sum(np.square(w), axis=ax, keepdims=True))
+
+
+class Constraint:
+    """Base class: ``__call__(w) -> projected w`` (same shape and dtype); identity here."""
+
+    _config_keys: tuple = ()
+
+    def __call__(self, w: np.ndarray) -> np.ndarray:
+        return w
+
+    def get_config(self) -> dict:
+        return {k: getattr(self, k) for k in self._config_keys}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class MaxNorm(Constraint):
+    """Rescale each slice whose norm along ``axis`` exceeds ``max_value`` down to it.
+
+    Forward: w * (clip(norm, 0, max_value) / (eps + norm)).  Args: max_value >= 0 (default 2),
+    axis (default 0 = per unit of a Dense kernel).  Reference: Srivastava et al. 2014.
+    """
+
+    _config_keys = ("max_value", "axis")
+
+    def __init__(self, max_value=2, axis=0):
+        self.max_value = _number(max_value, "max_value")
+        self.axis = _axis(axis)
+
+    def __call__(self, w):
+        norm = _norm(w, self.axis)
+        desired = np.clip(norm, 0, self.max_value)
+        return w * (desired / (EPSILON + norm))
+
+
+class NonNeg(Constraint):
+    """Forward: max(w, 0) (negative weights set to zero)."""
+
+    def __call__(self, w):
+        return np.maximum(w, 0)
+
+
+class UnitNorm(Constraint):
+    """Forward: w / (eps + norm): every slice along ``axis`` gets norm ~1.  Default axis 0."""
+
+    _config_keys = ("axis",)
+
+    def __init__(self, axis=0):
+        self.axis = _axis(axis)
+
+    def __call__(self, w):
+        return w / (EPSILON + _norm(w, self.axis))
+
+
+class MinMaxNorm(Constraint):
+    """Move each slice's norm towards [min_value, max_value] by a fraction ``rate``.
+
+    Forward: w * ((rate * clip(norm, min_value, max_value) + (1 - rate) * norm) / (eps + norm)).
+    Args: 0 <= min_value <= max_value (defaults 0.0, 1.0); 0 <= rate <= 1 (default 1.0 = strict
+    projection); axis (default 0).
+    """
+
+    _config_keys = ("min_value", "max_value", "rate", "axis")
+
+    def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
+        self.min_value = _number(min_value, "min_value")
+        self.max_value = _number(max_value, "max_value", low=self.min_value)
+        self.rate = _number(rate, "rate", 0.0, 1.0)
+        self.axis = _axis(axis)
+
+    def __call__(self, w):
+        norm = _norm(w, self.axis)
+        clipped = np.clip(norm, self.min_value, self.max_value)
+        desired = self.rate * clipped + (1 - self.rate) * norm
+        return w * (desired / (EPSILON + norm))
+
+
+_REGISTRY = {
+    "MaxNorm": MaxNorm, "NonNeg": NonNeg, "UnitNorm": UnitNorm, "MinMaxNorm": MinMaxNorm,
+    "max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm, "min_max_norm": MinMaxNorm,
+}  # fmt: skip
+
+
+def _lookup(name: str) -> type:
+    if name not in _REGISTRY:
+        raise ValueError(
+            f"Unknown constraint: {name!r}. Valid names: {', '.join(sorted(_REGISTRY))}"
+        )
+    return _REGISTRY[name]
+
+
+def serialize(constraint) -> dict:
+    """``{"class_name": ..., "config": ...}`` of a Constraint instance."""
+    if not isinstance(constraint, Constraint):
+        raise ValueError(f"cannot serialize {constraint!r}: not a scratchdl Constraint")
+    return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
+
+
+def deserialize(config: dict) -> Constraint:
+    """Inverse of ``serialize``."""
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"expected a dict with 'class_name' and 'config', received {config!r}")
+    return _lookup(config["class_name"]).from_config(dict(config.get("config") or {}))
+
+
+def get(identifier):
+    """Resolve None, a name, a ``{"class_name","config"}`` dict, an instance or a callable."""
+    if identifier is None or isinstance(identifier, Constraint):
+        return identifier
+    if isinstance(identifier, str):
+        return _lookup(identifier)()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, type) and issubclass(identifier, Constraint):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
