@@ -1,0 +1,314 @@
+"""The Optimizer base class: one step on the flat parameter store, in Keras's order.
+
+One ``apply(store)`` (reference/keras.md A4):
+
+    1. clip the gradient: clipnorm (per tensor) | global_clipnorm | clipvalue
+    2. decoupled weight decay        w -= w*weight_decay*lr   (before the step)
+    3. update_step(g, w, lr)         the rule of the subclass, on the WHOLE flat buffer
+    4. constraints                   w[...] = constraint(w), per tensor that has one
+    5. iterations += 1
+
+``lr`` is ``learning_rate`` evaluated at ``iterations`` (0 on the first step) when
+it is a schedule, divided by ``1 + decay*iterations`` when the legacy ``decay=``
+was given.  Steps 1-3 and 5 use a fixed number of NumPy calls whatever the
+number of layers; only step 4 loops, over the tensors that have a constraint.
+
+Optimizer state (``get_state``) is keyed by parameter path, never by ``id()``:
+``{"iterations": array(k), "dense/kernel/momentum": array, ...}``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import re
+import warnings
+
+import numpy as np
+
+from scratchdl.optimizers.state import StateMixin
+
+__all__ = ["Optimizer", "check_number"]
+
+# Keras 3 base arguments scratchdl accepts but does not implement (only their defaults).
+_UNSUPPORTED = {"use_ema": False, "loss_scale_factor": None, "gradient_accumulation_steps": None}
+_IGNORED = ("ema_momentum", "ema_overwrite_frequency", "jit_compile", "is_legacy_optimizer")
+
+
+def check_number(name, value, low=0.0, high=math.inf, high_open=False) -> float:
+    """``value`` as a float in [low, high] (or [low, high)); else ValueError quoting it.
+
+    Ints are accepted (as tf.keras does; Keras 3 requires floats); bools and
+    strings are not.
+    """
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    v = float(value) if ok else math.nan
+    inside = low <= v < high if high_open else low <= v <= high
+    if not inside:
+        bracket = ")" if high_open else "]"
+        raise ValueError(
+            f"{name} must be a number in [{low}, {high}{bracket}, received {name}={value!r}"
+        )
+    return v
+
+
+def _check_positive_or_none(name, value):
+    if value is None:
+        return None
+    v = check_number(name, value)
+    if v <= 0:
+        raise ValueError(f"{name} must be a positive number or None, received {name}={value!r}")
+    return v
+
+
+def _takes_step(fn) -> bool:
+    """True if the schedule callable takes the step (Keras also allows a no-argument one)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return any(p.kind in kinds or p.kind == inspect.Parameter.VAR_POSITIONAL for p in params)
+
+
+class Optimizer(StateMixin):
+    """Base class.  Subclasses define ``_slot_specs()`` and ``update_step(g, w, lr)``.
+
+    Args (Keras names and defaults, reference/keras.md A4):
+        learning_rate: a number >= 0 or a schedule (any callable taking the step,
+            e.g. ``scratchdl.schedules.ExponentialDecay``); evaluated at ``iterations``.
+        weight_decay: decoupled decay ``w -= w*weight_decay*lr`` before each step.
+        clipnorm: clip each tensor's gradient to this L2 norm.
+        clipvalue: clip each gradient element to [-clipvalue, clipvalue].
+        global_clipnorm: clip all gradients together to this global L2 norm.
+            Only one of the three clips may be set.
+        name: the optimizer's name.
+        lr: legacy alias of ``learning_rate`` (warns; honoured as in tf.keras <= 2.10).
+        decay: legacy inverse-time decay ``lr/(1 + decay*iterations)`` (warns).
+
+    Convention: tf.keras <= 2.10 honoured ``lr=`` and ``decay=``, which the class
+    notes rely on; tf.keras 2.11+ silently ignores ``lr=`` and rejects ``decay=``,
+    Keras 3 rejects ``lr=`` and ignores ``decay=``.  Ints are accepted for
+    hyper-parameters (tf.keras); Keras 3 raises.  ``optimizer.lr`` is an alias of
+    ``optimizer.learning_rate`` (tf.keras; gone in Keras 3).
+    """
+
+    _n_tmp = 1  # scratch buffers update_step needs
+
+    def __init__(
+        self,
+        learning_rate,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        name=None,
+        **kwargs,
+    ):
+        learning_rate = self._pop_legacy(learning_rate, kwargs)
+        self._check_extra_kwargs(kwargs)
+        self._set_learning_rate(learning_rate)
+        self.weight_decay = (
+            None if weight_decay is None else check_number("weight_decay", weight_decay)
+        )
+        self.clipnorm = _check_positive_or_none("clipnorm", clipnorm)
+        self.clipvalue = _check_positive_or_none("clipvalue", clipvalue)
+        self.global_clipnorm = _check_positive_or_none("global_clipnorm", global_clipnorm)
+        clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
+        if sum(v is not None for v in clips.values()) > 1:
+            raise ValueError(
+                f"only one of clipnorm, clipvalue, global_clipnorm may be set, received {clips}"
+            )
+        self.name = type(self).__name__ if name is None else str(name)
+        self.iterations = 0
+        self.built = False
+        self._store = None
+        self._slots: dict[str, np.ndarray] = {}
+        self._exclude_names: list[str] = []
+        self._exclude_vars: list = []
+        self._pending_state = None
+
+    # -- arguments -----------------------------------------------------------
+    def _pop_legacy(self, learning_rate, kwargs):
+        self.decay = 0.0
+        if "lr" in kwargs:
+            warnings.warn(
+                "The `lr` argument is deprecated, use `learning_rate` instead.",
+                FutureWarning,
+                stacklevel=3,
+            )
+            learning_rate = kwargs.pop("lr")
+        if "decay" in kwargs:
+            self.decay = check_number("decay", kwargs.pop("decay"))
+            if self.decay:
+                warnings.warn(
+                    "`decay` is applied as in tf.keras <= 2.10: lr / (1 + decay * iterations) "
+                    "(tf.keras 2.11+ rejects it, Keras 3 ignores it; prefer a schedule).",
+                    FutureWarning,
+                    stacklevel=3,
+                )
+        return learning_rate
+
+    def _check_extra_kwargs(self, kwargs):
+        for key, default in _UNSUPPORTED.items():
+            if kwargs.pop(key, default) != default:
+                raise ValueError(
+                    f"{key} is not supported by scratchdl optimizers, "
+                    f"use the default {key}={default!r}"
+                )
+        for key in _IGNORED:
+            kwargs.pop(key, None)
+        if kwargs:
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")
+
+    def _set_learning_rate(self, value):
+        if callable(value):
+            self._schedule, self._schedule_takes_step = value, _takes_step(value)
+            self._lr = None
+            return
+        ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+            value, bool
+        )
+        if not ok or not math.isfinite(float(value)) or float(value) < 0:
+            raise ValueError(
+                "learning_rate must be a finite number >= 0 or a schedule "
+                f"(a callable taking the step), received learning_rate={value!r}"
+            )
+        self._schedule, self._lr = None, float(value)
+
+    # -- learning rate -------------------------------------------------------
+    @property
+    def learning_rate(self) -> float:
+        """The learning rate at the current ``iterations`` (a schedule is evaluated)."""
+        if self._schedule is None:
+            return self._lr
+        step = self.iterations
+        return float(self._schedule(step) if self._schedule_takes_step else self._schedule())
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if self._schedule is not None and not callable(value):
+            raise TypeError(
+                "this optimizer was created with a learning-rate schedule, so its learning "
+                f"rate cannot be set to a number (received {value!r}); create a new optimizer"
+            )
+        self._set_learning_rate(value)
+
+    lr = learning_rate  # tf.keras alias
+
+    def current_learning_rate(self) -> float:
+        """The lr the next ``apply`` uses: ``learning_rate``, with legacy ``decay`` applied."""
+        lr = self.learning_rate
+        return lr / (1.0 + self.decay * self.iterations) if self.decay else lr
+
+    # -- building --------------------------------------------------------------
+    def _slot_specs(self) -> dict:
+        """Slot name -> initial value (Keras 3's variable names)."""
+        return {}
+
+    def build(self, store) -> None:
+        """Allocate the flat slot arrays (size ``store.size``, the store's dtype)."""
+        n, dtype = store.size, store.dtype
+        self._store = store
+        self._slots = {k: np.full(n, v, dtype=dtype) for k, v in self._slot_specs().items()}
+        self._tmp = [np.empty(n, dtype=dtype) for _ in range(self._n_tmp)]
+        self._gbuf = np.empty(n, dtype=dtype)
+        live = [t for t in store.tensors if t.size > 0]
+        self._clip_offsets = np.array([t.start for t in live], dtype=np.intp)
+        self._clip_sizes = np.array([t.size for t in live], dtype=np.intp)
+        self._constraints = []
+        for t in store.tensors:
+            c = getattr(t.layer, "constraints", {}).get(t.key)
+            if c is not None:
+                self._constraints.append((store.view(t.path), c))
+        self._decay_mask = self._weight_decay_mask(store)
+        self.built = True
+        if self._pending_state is not None:
+            pending, self._pending_state = self._pending_state, None
+            self.set_state(pending)
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
+        """Exempt tensors from the decoupled weight decay.
+
+        Args:
+            var_list: parameter arrays (views, e.g. ``layer.params["bias"]``) or paths.
+            var_names: regular expressions searched in each path (Keras: any
+                substring match), e.g. ``["bias", "batch_normalization"]``.
+        """
+        self._exclude_vars = list(var_list or [])
+        self._exclude_names = list(var_names or [])
+        if self.built:
+            self._decay_mask = self._weight_decay_mask(self._store)
+
+    def _excluded(self, store, info) -> bool:
+        view = store.view(info.path)
+        for var in self._exclude_vars:
+            if var == info.path if isinstance(var, str) else np.shares_memory(var, view):
+                return True
+        return any(re.search(p, info.path) for p in self._exclude_names)
+
+    def _weight_decay_mask(self, store):
+        """None: decay everything; "none": decay nothing; else a 0/1 float mask."""
+        mask = store.mask(lambda info: not self._excluded(store, info))
+        if mask is None:
+            return None
+        if not mask.any():
+            return "none"
+        return mask.astype(store.dtype)
+
+    # -- one step ----------------------------------------------------------------
+    def apply(self, store) -> None:
+        """One step on ``store.data`` with ``store.grad``, in the order of A4 (module doc)."""
+        if store is not self._store:
+            if self.built:
+                raise ValueError(
+                    f"{self.name} was built for another parameter store; call "
+                    "optimizer.build(store) to start over on a new one"
+                )
+            self.build(store)
+        lr = self.current_learning_rate()
+        g = self._clip(store.grad)
+        if self.weight_decay:
+            self._apply_weight_decay(store.data, lr)
+        self.update_step(g, store.data, lr)
+        for view, constraint in self._constraints:
+            view[...] = constraint(view)
+        self.iterations += 1
+
+    def update_step(self, g, w, lr) -> None:
+        """The rule: update the flat ``w`` (and the slots) in place from ``g``."""
+        raise NotImplementedError
+
+    def _clip(self, g):
+        """Keras's three clips (only one can be set); returns ``g`` or the clipped copy."""
+        out = self._gbuf
+        if self.clipnorm is not None and g.size:
+            # per tensor: g*clipnorm/max(||g||, clipnorm), vectorised over the segments
+            np.multiply(g, g, out=out)
+            norms = np.sqrt(np.add.reduceat(out, self._clip_offsets))
+            scale = self.clipnorm / np.maximum(norms, self.clipnorm)
+            np.multiply(g, np.repeat(scale, self._clip_sizes), out=out)
+            return out
+        if self.global_clipnorm is not None:
+            norm = math.sqrt(float(np.dot(g, g)))
+            if norm <= self.global_clipnorm:
+                return g
+            scale = self.global_clipnorm / norm if math.isfinite(norm) else math.nan
+            np.multiply(g, scale, out=out)
+            return out
+        if self.clipvalue is not None:
+            np.clip(g, -self.clipvalue, self.clipvalue, out=out)
+            return out
+        return g
+
+    def _apply_weight_decay(self, w, lr) -> None:
+        """w -= w*weight_decay*lr on the tensors not excluded (flat 0/1 mask)."""
+        if isinstance(self._decay_mask, str):  # "none": everything excluded
+            return
+        tmp = self._tmp[0]
+        if self._decay_mask is None:
+            np.multiply(w, self.weight_decay * lr, out=tmp)
+        else:
+            np.multiply(w, self._decay_mask, out=tmp)
+            tmp *= self.weight_decay * lr
+        w -= tmp
