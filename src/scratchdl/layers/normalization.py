@@ -1,0 +1,162 @@
+"""Batch normalization (Ioffe & Szegedy 2015, https://arxiv.org/abs/1502.03167)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scratchdl import constraints as constraints_module
+from scratchdl import initializers as initializers_module
+from scratchdl import regularizers as regularizers_module
+from scratchdl.layers.base import Layer, check_rate
+from scratchdl.layers.dense import get_or_none, serialize_or_none
+
+__all__ = ["BatchNormalization"]
+
+
+class BatchNormalization(Layer):
+    """Normalise each feature over the batch, then scale and shift.
+
+    Forward, training (statistics over every axis except ``axis``; M values each)::
+
+        mu    = mean(x)                     var = mean((x - mu)**2)   (biased)
+        x_hat = (x - mu) / sqrt(var + epsilon)
+        y     = gamma * x_hat + beta
+        moving_mean     = momentum * moving_mean     + (1 - momentum) * mu
+        moving_variance = momentum * moving_variance + (1 - momentum) * var
+
+    Forward, inference: the same with ``moving_mean`` / ``moving_variance``.
+
+    Backward, training (dxh = dout * gamma, sums over the reduced axes)::
+
+        dgamma = sum(dout * x_hat)          dbeta = sum(dout)
+        dx     = inv_std / M * (M * dxh - sum(dxh) - x_hat * sum(dxh * x_hat))
+
+    Backward, inference: ``dx = dout * gamma * inv_std`` (the statistics are constants).
+
+    Shapes: x (N, ..., C) with axis=-1; gamma, beta, moving_* (C,).
+
+    Args (Keras names and defaults): axis=-1, momentum=0.99, epsilon=1e-3,
+        center=True, scale=True, beta/gamma/moving_mean/moving_variance initializers
+        ("zeros", "ones", "zeros", "ones"), beta/gamma regularizers and constraints.
+
+    Convention: Keras's momentum 0.99 is PyTorch's momentum 0.01.  The book's layer
+    is this one with momentum=0.9, epsilon=1e-6 and moving_variance_initializer
+    "zeros" (its running variance starts at zero); ``scratchdl.book`` passes those.
+    """
+
+    def __init__(
+        self,
+        axis=-1,
+        momentum=0.99,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        moving_mean_initializer="zeros",
+        moving_variance_initializer="ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.axis = int(axis)
+        self.momentum = check_rate("momentum", momentum)
+        self.epsilon = float(epsilon)
+        if not self.epsilon > 0:
+            raise ValueError(f"epsilon must be positive, received epsilon={epsilon!r}")
+        self.center, self.scale = bool(center), bool(scale)
+        self.beta_initializer = initializers_module.get(beta_initializer)
+        self.gamma_initializer = initializers_module.get(gamma_initializer)
+        self.moving_mean_initializer = initializers_module.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers_module.get(moving_variance_initializer)
+        self.beta_regularizer = get_or_none(regularizers_module, beta_regularizer)
+        self.gamma_regularizer = get_or_none(regularizers_module, gamma_regularizer)
+        self.beta_constraint = get_or_none(constraints_module, beta_constraint)
+        self.gamma_constraint = get_or_none(constraints_module, gamma_constraint)
+
+    def build(self, input_shape, rng=None, dtype=np.float32):
+        super().build(input_shape, rng, dtype)
+        rng = rng if rng is not None else np.random.default_rng()
+        ndim = len(input_shape) + 1
+        axis = self.axis % ndim
+        if axis == 0:
+            raise ValueError(f"axis={self.axis} is the batch axis; choose a feature axis")
+        C = int(input_shape[axis - 1])
+        self._reduce = tuple(a for a in range(ndim) if a != axis)
+        self._bshape = tuple(C if a == axis else 1 for a in range(ndim))
+        if self.scale:
+            g = self.gamma_initializer((C,), rng, dtype=self.dtype)
+            self.add_param("gamma", g, self.gamma_regularizer, self.gamma_constraint)
+        if self.center:
+            b = self.beta_initializer((C,), rng, dtype=self.dtype)
+            self.add_param("beta", b, self.beta_regularizer, self.beta_constraint)
+        self.state["moving_mean"] = self.moving_mean_initializer((C,), rng, dtype=self.dtype)
+        self.state["moving_variance"] = self.moving_variance_initializer(
+            (C,), rng, dtype=self.dtype
+        )
+
+    def _affine(self, x_hat):
+        y = x_hat * self.params["gamma"].reshape(self._bshape) if self.scale else x_hat.copy()
+        if self.center:
+            y += self.params["beta"].reshape(self._bshape)
+        return y
+
+    def forward(self, x, training=False):
+        self._training = bool(training and self.trainable)
+        if not self._training:
+            mu = self.state["moving_mean"].reshape(self._bshape)
+            var = self.state["moving_variance"].reshape(self._bshape)
+            self._inv_std = 1.0 / np.sqrt(var + self.epsilon)
+            self._x_hat = (x - mu) * self._inv_std
+            return self._affine(self._x_hat)
+        mu = x.mean(axis=self._reduce, keepdims=True)
+        xc = x - mu
+        var = np.mean(xc * xc, axis=self._reduce, keepdims=True)
+        self._inv_std = 1.0 / np.sqrt(var + self.epsilon)
+        self._x_hat = xc * self._inv_std
+        m = self.momentum
+        mm, mv = self.state["moving_mean"], self.state["moving_variance"]
+        mm *= m
+        mm += (1 - m) * mu.reshape(mm.shape)
+        mv *= m
+        mv += (1 - m) * var.reshape(mv.shape)
+        return self._affine(self._x_hat)
+
+    def backward(self, dout):
+        x_hat = self._x_hat
+        if self.scale:
+            np.sum(dout * x_hat, axis=self._reduce, out=self.grads["gamma"])
+            dxh = dout * self.params["gamma"].reshape(self._bshape)
+        else:
+            dxh = dout
+        if self.center:
+            np.sum(dout, axis=self._reduce, out=self.grads["beta"])
+        if not self._training:
+            return dxh * self._inv_std
+        M = dout.size // x_hat.shape[self.axis]
+        sum_dxh = dxh.sum(axis=self._reduce, keepdims=True)
+        sum_dxh_xh = (dxh * x_hat).sum(axis=self._reduce, keepdims=True)
+        return (self._inv_std / M) * (M * dxh - sum_dxh - x_hat * sum_dxh_xh)
+
+    def get_config(self):
+        config = super().get_config()
+        ser = initializers_module.serialize
+        config.update(
+            axis=self.axis,
+            momentum=self.momentum,
+            epsilon=self.epsilon,
+            center=self.center,
+            scale=self.scale,
+            beta_initializer=ser(self.beta_initializer),
+            gamma_initializer=ser(self.gamma_initializer),
+            moving_mean_initializer=ser(self.moving_mean_initializer),
+            moving_variance_initializer=ser(self.moving_variance_initializer),
+            beta_regularizer=serialize_or_none(regularizers_module, self.beta_regularizer),
+            gamma_regularizer=serialize_or_none(regularizers_module, self.gamma_regularizer),
+            beta_constraint=serialize_or_none(constraints_module, self.beta_constraint),
+            gamma_constraint=serialize_or_none(constraints_module, self.gamma_constraint),
+        )
+        return config
