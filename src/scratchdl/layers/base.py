@@ -60,7 +60,9 @@ def check_rate(name: str, value, low=0.0, high=1.0) -> float:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in [{low}, {high}], received {name}={value!r}")
+        raise ValueError(
+            f"{name} must be a number in [{low}, {high}], received {name}={value!r}"
+        ) from None
     if not (low <= v <= high):
         raise ValueError(f"{name} must be a number in [{low}, {high}], received {name}={value!r}")
     return v

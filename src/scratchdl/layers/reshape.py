@@ -17,7 +17,9 @@ def _as_shape(name, value):
     try:
         shape = tuple(int(d) for d in value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a tuple of positive integers, received {value!r}")
+        raise ValueError(
+            f"{name} must be a tuple of positive integers, received {value!r}"
+        ) from None
     if any(d <= 0 for d in shape):
         raise ValueError(f"{name} must be a tuple of positive integers, received {value!r}")
     return shape
