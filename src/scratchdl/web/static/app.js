@@ -5,7 +5,7 @@
 
 (() => {
   const THROTTLE_MS = 150;
-  const LINE_WIDTH = 18;
+  const LINE_WIDTH = 24; // about MNIST's stroke once scaled to 20x20
   const pad = document.getElementById("pad");
   const ctx = pad.getContext("2d");
   const seen = document.getElementById("seen").getContext("2d");
