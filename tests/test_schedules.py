@@ -129,6 +129,14 @@ def test_cosine_decay_restarts_by_hand():
     assert sch(29) < sch(30) and close(sch(5), 0.9 * 0.5 * (1 + math.cos(math.pi / 2)) + 0.1)
 
 
+def test_cosine_decay_restarts_period_start_is_exact_despite_rounding():
+    # t_mul = 3, D = 10: period 5 starts at 10 * (3**5 - 1) / 2 = 1210, where the plain
+    # floor(log(1 - f (1 - t)) / log t) rounds down to 4 (log(243) / log(3) = 4.999...).
+    sch = S.CosineDecayRestarts(1.0, 10, t_mul=3.0, m_mul=0.5, alpha=0.1)
+    assert close(sch(1210), 0.1 + 0.9 * 0.5**5)
+    assert close(sch(1209), _sgdr_closed_form(1209, 1.0, 10, 3.0, 0.5, 0.1))
+
+
 def test_cosine_decay_restarts_t_mul_1():
     sch = S.CosineDecayRestarts(2.0, 10, t_mul=1.0, m_mul=0.5)
     for step in (0, 5, 10, 25, 37):
