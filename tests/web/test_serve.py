@@ -346,6 +346,15 @@ def test_model_predict_fn_reshapes_to_the_models_input(input_shape, seen):
     assert out.shape == (1, 10)
 
 
+def test_model_predict_fn_refuses_a_model_not_made_for_28x28_digits():
+    with pytest.raises(ValueError) as err:
+        model_predict_fn(RecordingModel((None, 32)))
+    assert (
+        str(err.value)
+        == "the model takes input of shape (None, 32); serve needs 28x28 = 784 inputs"
+    )
+
+
 def test_serve_loads_the_model_prints_the_url_and_stops_on_ctrl_c(tmp_path, monkeypatch, capsys):
     model_file = tmp_path / "digits.sdl.npz"
     model_file.write_bytes(b"stand-in")

@@ -343,11 +343,14 @@ def model_predict_fn(model):
     """Wrap ``model.predict(x, verbose=0)`` as a ``predict_fn`` for one (1, 28, 28) image.
 
     The image is reshaped to ``model.input_shape`` (e.g. (None, 784) for a Dense-first model
-    or (None, 28, 28) for a Flatten-first one); without that attribute it is passed as is.
+    or (None, 28, 28) for a Flatten-first one); without that attribute (or when it is None)
+    it is passed as (1, 28, 28).  A model whose input is not 784 values is refused here.
     """
+    shape = getattr(model, "input_shape", None)
+    if shape is not None and int(np.prod(tuple(shape)[1:])) != 784:
+        raise ValueError(f"the model takes input of shape {shape}; serve needs 28x28 = 784 inputs")
 
     def predict_fn(x: np.ndarray) -> np.ndarray:
-        shape = getattr(model, "input_shape", None)
         if shape is not None:
             x = x.reshape((1, *tuple(shape)[1:]))
         return model.predict(x, verbose=0)
