@@ -56,7 +56,9 @@ def to_categorical(y, num_classes=None, dtype="float32") -> np.ndarray:
     if num_classes is None:
         num_classes = int(y.max()) + 1 if y.size else 0
     if not isinstance(num_classes, (int, np.integer)) or num_classes < 0:
-        raise ValueError(f"num_classes must be a non-negative integer, received {num_classes!r}")
+        raise ValueError(
+            f"num_classes must be a non-negative integer, received num_classes={num_classes!r}"
+        )
     if y.size and y.max() >= num_classes:
         raise ValueError(
             f"to_categorical: label {int(y.max())} out of range for num_classes={num_classes} "
