@@ -56,6 +56,9 @@ def test_clipnorm_by_hand():
     store.grad[:] = 0.5
     optimizers.SGD(1.0, clipnorm=0.25).apply(store)
     assert store.data[0] == pytest.approx(0.75, abs=1e-15)
+    # norm 0.5 <= clipnorm 1: the gradient is used as is; w = 0.75 - 1*0.5
+    optimizers.SGD(1.0, clipnorm=1.0).apply(store)
+    assert store.data[0] == pytest.approx(0.25, abs=1e-15)
 
 
 def test_only_one_clip_may_be_set():
@@ -378,3 +381,43 @@ def test_event_count_detects_a_loop_over_tensors(rng):
         opt.apply(store)
         counts.append(_count_events(opt, store))
     assert counts[1]["line"] > counts[0]["line"]
+
+
+# -- building, real schedules ---------------------------------------------------------------
+
+
+def test_build_again_on_the_same_store_keeps_state_and_other_store_raises(rng):
+    store = make_store(rng)
+    opt = optimizers.Adam()
+    store.grad[...] = 1.0
+    opt.apply(store)
+    state = opt.get_state()
+    opt.build(store)  # e.g. compile() then fit() both build
+    for key, value in opt.get_state().items():
+        np.testing.assert_array_equal(value, state[key])
+    with pytest.raises(ValueError, match="another parameter store"):
+        opt.apply(make_store(rng))
+
+
+def test_scratchdl_schedule_and_its_config_round_trip():
+    from scratchdl import schedules
+
+    sched = schedules.ExponentialDecay(0.1, decay_steps=2, decay_rate=0.5)
+    opt = optimizers.SGD(learning_rate=sched)
+    store = scalar_store()
+    store.grad[:] = 1.0
+    for _ in range(3):
+        opt.apply(store)
+    # lr at steps 0, 1, 2 = 0.1 * 0.5**(k/2)
+    expected = 1 - sum(0.1 * 0.5 ** (k / 2) for k in range(3))
+    assert store.data[0] == pytest.approx(expected, abs=1e-12)
+    again = optimizers.deserialize(optimizers.serialize(opt))
+    assert type(again._schedule) is schedules.ExponentialDecay
+    assert again.learning_rate == pytest.approx(0.1)
+
+
+def test_plain_function_schedule_config_records_current_value_with_warning():
+    opt = optimizers.Adam(learning_rate=lambda step: 0.5 / (1 + step))
+    opt.iterations = 4
+    with pytest.warns(UserWarning, match="current value 0.1"):
+        assert opt.get_config()["learning_rate"] == pytest.approx(0.1)

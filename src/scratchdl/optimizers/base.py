@@ -207,8 +207,15 @@ class Optimizer(StateMixin):
         return {}
 
     def build(self, store) -> None:
-        """Allocate the flat slot arrays (size ``store.size``, the store's dtype)."""
+        """Allocate the flat slot arrays (size ``store.size``, the store's dtype).
+
+        Building again for the same, unchanged store keeps the state (as Keras's
+        ``build`` does); a new or re-bound store starts from fresh slots.
+        """
+        if self.built and store is self._store and store.data is self._data:
+            return
         n, dtype = store.size, store.dtype
+        self._data = store.data
         self._store = store
         self._slots = {k: np.full(n, v, dtype=dtype) for k, v in self._slot_specs().items()}
         self._tmp = [np.empty(n, dtype=dtype) for _ in range(self._n_tmp)]
@@ -259,13 +266,13 @@ class Optimizer(StateMixin):
     # -- one step ----------------------------------------------------------------
     def apply(self, store) -> None:
         """One step on ``store.data`` with ``store.grad``, in the order of A4 (module doc)."""
-        if store is not self._store:
-            if self.built:
+        if not self.built or store.data is not self._data:
+            if self.built and store is not self._store:
                 raise ValueError(
                     f"{self.name} was built for another parameter store; call "
                     "optimizer.build(store) to start over on a new one"
                 )
-            self.build(store)
+            self.build(store)  # first step, or the same store re-bound to a new layout
         lr = self.current_learning_rate()
         g = self._clip(store.grad)
         if self.weight_decay:
@@ -286,6 +293,8 @@ class Optimizer(StateMixin):
             # per tensor: g*clipnorm/max(||g||, clipnorm), vectorised over the segments
             np.multiply(g, g, out=out)
             norms = np.sqrt(np.add.reduceat(out, self._clip_offsets))
+            if norms.max() <= self.clipnorm:
+                return g  # every scale is 1: skip two whole-buffer passes
             scale = self.clipnorm / np.maximum(norms, self.clipnorm)
             np.multiply(g, np.repeat(scale, self._clip_sizes), out=out)
             return out

@@ -81,24 +81,28 @@ class StateMixin:
 
     # -- config ----------------------------------------------------------------
     def _learning_rate_config(self):
-        schedule = self._schedule
-        if schedule is None:
+        """A number, or a schedule's ``{"class_name", "config"}`` when it loads back.
+
+        A schedule that cannot be rebuilt from its config (a plain function, a user
+        class unknown to ``scratchdl.schedules``) is recorded as its current value,
+        with a warning, so that saving a trained model never fails.
+        """
+        if self._schedule is None:
             return self._lr
-        if hasattr(schedule, "get_config"):
-            try:
-                from scratchdl import schedules
-            except ImportError:  # pragma: no cover - schedules is part of the package
-                schedules = None
-            if schedules is not None and hasattr(schedules, "serialize"):
-                return schedules.serialize(schedule)
-            return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
-        warnings.warn(
-            f"the learning-rate callable {schedule!r} cannot be saved; the config records "
-            f"its current value {self.learning_rate} instead",
-            UserWarning,
-            stacklevel=3,
-        )
-        return self.learning_rate
+        try:
+            from scratchdl import schedules
+
+            config = schedules.serialize(self._schedule)
+            schedules.deserialize(config)
+            return config
+        except (ImportError, AttributeError, TypeError, ValueError):
+            warnings.warn(
+                f"the learning-rate schedule {self._schedule!r} cannot be rebuilt from a "
+                f"config; recording its current value {self.learning_rate} instead",
+                UserWarning,
+                stacklevel=3,
+            )
+            return self.learning_rate
 
     def get_config(self) -> dict:
         """Constructor arguments (JSON-serialisable); schedules as {"class_name", "config"}."""
