@@ -62,7 +62,7 @@ def test_no_source_names_everything_and_what_to_do(home):
         mnist.load_arrays(sources=[])
     message = str(info.value)
     assert f"cache file {home / 'mnist.npz'}: not present" in message
-    assert "SCRATCHDL_HOME" in message and "<cache home>/mnist/" in message
+    assert "SCRATCHDL_HOME" in message and f"in {home}/mnist/;" in message
     assert "Traceback" not in message
 
 
@@ -122,3 +122,14 @@ def test_acceptance_empty_cache_then_cache(tmp_path):
     )
     assert second.stdout.strip() == expected
     assert second.stderr == ""  # served from the cache: no fetching, no progress
+
+
+def test_idx_files_placed_in_the_cache_home_are_used(home, mnist_arrays):
+    """The Korean edition of the book ships the four IDX files; dropping them in works."""
+    from scratchdl.datasets.idx import write_idx
+
+    (home / "mnist").mkdir(parents=True)
+    for key, name in mnist.IDX_FILES.items():
+        write_idx(home / "mnist" / name.removesuffix(".gz"), mnist_arrays[key])
+    arrays = mnist.load_arrays(sources=mnist.default_sources()[:1])
+    assert arrays["y_test"][:5].tolist() == [7, 2, 1, 0, 4]

