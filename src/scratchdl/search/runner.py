@@ -137,7 +137,7 @@ def _check_search_args(n_trials: Any, workers: Any, sampler: str, pruner: str) -
         raise ValueError(f"unknown pruner {pruner!r}; valid names: {', '.join(PRUNERS)}")
 
 
-def _run_processes(spec: WorkerSpec, workers: int) -> None:
+def _run_processes(spec: WorkerSpec, workers: int) -> tuple[Any, list[tuple[int, int]]]:
     try:
         pickle.dumps(spec)
     except Exception as exc:
@@ -145,7 +145,7 @@ def _run_processes(spec: WorkerSpec, workers: int) -> None:
             "with workers > 1 the training function must be picklable (a module-level "
             f"function or an instance of a module-level class), received {spec.train_fn!r}"
         ) from exc
-    _open(spec)  # create tables and study once, before the workers race for them
+    study = _open(spec)  # create tables and study once, before the workers race for them
     ctx = multiprocessing.get_context("spawn")
     procs = [
         ctx.Process(target=_worker_main, args=(replace(spec, worker_index=k),), daemon=False)
@@ -155,7 +155,7 @@ def _run_processes(spec: WorkerSpec, workers: int) -> None:
         p.start()
     for p in procs:
         p.join()
-    return [(p.pid, p.exitcode) for p in procs if p.exitcode != 0]
+    return study, [(p.pid, p.exitcode) for p in procs if p.exitcode != 0]
 
 
 def random_search(
@@ -216,8 +216,7 @@ def random_search(
     )
     if workers == 1:
         return result_from_study(run_worker(spec), url)
-    bad = _run_processes(spec, workers)
-    study = _open(spec)
+    study, bad = _run_processes(spec, workers)
     done, _, _ = _counts(study)
     if done < n_trials:
         raise RuntimeError(

@@ -52,6 +52,22 @@ def storage_url(storage: str | Path | None) -> str | None:
     )
 
 
+def _with_driver(url: str) -> str:
+    """Name the PostgreSQL driver when the URL does not: SQLAlchemy 2.1 defaults to psycopg 3,
+    and the ``postgres`` extra installs psycopg2-binary; use whichever is installed."""
+    if not url.startswith("postgresql://"):
+        return url
+    import importlib.util
+
+    for module, driver in (("psycopg", "psycopg"), ("psycopg2", "psycopg2")):
+        if importlib.util.find_spec(module) is not None:
+            return f"postgresql+{driver}://" + url[len("postgresql://") :]
+    raise ValueError(
+        f"storage {url!r} needs a PostgreSQL driver: install psycopg2-binary "
+        "(uv sync --extra postgres, or pip install 'scratchdl[postgres]')"
+    )
+
+
 def make_storage(url: str | None, heartbeat_interval: int = 10, grace_period: int | None = None):
     """Optuna storage for ``url``: InMemoryStorage for None, else RDBStorage with a heartbeat."""
     import optuna
@@ -68,7 +84,7 @@ def make_storage(url: str | None, heartbeat_interval: int = 10, grace_period: in
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         retry = optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=3)
         return optuna.storages.RDBStorage(
-            url,
+            _with_driver(url),
             engine_kwargs=engine_kwargs,
             heartbeat_interval=heartbeat_interval,
             grace_period=grace_period,
