@@ -134,3 +134,10 @@ def test_a_top_heavy_digit_is_centred_by_mass_not_by_box():
     cy, cx = _centre_of_mass(x)
     assert abs(cy - 14) <= 0.5 and abs(cx - 14) <= 0.5
     assert np.nonzero(x)[0].max() > 23  # the stem leaves the central box
+
+
+def test_a_large_photo_is_shrunk_first_and_the_input_is_untouched():
+    img = _draw("zero", (600, 400, 1400, 1900), canvas=(2400, 2200), width=60)
+    before = img.copy()
+    _check_mnist_style(load_digit(img))
+    assert img.size == (2400, 2200) and img.tobytes() == before.tobytes()

