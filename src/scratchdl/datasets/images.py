@@ -11,7 +11,7 @@ big or too small), not because the network is bad. load_digit does the same prep
 3. stretch contrast: background level -> 0, brightest ink -> 1; faint noise (< 0.25) -> 0;
 4. crop to the bounding box of the ink (pixels > 0.5);
 5. resize so the longer side is 20 px, keeping the aspect ratio (Lanczos), and rescale so
-   the brightest pixel is 1 again (as in MNIST, where nearly every digit reaches 255);
+   the brightest pixel is 1 again (every MNIST training digit peaks at 254 or 255);
 6. paste into 28x28 with the centre of mass at pixel (14, 14), integer shift.
 
 Convention: (14, 14) is in pixel-index coordinates, the convention MNIST itself follows (the
