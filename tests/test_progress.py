@@ -1,5 +1,6 @@
 """Tests for scratchdl.progress: the tf.keras 2.x progress bar on terminals and in logs."""
 
+import numpy as np
 import pytest
 
 from scratchdl import progress
@@ -161,6 +162,13 @@ def test_unknown_target(clock):
     assert stream.writes[-1].startswith("\r     10/Unknown - 2s ") and stream.text[-1] == "\n"
 
 
+def test_numpy_integer_target(clock):
+    stream = FakeStream(tty=False)
+    bar = Progbar(np.int64(2), stream=stream)
+    bar.update(2)
+    assert stream.text.startswith("2/2 [") and bar.target == 2 and type(bar.target) is int
+
+
 def test_add_advances(clock):
     stream = FakeStream(tty=False)
     bar = Progbar(4, stream=stream, stateful_metrics=["loss"])
@@ -235,6 +243,7 @@ def test_epoch_header_only_for_several_epochs():
     [
         ({"target": -1}, "target must be a non-negative int or None, received -1"),
         ({"target": 2.5}, "received 2.5"),
+        ({"target": True}, "received True"),
         ({"target": 3, "verbose": 3}, "verbose must be 0, 1 or 2, received verbose=3"),
         ({"target": 3, "width": 0}, "width must be a positive integer, received width=0"),
     ],

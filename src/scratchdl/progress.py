@@ -37,6 +37,7 @@ Convention (how this differs from Keras):
 from __future__ import annotations
 
 import math
+import numbers
 import sys
 import time
 
@@ -116,8 +117,10 @@ class Progbar:
         unit_name="step",
         stream=None,
     ):
-        if target is not None and (not isinstance(target, int) or target < 0):
-            raise ValueError(f"target must be a non-negative int or None, received {target!r}")
+        if target is not None:
+            if not isinstance(target, numbers.Integral) or isinstance(target, bool) or target < 0:
+                raise ValueError(f"target must be a non-negative int or None, received {target!r}")
+            target = int(target)
         if not isinstance(width, int) or width < 1:
             raise ValueError(f"width must be a positive integer, received width={width!r}")
         if verbose not in (0, 1, 2):

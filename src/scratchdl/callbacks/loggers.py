@@ -118,16 +118,14 @@ class ProgbarLogger(Callback):
 
 
 def _csv_value(value):
-    """Full precision text: ``repr`` of the float; sequences as ``[a, b]``."""
+    """Full precision text (``str`` of a float is its shortest exact repr); ``[a, b]`` lists."""
     if isinstance(value, str):
         return value
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
     if isinstance(value, (list, tuple, np.ndarray)):
         return "[" + ", ".join(str(v) for v in value) + "]"
-    if isinstance(value, np.generic):
-        value = value.item()
-    return str(value)
+    return str(value)  # NumPy scalars: the shortest text that reads back to the same value
 
 
 class CSVLogger(Callback):
