@@ -257,3 +257,43 @@ def test_foreign_or_future_header(tmp_path, header, message):
 
 def test_model_file_error_is_a_value_error():
     assert issubclass(ModelFileError, ValueError)
+
+
+def _npy_header_only(shape, dtype="<f8"):
+    buf = io.BytesIO()
+    header = {"descr": dtype, "fortran_order": False, "shape": shape}
+    np.lib.format.write_array_header_1_0(buf, header)
+    return buf.getvalue() + bytes(64)
+
+
+def test_huge_declared_shape_is_refused_before_allocating(tmp_path, monkeypatch):
+    header = {"format": "scratchdl", "format_version": 1, "meta": {}}
+    path = tmp_path / "bomb.keras"
+    _write_zip(path, {"__meta__.npy": _meta_bytes(header), "w.npy": _npy_header_only((10**12,))})
+
+    def no_allocation(*args, **kwargs):
+        raise AssertionError("np.load must not be reached")
+
+    monkeypatch.setattr(saving.np, "load", no_allocation)
+    with pytest.raises(ModelFileError, match=r"'w' declares shape \(1000000000000,\) of float64"):
+        load_npz_safe(path)
+
+
+def test_member_that_is_not_npy(tmp_path):
+    header = {"format": "scratchdl", "format_version": 1, "meta": {}}
+    path = tmp_path / "m.keras"
+    _write_zip(path, {"__meta__.npy": _meta_bytes(header), "w.npy": b"GIF89a" + bytes(40)})
+    with pytest.raises(ModelFileError, match="cannot be read as a scratchdl model file"):
+        load_npz_safe(path)
+
+
+def test_zip_size_field_larger_than_the_file(tmp_path, rng):
+    meta, arrays = _sample(rng)
+    path = tmp_path / "m.keras"
+    save_npz_atomic(path, meta, {"w": np.arange(8.0)})
+    data = bytearray(path.read_bytes())
+    central = data.rfind(b"PK\x01\x02")  # the last central-directory entry ("w.npy")
+    data[central + 24 : central + 28] = (2**31).to_bytes(4, "little")  # uncompressed size
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match="m.keras"):
+        load_npz_safe(path)

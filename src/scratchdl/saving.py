@@ -144,6 +144,54 @@ def save_npz_atomic(path, meta, arrays):
     _fsync_directory(directory)
 
 
+_DEFLATE_MAX_RATIO = 1032  # deflate cannot expand data more than ~1032:1
+
+
+def _read_header(member):
+    major, _ = np.lib.format.read_magic(member)
+    if major == 1:
+        return np.lib.format.read_array_header_1_0(member)
+    return np.lib.format.read_array_header_2_0(member)
+
+
+def _check_member(path, archive, info, file_size):
+    """Refuse object arrays and headers that promise more data than the file can hold.
+
+    This runs before NumPy allocates anything, so a hostile header declaring a huge
+    shape cannot make the loader reserve memory it will never fill.
+    """
+    limit = (
+        file_size
+        if info.compress_type == zipfile.ZIP_STORED
+        else (info.compress_size * _DEFLATE_MAX_RATIO)
+    )
+    if info.file_size > limit:
+        raise ModelFileError(
+            f"{path}: entry {info.filename!r} claims {info.file_size} bytes, "
+            "more than the file can hold"
+        )
+    with archive.open(info) as member:
+        shape, _, dtype = _read_header(member)
+    name = info.filename.removesuffix(".npy")
+    if dtype.hasobject:
+        raise ModelFileError(
+            f"{path}: entry {name!r} holds a pickled object array; scratchdl "
+            "never unpickles, so the file was refused"
+        )
+    if int(np.prod(shape, dtype=np.float64)) * dtype.itemsize > info.file_size:
+        raise ModelFileError(
+            f"{path}: entry {name!r} declares shape {shape} of {dtype}, "
+            "more data than it holds (damaged or hostile file)"
+        )
+
+
+def _check_members(path):
+    file_size = os.path.getsize(path)
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            _check_member(path, archive, info, file_size)
+
+
 def _read_all(path, npz):
     arrays = {}
     for name in npz.files:
@@ -209,6 +257,7 @@ def load_npz_safe(path):
             "damaged, truncated or another format such as HDF5)"
         )
     try:
+        _check_members(path)
         with np.load(path, allow_pickle=False) as npz:
             arrays = _read_all(path, npz)
     except ModelFileError:
