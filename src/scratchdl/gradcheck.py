@@ -162,6 +162,8 @@ def check_loss(loss, y_pred, y_true, rng=None, tolerance=1e-6, h=1e-6, sample_we
     value()
     analytic = np.array(loss.backward(), dtype=np.float64)
     numeric = numerical_gradient(value, y_pred, h)
-    result = GradCheckResult(f"loss {getattr(loss, 'name', type(loss).__name__)}", tolerance=tolerance)
+    result = GradCheckResult(
+        f"loss {getattr(loss, 'name', type(loss).__name__)}", tolerance=tolerance
+    )
     result.add("y_pred", analytic, numeric)
     return result

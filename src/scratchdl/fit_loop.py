@@ -1,0 +1,188 @@
+"""The epoch loop behind ``Sequential.fit``: batches, callbacks, validation, Ctrl-C.
+
+Kept apart from the model so that the hot path (``train_epoch``) is easy to read
+and to profile: per batch it does one slice of the shuffled data, one training
+step, a loss-tracker update and the metric updates, and calls batch callbacks
+only when some callback actually overrides a batch hook.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import sys
+import threading
+import time
+
+import numpy as np
+
+from scratchdl import callbacks as callbacks_module
+
+__all__ = ["run_fit", "train_epoch", "resolve_verbose", "print_evaluation", "InterruptGuard"]
+
+
+def resolve_verbose(verbose) -> int:
+    """Keras's ``verbose``: "auto" means 1; 0 silent, 1 progress bar, 2 one line per epoch."""
+    if verbose == "auto":
+        return 1
+    if verbose in (0, 1, 2, False, True):
+        return int(verbose)
+    raise ValueError(f"verbose must be 0, 1, 2 or 'auto', received verbose={verbose!r}")
+
+
+class InterruptGuard:
+    """Turns the first Ctrl-C during ``fit`` into "stop after this batch".
+
+    A second Ctrl-C raises ``KeyboardInterrupt`` as usual.  Outside the main
+    thread (where signal handlers cannot be installed) it does nothing.
+    """
+
+    def __init__(self):
+        self.interrupted = False
+        self._previous = None
+
+    def _handler(self, signum, frame):
+        if self.interrupted:
+            raise KeyboardInterrupt
+        self.interrupted = True
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        return False
+
+
+def _overrides_batch_hooks(callback_list) -> bool:
+    base = callbacks_module.Callback
+    for cb in callback_list:
+        for hook in (
+            "on_train_batch_begin",
+            "on_train_batch_end",
+            "on_batch_begin",
+            "on_batch_end",
+        ):
+            if getattr(type(cb), hook, None) is not getattr(base, hook, None):
+                return True
+    return False
+
+
+def _epoch_order(rng, n, batch_size, shuffle):
+    if shuffle == "batch":
+        starts = rng.permutation(math.ceil(n / batch_size)) * batch_size
+        return np.concatenate([np.arange(s, min(s + batch_size, n)) for s in starts])
+    if shuffle:
+        return rng.permutation(n)
+    return None
+
+
+def train_epoch(model, x, y, sw, batch_size, shuffle, cb, guard):
+    """One pass over the data; returns the epoch logs (None if interrupted at once)."""
+    order = _epoch_order(model.rng, len(x), batch_size, shuffle)
+    if order is not None:  # one gather per epoch, then contiguous slices (views)
+        x, y = x[order], y[order]
+        sw = None if sw is None else sw[order]
+    metrics = model.compiled_metrics
+    for m in metrics:
+        m.reset_state()
+    loss_sum, seen = 0.0, 0
+    step = model._train_step
+    for batch, start in enumerate(range(0, len(x), batch_size)):
+        stop = start + batch_size
+        if cb is not None:
+            cb.on_train_batch_begin(batch)
+        yb = y[start:stop]
+        loss, out = step(x[start:stop], yb, None if sw is None else sw[start:stop])
+        nb = len(out)
+        loss_sum += loss * nb
+        seen += nb
+        for m in metrics:
+            m.update_state(yb, out)
+        if cb is not None:
+            cb.on_train_batch_end(batch, _logs(loss_sum / seen, metrics))
+        if guard.interrupted or model.stop_training:
+            break
+    return _logs(loss_sum / max(seen, 1), metrics)
+
+
+def _logs(loss, metrics):
+    logs = {"loss": float(loss)}
+    for m in metrics:
+        logs[m.name] = float(m.result())
+    return logs
+
+
+def _make_callbacks(model, callbacks, verbose, epochs, steps):
+    history = callbacks_module.History()
+    cbs = list(callbacks or [])
+    cbs.append(history)
+    if verbose:
+        cbs.append(callbacks_module.ProgbarLogger())
+    cb = callbacks_module.CallbackList(cbs)
+    cb.set_model(model)
+    cb.set_params({"verbose": verbose, "epochs": epochs, "steps": steps})
+    return cb, history
+
+
+def run_fit(
+    model,
+    x,
+    y,
+    sw,
+    batch_size,
+    epochs,
+    verbose,
+    callbacks,
+    validation_data,
+    shuffle,
+    initial_epoch,
+    val_batch_size,
+    validation_freq,
+    steps_per_epoch=None,
+):
+    """The loop ``for epoch in range(initial_epoch, epochs)`` with callbacks; returns History."""
+    verbose = resolve_verbose(verbose)
+    steps = math.ceil(len(x) / batch_size)
+    cb, history = _make_callbacks(model, callbacks, verbose, epochs, steps)
+    model.stop_training = False
+    model.history = history
+    model._resume_epoch = None
+    batch_cb = cb if _overrides_batch_hooks(cb.callbacks) else None
+    with InterruptGuard() as guard:
+        cb.on_train_begin()
+        start = initial_epoch if model._resume_epoch is None else model._resume_epoch
+        for epoch in range(start, epochs):
+            cb.on_epoch_begin(epoch)
+            logs = train_epoch(model, x, y, sw, batch_size, shuffle, batch_cb, guard)
+            if guard.interrupted:
+                _report_interrupt(epoch)
+                break
+            if validation_data is not None and (epoch + 1) % validation_freq == 0:
+                xv, yv, swv = validation_data
+                val = model._evaluate_arrays(xv, yv, swv, val_batch_size)
+                logs.update({f"val_{k}": v for k, v in val.items()})
+            cb.on_epoch_end(epoch, logs)
+            if model.stop_training:
+                break
+        cb.on_train_end()
+    return history
+
+
+def _report_interrupt(epoch):
+    print(
+        f"\nTraining interrupted (Ctrl-C) during epoch {epoch + 1}; the model keeps the "
+        f"weights of the last completed batch and the History holds the completed epochs.",
+        file=sys.stderr,
+    )
+
+
+def print_evaluation(logs, n, batch_size, verbose):
+    """One Keras-style line for ``evaluate``: ``313/313 - 0s - loss: ... - accuracy: ...``."""
+    steps = math.ceil(n / batch_size)
+    parts = [f"{k}: {v:.4e}" if 0 < abs(v) <= 1e-3 else f"{k}: {v:.4f}" for k, v in logs.items()]
+    print(f"{steps}/{steps} - " + " - ".join(parts))
+    return time.perf_counter()

@@ -1,0 +1,33 @@
+"""``keras.optimizers`` (and ``keras.optimizers.schedules``)."""
+
+from scratchdl.keras.optimizers import schedules
+from scratchdl.optimizers import (
+    SGD,
+    Adadelta,
+    Adagrad,
+    Adam,
+    Adamax,
+    AdamW,
+    Nadam,
+    Optimizer,
+    RMSprop,
+    deserialize,
+    get,
+    serialize,
+)
+
+__all__ = [
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "Nadam",
+    "Optimizer",
+    "RMSprop",
+    "deserialize",
+    "get",
+    "schedules",
+    "serialize",
+]

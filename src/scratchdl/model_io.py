@@ -1,0 +1,174 @@
+"""Model files: config + weights + optimizer state + step in one safe ``.npz``.
+
+Layout of the arrays (the JSON ``meta`` is stored by ``saving.save_npz_atomic``)::
+
+    w/<layer name>/params/<key>     trainable weights (kernel, bias, gamma, beta)
+    w/<layer name>/state/<key>      non-trainable weights (moving_mean, ...)
+    opt/<entry>                     optimizer.get_state() entries ("iterations", "<path>/<slot>")
+
+``meta["kind"]`` is "model", "weights" or "training_state".  Loading never
+unpickles and never executes anything from the file (``allow_pickle=False``).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from scratchdl import __version__
+from scratchdl import losses as losses_module
+from scratchdl import optimizers as optimizers_module
+from scratchdl.saving import load_npz_safe, save_npz_atomic
+
+__all__ = [
+    "save_model",
+    "load_model",
+    "save_weights",
+    "load_weights",
+    "training_state",
+    "restore_training_state",
+]
+
+
+def _weight_arrays(model):
+    arrays = {}
+    for layer in model.layers:
+        for kind, key in layer.weight_keys():
+            arrays[f"w/{layer.name}/{kind}/{key}"] = np.array(getattr(layer, kind)[key])
+    return arrays
+
+
+def _optimizer_arrays(model):
+    if model.optimizer is None or getattr(model.optimizer, "_built_for", None) is None:
+        return {}
+    return {f"opt/{k}": np.asarray(v) for k, v in model.optimizer.get_state().items()}
+
+
+def _compile_config(model):
+    if not model.compiled:
+        return None
+    loss = model.loss
+    return {
+        "optimizer": optimizers_module.serialize(model.optimizer),
+        "loss": {"class_name": type(loss).__name__, "config": loss.get_config()},
+        "metrics": [
+            m if isinstance(m, str) else getattr(m, "name", str(m)) for m in model._metric_specs
+        ],
+    }
+
+
+def _check_overwrite(path, overwrite):
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(f"{path} exists and overwrite=False")
+
+
+def save_model(model, path, overwrite=True):
+    model._require_built("save()")
+    _check_overwrite(path, overwrite)
+    meta = {
+        "kind": "model",
+        "scratchdl_version": __version__,
+        "model_config": model.get_config(),
+        "compile_config": _compile_config(model),
+    }
+    save_npz_atomic(path, meta, {**_weight_arrays(model), **_optimizer_arrays(model)})
+
+
+def save_weights(model, path, overwrite=True):
+    model._require_built("save_weights()")
+    _check_overwrite(path, overwrite)
+    meta = {"kind": "weights", "scratchdl_version": __version__, "model_config": model.get_config()}
+    save_npz_atomic(path, meta, _weight_arrays(model))
+
+
+def _set_weights_from(model, arrays, path):
+    for layer in model.layers:
+        for kind, key in layer.weight_keys():
+            name = f"w/{layer.name}/{kind}/{key}"
+            if name not in arrays:
+                raise ValueError(f"{path}: no weight {name!r} for layer {layer.name!r}")
+            target = getattr(layer, kind)[key]
+            if arrays[name].shape != target.shape:
+                raise ValueError(
+                    f"{path}: weight {name!r} has shape {arrays[name].shape}, the model "
+                    f"expects {target.shape}"
+                )
+            target[...] = arrays[name]
+
+
+def load_weights(model, path):
+    """Load weights saved by ``save_weights`` or ``save`` into a model of the same layout."""
+    meta, arrays = load_npz_safe(path)
+    if meta.get("kind") not in ("weights", "model", "training_state"):
+        raise ValueError(f"{path}: not a scratchdl weights file (kind={meta.get('kind')!r})")
+    model._require_built("load_weights()")
+    _set_weights_from(model, arrays, path)
+
+
+def _compile_from(model, config):
+    loss_cfg = config["loss"]
+    loss_cls = getattr(losses_module, loss_cfg["class_name"], None)
+    if loss_cls is None:
+        raise ValueError(f"unknown loss class {loss_cfg['class_name']!r} in the model file")
+    model.compile(
+        optimizer=optimizers_module.deserialize(config["optimizer"]),
+        loss=loss_cls(**loss_cfg["config"]),
+        metrics=config.get("metrics") or None,
+    )
+
+
+def _restore_optimizer(model, arrays):
+    state = {k[4:]: v for k, v in arrays.items() if k.startswith("opt/")}
+    if state and model.optimizer is not None:
+        model._ensure_optimizer()
+        model.optimizer.set_state(state)
+
+
+def load_model(path, custom_objects=None, compile=True, safe_mode=True):
+    """Rebuild a model saved by ``model.save``: layers, weights, optimizer state, step."""
+    from scratchdl.model import Sequential
+
+    meta, arrays = load_npz_safe(path)
+    if meta.get("kind") != "model":
+        raise ValueError(
+            f"{path}: not a scratchdl model file (kind={meta.get('kind')!r}); "
+            f"weights files are loaded with model.load_weights()"
+        )
+    try:
+        model = Sequential.from_config(meta["model_config"])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: the model configuration is damaged ({exc})") from None
+    if not model.built:
+        raise ValueError(f"{path}: the saved model has no input shape")
+    _set_weights_from(model, arrays, path)
+    if compile and meta.get("compile_config"):
+        _compile_from(model, meta["compile_config"])
+        _restore_optimizer(model, arrays)
+    return model
+
+
+def _rng_states(model):
+    states = {"model": model.rng.bit_generator.state}
+    for layer in model.layers:
+        if getattr(layer, "rng", None) is not None:
+            states[f"layer:{layer.name}"] = layer.rng.bit_generator.state
+    return states
+
+
+def training_state(model):
+    """(meta, arrays) with everything needed to resume training bit for bit."""
+    meta = {"kind": "training_state", "rng": _rng_states(model)}
+    return meta, {**_weight_arrays(model), **_optimizer_arrays(model)}
+
+
+def restore_training_state(model, meta, arrays):
+    _set_weights_from(model, arrays, "training state")
+    _restore_optimizer(model, arrays)
+    rng = meta.get("rng", {})
+    if "model" in rng:
+        model.rng.bit_generator.state = rng["model"]
+    for layer in model.layers:
+        key = f"layer:{layer.name}"
+        if key in rng and getattr(layer, "rng", None) is not None:
+            layer.rng.bit_generator.state = rng[key]

@@ -1,0 +1,302 @@
+"""The training, evaluation and prediction loops of ``Sequential`` (Keras semantics, A3).
+
+One training step::
+
+    out  = layer_k(... layer_1(xb))            forward, training=True
+    L    = loss(out, yb) + sum of penalties    recorded before the update
+    d    = dL/d(out)  (or dL/dz when the softmax/sigmoid is fused with the loss)
+    d    = layer_i.backward(d) for i = k .. first layer with parameters
+    grad += regularizer gradients; optimizer.apply(store)
+
+Epoch numbers (as Keras): the training ``loss`` is the batch-size-weighted running
+mean of the total loss over the epoch; metrics are running means on the forward
+passes before each update; validation runs once at the end of the epoch in
+inference mode.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scratchdl import metrics as metrics_module
+from scratchdl.data_adapter import (
+    check_batch_size,
+    check_targets,
+    class_weights_to_sample_weights,
+    prepare_x,
+    split_validation,
+)
+from scratchdl.fit_loop import run_fit
+
+__all__ = ["TrainingMixin"]
+
+
+class TrainingMixin:
+    """``fit``, ``evaluate``, ``predict``, ``train_on_batch`` and ``__call__``."""
+
+    # -- forward / backward ----------------------------------------------------------
+    def _forward(self, x, training):
+        for layer in self._layers:
+            x = layer.forward(x, training)
+        return x
+
+    def __call__(self, x, training=False):
+        return self._forward(self._prepare_input(x), training)
+
+    def _fusable(self):
+        """True when the last layer's activation is the one the loss fuses with."""
+        want = getattr(self.loss, "fuses_with", None)
+        if want is None:
+            return False
+        last = self._layers[-1]
+        fn = getattr(last, "activation", None) or getattr(last, "fn", None)
+        return getattr(fn, "name", None) == want
+
+    def _backward(self):
+        layers = self._layers
+        if self._fused:
+            d = self.loss.fused_backward()
+            last = layers[-1]
+            k = len(layers) - 1
+            if hasattr(last, "backward_linear"):
+                d = last.backward_linear(d)
+                k -= 1
+            else:  # an Activation / Softmax layer: skip it, d is dL/dz already
+                k -= 1
+        else:
+            d = self.loss.backward()
+            k = len(layers) - 1
+        for i in range(k, self._first_grad - 1, -1):
+            d = layers[i].backward(d)
+
+    def _penalty(self):
+        total = 0.0
+        for layer in self._reg_layers:
+            total += layer.penalty()
+        for layer in self._act_reg_layers:
+            total += layer.activity_penalty()
+        return total
+
+    def _train_step(self, xb, yb, swb):
+        out = self._forward(xb, True)
+        loss = self.loss.forward(out, yb, sample_weight=swb)
+        if self._reg_layers or self._act_reg_layers:
+            loss += self._penalty()
+        self._backward()
+        for layer in self._reg_layers:
+            layer.add_penalty_gradients()
+        self.optimizer.apply(self.store)
+        return loss, out
+
+    # -- input handling ------------------------------------------------------------
+    def _prepare_input(self, x):
+        x = prepare_x(x, self.dtype)
+        if not self.built:
+            if self._input_layer is None:
+                self._input_layer = self._make_input_layer(x.shape[1:])
+            self._build_from(self._input_layer.shape)
+        expected = tuple(self._input_layer.shape)
+        if x.shape[1:] != expected:
+            if int(np.prod(x.shape[1:])) == int(np.prod(expected)):
+                return x.reshape((x.shape[0],) + expected)
+            raise ValueError(
+                f"Input of model {self.name!r} is incompatible: expected shape "
+                f"{(None,) + expected}, received an array of shape {x.shape}"
+            )
+        return x
+
+    def _make_input_layer(self, shape):
+        from scratchdl.layers import InputLayer
+
+        return InputLayer(shape=shape)
+
+    def _require_compiled(self, what):
+        if not getattr(self, "compiled", False):
+            raise RuntimeError(
+                f"You must compile your model before {what}. "
+                f"Call model.compile(optimizer, loss, metrics) first."
+            )
+
+    def _build_metrics(self, y, out_shape):
+        probe_pred = np.zeros((1,) + tuple(out_shape[1:]), dtype=self.dtype)
+        probe_true = y[:1]
+        specs = self._metric_specs
+        self.compiled_metrics = [metrics_module.get(spec, probe_true, probe_pred) for spec in specs]
+
+    def _prepare_fit_data(self, x, y, sample_weight, class_weight):
+        x = self._prepare_input(x)
+        y = np.asarray(y)
+        if len(x) != len(y):
+            raise ValueError(
+                f"x and y must have the same number of samples, received x with {len(x)} "
+                f"and y with {len(y)}"
+            )
+        if class_weight is not None:
+            if sample_weight is not None:
+                raise ValueError("You cannot pass both class_weight and sample_weight")
+            sample_weight = class_weights_to_sample_weights(y, class_weight)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=self.dtype).reshape(-1)
+            if len(sample_weight) != len(y):
+                raise ValueError(
+                    f"sample_weight has {len(sample_weight)} entries for {len(y)} samples"
+                )
+        check_targets(self.loss, y, self.output_shape)
+        return x, y, sample_weight
+
+    # -- fit ------------------------------------------------------------------------
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
+        **kwargs,
+    ):
+        """Train for ``epochs`` epochs (Keras semantics; see the module docstring).
+
+        ``max_queue_size``, ``workers`` and ``use_multiprocessing`` (tf.keras) are
+        accepted and ignored.  Ctrl-C stops after the current batch; the model and
+        the returned History stay usable.
+        """
+        for key in ("max_queue_size", "workers", "use_multiprocessing"):
+            kwargs.pop(key, None)
+        if kwargs:
+            raise ValueError(f"Unrecognized keyword arguments passed to fit: {kwargs}")
+        self._require_compiled("training/testing")
+        batch_size = check_batch_size(batch_size)
+        if x is None or y is None:
+            raise ValueError("fit() needs x and y arrays")
+        x, y, sw = self._prepare_fit_data(x, y, sample_weight, class_weight)
+        if validation_data is None and validation_split:
+            (x, y, sw), validation_data = split_validation(x, y, sw, validation_split)
+        if validation_data is not None:
+            validation_data = self._prepare_validation(validation_data)
+        self._ensure_optimizer()
+        self._build_metrics(y, self.output_shape)
+        return run_fit(
+            self,
+            x,
+            y,
+            sw,
+            batch_size,
+            epochs,
+            verbose,
+            callbacks,
+            validation_data,
+            shuffle,
+            initial_epoch,
+            validation_batch_size or batch_size,
+            validation_freq,
+            steps_per_epoch,
+        )
+
+    def _prepare_validation(self, data):
+        if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
+            raise ValueError(
+                "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
+                f"sample_weight), received {type(data).__name__}"
+            )
+        sw = data[2] if len(data) == 3 else None
+        xv, yv, swv = self._prepare_fit_data(data[0], data[1], sw, None)
+        return xv, yv, swv
+
+    def _ensure_optimizer(self):
+        if getattr(self.optimizer, "_built_for", None) is not self.store:
+            self.optimizer.build(self.store)
+            self.optimizer._built_for = self.store
+        self._fused = self._fusable()
+
+    # -- evaluate / predict ------------------------------------------------------------
+    def _evaluate_arrays(self, x, y, sw, batch_size):
+        """Loss (incl. penalties) and metric values on (x, y) in inference mode."""
+        loss_sum, n_total = 0.0, 0
+        metrics = self.compiled_metrics or []
+        for m in metrics:
+            m.reset_state()
+        for start in range(0, len(x), batch_size):
+            stop = start + batch_size
+            out = self._forward(x[start:stop], False)
+            yb = y[start:stop]
+            swb = None if sw is None else sw[start:stop]
+            loss = self.loss.forward(out, yb, sample_weight=swb)
+            n = len(out)
+            loss_sum += loss * n
+            n_total += n
+            for m in metrics:
+                m.update_state(yb, out)
+        loss = loss_sum / max(n_total, 1)
+        if self._reg_layers:
+            loss += sum(layer.penalty() for layer in self._reg_layers)
+        logs = {"loss": float(loss)}
+        for m in metrics:
+            logs[m.name] = float(m.result())
+        return logs
+
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        return_dict=False,
+        **kwargs,
+    ):
+        """Loss and metrics on (x, y): a scalar (loss only), ``[loss, *metrics]``, or a dict."""
+        self._require_compiled("training/testing")
+        batch_size = check_batch_size(batch_size)
+        x, y, sw = self._prepare_fit_data(x, y, sample_weight, None)
+        if self.compiled_metrics is None:
+            self._build_metrics(y, self.output_shape)
+        self._fused = self._fusable()
+        logs = self._evaluate_arrays(x, y, sw, batch_size)
+        if verbose not in (0, False):
+            from scratchdl.fit_loop import print_evaluation
+
+            print_evaluation(logs, len(x), batch_size, verbose)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+        """Outputs for ``x`` in inference mode, computed in batches, as one array."""
+        batch_size = check_batch_size(batch_size)
+        x = self._prepare_input(x)
+        out = np.empty((len(x),) + tuple(self._layers[-1].output_shape), dtype=self.dtype)
+        for start in range(0, len(x), batch_size):
+            out[start : start + batch_size] = self._forward(x[start : start + batch_size], False)
+        return out
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One optimizer step on one batch; returns the loss (and metrics) before the update."""
+        self._require_compiled("training/testing")
+        x, y, sw = self._prepare_fit_data(x, y, sample_weight, class_weight)
+        self._ensure_optimizer()
+        if self.compiled_metrics is None:
+            self._build_metrics(y, self.output_shape)
+        loss, out = self._train_step(x, y, sw)
+        logs = {"loss": float(loss)}
+        for m in self.compiled_metrics:
+            m.reset_state()
+            m.update_state(y, out)
+            logs[m.name] = float(m.result())
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
