@@ -476,7 +476,7 @@ class SparseCategoricalCrossentropy(Loss):
         return _sparse_labels(yt, yp, self.name)
 
     def per_sample(self, yp, k):
-        z_k = np.take_along_axis(yp, k, axis=-1)[..., 0]
+        z_k = _take(yp, k)[..., 0]
         if self.from_logits:
             m = np.max(yp, axis=-1, keepdims=True)
             return np.log(np.sum(np.exp(yp - m), axis=-1)) + m[..., 0] - z_k
@@ -486,7 +486,7 @@ class SparseCategoricalCrossentropy(Loss):
         if self.from_logits:
             return _add_at(_SOFTMAX.forward(yp), k, -1)
         s = np.sum(yp, axis=-1, keepdims=True)
-        q_k = np.take_along_axis(yp, k, axis=-1) / s
+        q_k = _take(yp, k) / s
         g_k = -1 / np.clip(q_k, EPSILON, 1 - EPSILON) * ((q_k > EPSILON) & (q_k < 1 - EPSILON))
         return _add_at(np.broadcast_to(-g_k * q_k / s, yp.shape).copy(), k, g_k / s)
 
@@ -593,8 +593,18 @@ def _sparse_labels(yt, yp, name):
     return k
 
 
+def _take(x, k):
+    """x[..., k] along the last axis, keeping a trailing axis of 1 (k has one)."""
+    if x.ndim == 2:  # the common (N, C) case: plain fancy indexing is the cheapest
+        return x[np.arange(x.shape[0]), k[:, 0]][:, None]
+    return np.take_along_axis(x, k, axis=-1)
+
+
 def _add_at(g, k, v):
-    """g[..., k] += v along the last axis (k has a trailing axis of 1); returns g."""
+    """g[..., k] += v along the last axis (k and an array v have a trailing axis of 1)."""
+    if g.ndim == 2:
+        g[np.arange(g.shape[0]), k[:, 0]] += v if isinstance(v, float | int) else v[:, 0]
+        return g
     np.put_along_axis(g, k, np.take_along_axis(g, k, axis=-1) + v, axis=-1)
     return g
 
