@@ -50,7 +50,7 @@ class TrainingMixin:
             return False
         last = self._layers[-1]
         fn = getattr(last, "activation", None) or getattr(last, "fn", None)
-        return getattr(fn, "name", None) == want
+        return getattr(fn, "name", None) == want and getattr(fn, "axis", -1) == -1
 
     def _backward(self):
         layers = self._layers
