@@ -127,7 +127,7 @@ class Dense(Layer):
         """Backward from dL/dz (skipping the activation): the fused-loss entry point."""
         np.matmul(self._x.T, dz, out=self.grads["kernel"])
         if self.use_bias:
-            np.sum(dz, axis=0, out=self.grads["bias"])
+            dz.sum(axis=0, out=self.grads["bias"])
         if not self.need_input_grad:
             return None
         dx = dz @ self.params["kernel"].T
