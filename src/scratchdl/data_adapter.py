@@ -12,6 +12,7 @@ import numpy as np
 __all__ = [
     "prepare_x",
     "check_batch_size",
+    "check_fit_options",
     "check_targets",
     "split_validation",
     "class_weights_to_sample_weights",
@@ -51,6 +52,22 @@ def check_batch_size(batch_size) -> int:
     return int(batch_size)
 
 
+def _check_count(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, received {name}={value!r}")
+
+
+def check_fit_options(epochs, initial_epoch, shuffle) -> None:
+    """``epochs``/``initial_epoch`` non-negative ints; ``shuffle`` a bool or ``"batch"``.
+
+    As in Keras, ``initial_epoch >= epochs`` is allowed and trains nothing.
+    """
+    _check_count("epochs", epochs)
+    _check_count("initial_epoch", initial_epoch)
+    if not (isinstance(shuffle, (bool, np.bool_)) or shuffle == "batch"):
+        raise ValueError(f"shuffle must be True, False or 'batch', received shuffle={shuffle!r}")
+
+
 def _check_sparse(y, n_classes):
     if y.ndim == 2 and y.shape[1] == n_classes and n_classes > 1:
         raise ValueError(
@@ -64,9 +81,9 @@ def _check_sparse(y, n_classes):
             f"received shape {y.shape}"
         )
     if y.dtype.kind == "f" and not np.all(np.mod(y, 1) == 0):
-        bad = y.ravel()[np.mod(y.ravel(), 1) != 0][0]
+        bad = y.ravel()[np.mod(y.ravel(), 1) != 0][0].item()
         raise ValueError(f"sparse labels must be whole numbers, received the label {bad!r}")
-    lo, hi = y.min(), y.max()
+    lo, hi = y.min().item(), y.max().item()
     if lo < 0 or hi >= n_classes:
         bad = lo if lo < 0 else hi
         raise ValueError(

@@ -12,13 +12,20 @@ import math
 import signal
 import sys
 import threading
-import time
 
 import numpy as np
 
 from scratchdl import callbacks as callbacks_module
+from scratchdl.progress import Progbar
 
-__all__ = ["run_fit", "train_epoch", "resolve_verbose", "print_evaluation", "InterruptGuard"]
+__all__ = [
+    "run_fit",
+    "train_epoch",
+    "resolve_verbose",
+    "evaluation_bar",
+    "finish_evaluation_bar",
+    "InterruptGuard",
+]
 
 
 def resolve_verbose(verbose) -> int:
@@ -151,6 +158,7 @@ def run_fit(
     model.stop_training = False
     model.history = history
     model._resume_epoch = None
+    model._interrupted = False
     batch_cb = cb if _overrides_batch_hooks(cb.callbacks) else None
     with InterruptGuard() as guard:
         cb.on_train_begin()
@@ -159,6 +167,7 @@ def run_fit(
             cb.on_epoch_begin(epoch)
             logs = train_epoch(model, x, y, sw, batch_size, shuffle, batch_cb, guard)
             if guard.interrupted:
+                model._interrupted = True  # BackupAndRestore keeps its backup
                 _report_interrupt(epoch)
                 break
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
@@ -180,9 +189,18 @@ def _report_interrupt(epoch):
     )
 
 
-def print_evaluation(logs, n, batch_size, verbose):
-    """One Keras-style line for ``evaluate``: ``313/313 - 0s - loss: ... - accuracy: ...``."""
-    steps = math.ceil(n / batch_size)
-    parts = [f"{k}: {v:.4e}" if 0 < abs(v) <= 1e-3 else f"{k}: {v:.4f}" for k, v in logs.items()]
-    print(f"{steps}/{steps} - " + " - ".join(parts))
-    return time.perf_counter()
+def evaluation_bar(n, batch_size, verbose):
+    """The Progbar ``evaluate``/``predict`` finish with (None when silent).
+
+    Created before the loop so that its clock covers the whole evaluation.
+    """
+    verbose = resolve_verbose(verbose)
+    if not verbose:
+        return None
+    return Progbar(math.ceil(n / batch_size), verbose=verbose)
+
+
+def finish_evaluation_bar(bar, logs=None):
+    """One tf.keras line: ``313/313 [=====] - 0s 1ms/step - loss: ... - accuracy: ...``."""
+    if bar is not None:
+        bar.update(bar.target, list((logs or {}).items()), finalize=True)

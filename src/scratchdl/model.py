@@ -200,6 +200,17 @@ class Sequential(TrainingMixin):
         if self.built:
             self.optimizer.build(self.store)
 
+    @property
+    def metrics_names(self):
+        """tf.keras 2.x: ``["loss", *metric names]`` once fit/evaluate has run, ``[]`` before.
+
+        Convention: Keras 3 returns ``["loss", "compile_metrics"]``; the tf.keras list
+        is what ``zip(model.metrics_names, scores)`` in the notes expects.
+        """
+        if getattr(self, "compiled_metrics", None) is None:
+            return []
+        return ["loss"] + [m.name for m in self.compiled_metrics]
+
     def metric_direction(self, name):
         """ "up" / "down" / None for a metric name as it appears in logs (val_ stripped)."""
         name = name[4:] if name.startswith("val_") else name

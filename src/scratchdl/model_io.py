@@ -19,7 +19,7 @@ import numpy as np
 from scratchdl import __version__
 from scratchdl import losses as losses_module
 from scratchdl import optimizers as optimizers_module
-from scratchdl.saving import load_npz_safe, save_npz_atomic
+from scratchdl.saving import ModelFileError, load_npz_safe, save_npz_atomic
 
 __all__ = [
     "save_model",
@@ -71,6 +71,7 @@ def save_model(model, path, overwrite=True):
         "scratchdl_version": __version__,
         "model_config": model.get_config(),
         "compile_config": _compile_config(model),
+        "rng": _rng_states(model),
     }
     save_npz_atomic(path, meta, {**_weight_arrays(model), **_optimizer_arrays(model)})
 
@@ -87,12 +88,12 @@ def _set_weights_from(model, arrays, path):
         for kind, key in layer.weight_keys():
             name = f"w/{layer.name}/{kind}/{key}"
             if name not in arrays:
-                raise ValueError(f"{path}: no weight {name!r} for layer {layer.name!r}")
+                raise ModelFileError(f"{path}: no weight {name!r} for layer {layer.name!r}")
             target = getattr(layer, kind)[key]
-            if arrays[name].shape != target.shape:
-                raise ValueError(
-                    f"{path}: weight {name!r} has shape {arrays[name].shape}, the model "
-                    f"expects {target.shape}"
+            if arrays[name].shape != target.shape or arrays[name].dtype.kind not in "fiu":
+                raise ModelFileError(
+                    f"{path}: weight {name!r} is {arrays[name].dtype} of shape "
+                    f"{arrays[name].shape}, the model expects {target.shape} floats"
                 )
             target[...] = arrays[name]
 
@@ -101,50 +102,70 @@ def load_weights(model, path):
     """Load weights saved by ``save_weights`` or ``save`` into a model of the same layout."""
     meta, arrays = load_npz_safe(path)
     if meta.get("kind") not in ("weights", "model", "training_state"):
-        raise ValueError(f"{path}: not a scratchdl weights file (kind={meta.get('kind')!r})")
+        raise ModelFileError(f"{path}: not a scratchdl weights file (kind={meta.get('kind')!r})")
     model._require_built("load_weights()")
     _set_weights_from(model, arrays, path)
 
 
-def _compile_from(model, config):
-    loss_cfg = config["loss"]
-    loss_cls = getattr(losses_module, loss_cfg["class_name"], None)
-    if loss_cls is None:
-        raise ValueError(f"unknown loss class {loss_cfg['class_name']!r} in the model file")
-    model.compile(
-        optimizer=optimizers_module.deserialize(config["optimizer"]),
-        loss=loss_cls(**loss_cfg["config"]),
-        metrics=config.get("metrics") or None,
-    )
+def _compile_from(model, config, path):
+    try:
+        loss_cfg = config["loss"]
+        loss_cls = getattr(losses_module, loss_cfg["class_name"], None)
+        if not (isinstance(loss_cls, type) and issubclass(loss_cls, losses_module.Loss)):
+            raise ValueError(f"unknown loss class {loss_cfg['class_name']!r}")
+        model.compile(
+            optimizer=optimizers_module.deserialize(config["optimizer"]),
+            loss=loss_cls(**loss_cfg["config"]),
+            metrics=config.get("metrics") or None,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ModelFileError(f"{path}: the compile configuration is damaged ({exc})") from None
 
 
-def _restore_optimizer(model, arrays):
+def _restore_optimizer(model, arrays, path="model file"):
     state = {k[4:]: v for k, v in arrays.items() if k.startswith("opt/")}
     if state and model.optimizer is not None:
         model._ensure_optimizer()
-        model.optimizer.set_state(state)
+        try:
+            model.optimizer.set_state(state)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"{path}: the optimizer state is damaged ({exc})") from None
+
+
+def _model_from_config(config, path):
+    from scratchdl.model import Sequential
+
+    try:
+        model = Sequential.from_config(config)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ModelFileError(f"{path}: the model configuration is damaged ({exc})") from None
+    if not model.built:
+        raise ModelFileError(f"{path}: the saved model has no input shape")
+    return model
 
 
 def load_model(path, custom_objects=None, compile=True, safe_mode=True):
-    """Rebuild a model saved by ``model.save``: layers, weights, optimizer state, step."""
-    from scratchdl.model import Sequential
+    """Rebuild a model saved by ``model.save``: layers, weights, optimizer state, step.
 
+    The RNG states (shuffling, dropout) are restored too, so ``fit`` on the loaded
+    model continues exactly as it would have continued on the saved one.  Every
+    problem with the file raises ``ModelFileError`` (a ValueError) naming the file;
+    nothing in it is executed or unpickled.
+    """
     meta, arrays = load_npz_safe(path)
     if meta.get("kind") != "model":
-        raise ValueError(
+        raise ModelFileError(
             f"{path}: not a scratchdl model file (kind={meta.get('kind')!r}); "
             f"weights files are loaded with model.load_weights()"
         )
-    try:
-        model = Sequential.from_config(meta["model_config"])
-    except (KeyError, TypeError) as exc:
-        raise ValueError(f"{path}: the model configuration is damaged ({exc})") from None
-    if not model.built:
-        raise ValueError(f"{path}: the saved model has no input shape")
+    if not isinstance(meta.get("model_config"), dict):
+        raise ModelFileError(f"{path}: the file has no model configuration")
+    model = _model_from_config(meta["model_config"], path)
     _set_weights_from(model, arrays, path)
     if compile and meta.get("compile_config"):
-        _compile_from(model, meta["compile_config"])
-        _restore_optimizer(model, arrays)
+        _compile_from(model, meta["compile_config"], path)
+        _restore_optimizer(model, arrays, path)
+    _set_rng_states(model, meta.get("rng") or {}, path)
     return model
 
 
@@ -162,13 +183,23 @@ def training_state(model):
     return meta, {**_weight_arrays(model), **_optimizer_arrays(model)}
 
 
-def restore_training_state(model, meta, arrays):
-    _set_weights_from(model, arrays, "training state")
-    _restore_optimizer(model, arrays)
-    rng = meta.get("rng", {})
-    if "model" in rng:
-        model.rng.bit_generator.state = rng["model"]
+def _set_rng_states(model, states, path):
+    """Restore bit-generator states saved by ``_rng_states`` (plain JSON integers)."""
+    if not isinstance(states, dict):
+        raise ModelFileError(f"{path}: the RNG states are damaged (not a mapping)")
+    targets = {"model": model.rng}
     for layer in model.layers:
-        key = f"layer:{layer.name}"
-        if key in rng and getattr(layer, "rng", None) is not None:
-            layer.rng.bit_generator.state = rng[key]
+        if getattr(layer, "rng", None) is not None:
+            targets[f"layer:{layer.name}"] = layer.rng
+    for key, rng in targets.items():
+        if key in states:
+            try:
+                rng.bit_generator.state = states[key]
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ModelFileError(f"{path}: the RNG state {key!r} is damaged ({exc})") from None
+
+
+def restore_training_state(model, meta, arrays, path="training state"):
+    _set_weights_from(model, arrays, path)
+    _restore_optimizer(model, arrays, path)
+    _set_rng_states(model, meta.get("rng", {}), path)

@@ -21,14 +21,19 @@ import numpy as np
 from scratchdl import metrics as metrics_module
 from scratchdl.data_adapter import (
     check_batch_size,
+    check_fit_options,
     check_targets,
     class_weights_to_sample_weights,
     prepare_x,
     split_validation,
 )
-from scratchdl.fit_loop import run_fit
+from scratchdl.fit_loop import evaluation_bar, finish_evaluation_bar, resolve_verbose, run_fit
 
 __all__ = ["TrainingMixin"]
+
+
+def _squeezed(shape):
+    return tuple(d for d in shape if d != 1)
 
 
 class TrainingMixin:
@@ -79,7 +84,7 @@ class TrainingMixin:
 
     def _train_step(self, xb, yb, swb):
         out = self._forward(xb, True)
-        loss = self.loss.forward(out, yb, sample_weight=swb)
+        loss = self.loss.forward_trusted(out, yb, swb)
         if self._reg_layers or self._act_reg_layers:
             loss += self._penalty()
         self._backward()
@@ -97,11 +102,14 @@ class TrainingMixin:
             self._build_from(self._input_layer.shape)
         expected = tuple(self._input_layer.shape)
         if x.shape[1:] != expected:
-            if int(np.prod(x.shape[1:])) == int(np.prod(expected)):
+            if _squeezed(x.shape[1:]) == _squeezed(expected):  # (1, 28, 28, 1) for (28, 28)
                 return x.reshape((x.shape[0],) + expected)
+            hint = ""
+            if int(np.prod(x.shape[1:])) == int(np.prod(expected)):
+                hint = f"; reshape it first, e.g. x.reshape((len(x),) + {expected})"
             raise ValueError(
                 f"Input of model {self.name!r} is incompatible: expected shape "
-                f"{(None,) + expected}, received an array of shape {x.shape}"
+                f"{(None,) + expected}, received an array of shape {x.shape}{hint}"
             )
         return x
 
@@ -142,6 +150,8 @@ class TrainingMixin:
                     f"sample_weight has {len(sample_weight)} entries for {len(y)} samples"
                 )
         check_targets(self.loss, y, self.output_shape)
+        if getattr(self.loss, "name", "") == "sparse_categorical_crossentropy":
+            y = y.reshape(-1).astype(np.int64, copy=False)  # checked once: (N,) class ids
         return x, y, sample_weight
 
     # -- fit ------------------------------------------------------------------------
@@ -177,6 +187,8 @@ class TrainingMixin:
             raise ValueError(f"Unrecognized keyword arguments passed to fit: {kwargs}")
         self._require_compiled("training/testing")
         batch_size = check_batch_size(batch_size)
+        check_fit_options(epochs, initial_epoch, shuffle)
+        resolve_verbose(verbose)
         if x is None or y is None:
             raise ValueError("fit() needs x and y arrays")
         x, y, sw = self._prepare_fit_data(x, y, sample_weight, class_weight)
@@ -205,9 +217,14 @@ class TrainingMixin:
 
     def _prepare_validation(self, data):
         if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
+            what = (
+                f"a {type(data).__name__} of length {len(data)}"
+                if isinstance(data, (tuple, list))
+                else f"an object of type {type(data).__name__}"
+            )
             raise ValueError(
                 "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
-                f"sample_weight), received {type(data).__name__}"
+                f"sample_weight), received {what}"
             )
         sw = data[2] if len(data) == 3 else None
         xv, yv, swv = self._prepare_fit_data(data[0], data[1], sw, None)
@@ -260,15 +277,15 @@ class TrainingMixin:
         """Loss and metrics on (x, y): a scalar (loss only), ``[loss, *metrics]``, or a dict."""
         self._require_compiled("training/testing")
         batch_size = check_batch_size(batch_size)
+        if x is None or y is None:
+            raise ValueError("evaluate() needs x and y arrays")
         x, y, sw = self._prepare_fit_data(x, y, sample_weight, None)
         if self.compiled_metrics is None:
             self._build_metrics(y, self.output_shape)
         self._fused = self._fusable()
+        bar = evaluation_bar(len(x), batch_size, verbose)
         logs = self._evaluate_arrays(x, y, sw, batch_size)
-        if verbose not in (0, False):
-            from scratchdl.fit_loop import print_evaluation
-
-            print_evaluation(logs, len(x), batch_size, verbose)
+        finish_evaluation_bar(bar, logs)
         if return_dict:
             return logs
         values = list(logs.values())
@@ -278,9 +295,11 @@ class TrainingMixin:
         """Outputs for ``x`` in inference mode, computed in batches, as one array."""
         batch_size = check_batch_size(batch_size)
         x = self._prepare_input(x)
+        bar = evaluation_bar(len(x), batch_size, verbose)
         out = np.empty((len(x),) + tuple(self._layers[-1].output_shape), dtype=self.dtype)
         for start in range(0, len(x), batch_size):
             out[start : start + batch_size] = self._forward(x[start : start + batch_size], False)
+        finish_evaluation_bar(bar)
         return out
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
