@@ -212,3 +212,23 @@ def test_float32_stays_float32(rng):
         assert y.dtype == np.float32, layer
         assert layer.backward(y).dtype == np.float32, layer
         assert all(g.dtype == np.float32 for g in layer.grads.values())
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batchnorm_on_a_middle_axis(rng, training):
+    """axis=1 on (N, C, H, W): statistics and gamma/beta per channel C."""
+    layer = _built(BatchNormalization(axis=1), (3, 2, 4), rng)
+    assert layer.params["gamma"].shape == (3,)
+    layer.params["gamma"][...] = [0.5, 1.0, 2.0]
+    layer.params["beta"][...] = [1.0, -1.0, 0.0]
+    x = rng.standard_normal((5, 3, 2, 4)) * 3 + 1
+    y = layer.forward(x, training=True)
+    z = (x - x.mean(axis=(0, 2, 3), keepdims=True)) / np.sqrt(
+        x.var(axis=(0, 2, 3), keepdims=True) + 1e-3
+    )
+    expected = (
+        z * np.array([0.5, 1.0, 2.0])[None, :, None, None]
+        + np.array([1, -1, 0])[None, :, None, None]
+    )
+    np.testing.assert_allclose(y, expected, rtol=1e-10)
+    check_layer(layer, x, rng, training=training).assert_ok()

@@ -87,6 +87,7 @@ class BatchNormalization(Layer):
         C = int(input_shape[axis - 1])
         self._reduce = tuple(a for a in range(ndim) if a != axis)
         self._bshape = tuple(C if a == axis else 1 for a in range(ndim))
+        self._last_axis = axis == ndim - 1
         if self.scale:
             g = self.gamma_initializer((C,), rng, dtype=self.dtype)
             self.add_param("gamma", g, self.gamma_regularizer, self.gamma_constraint)
@@ -98,11 +99,22 @@ class BatchNormalization(Layer):
             (C,), rng, dtype=self.dtype
         )
 
+    def _param(self, key):
+        """gamma or beta, shaped to broadcast along ``axis`` (as is for the last axis)."""
+        p = self.params[key]
+        return p if self._last_axis else p.reshape(self._bshape)
+
     def _affine(self, x_hat):
-        y = x_hat * self.params["gamma"].reshape(self._bshape) if self.scale else x_hat.copy()
+        y = x_hat * self._param("gamma") if self.scale else x_hat.copy()
         if self.center:
-            y += self.params["beta"].reshape(self._bshape)
+            y += self._param("beta")
         return y
+
+    def _mean(self, a):
+        """Mean over the reduced axes, keepdims (``add.reduce`` skips np.mean's Python layer)."""
+        m = np.add.reduce(a, axis=self._reduce, keepdims=True)
+        m *= 1.0 / (a.size // m.size)
+        return m
 
     def forward(self, x, training=False):
         self._training = bool(training and self.trainable)
@@ -112,34 +124,36 @@ class BatchNormalization(Layer):
             self._inv_std = 1.0 / np.sqrt(var + self.epsilon)
             self._x_hat = (x - mu) * self._inv_std
             return self._affine(self._x_hat)
-        mu = x.mean(axis=self._reduce, keepdims=True)
-        xc = x - mu
-        var = np.mean(xc * xc, axis=self._reduce, keepdims=True)
-        self._inv_std = 1.0 / np.sqrt(var + self.epsilon)
-        self._x_hat = xc * self._inv_std
+        mu = self._mean(x)
+        x_hat = x - mu
+        var = self._mean(x_hat * x_hat)
+        inv_std = var + self.epsilon
+        np.sqrt(inv_std, out=inv_std)
+        np.reciprocal(inv_std, out=inv_std)
+        x_hat *= inv_std
+        self._x_hat, self._inv_std = x_hat, inv_std
         m = self.momentum
         mm, mv = self.state["moving_mean"], self.state["moving_variance"]
-        mm *= m
-        mm += (1 - m) * mu.reshape(mm.shape)
-        mv *= m
-        mv += (1 - m) * var.reshape(mv.shape)
-        return self._affine(self._x_hat)
+        mm += (mu.reshape(mm.shape) - mm) * (1 - m)  # = m*mm + (1-m)*mu
+        mv += (var.reshape(mv.shape) - mv) * (1 - m)
+        return self._affine(x_hat)
 
     def backward(self, dout):
         x_hat = self._x_hat
         if self.scale:
-            np.sum(dout * x_hat, axis=self._reduce, out=self.grads["gamma"])
-            dxh = dout * self.params["gamma"].reshape(self._bshape)
+            np.add.reduce(dout * x_hat, axis=self._reduce, out=self.grads["gamma"])
+            dxh = dout * self._param("gamma")
         else:
             dxh = dout
         if self.center:
-            np.sum(dout, axis=self._reduce, out=self.grads["beta"])
+            np.add.reduce(dout, axis=self._reduce, out=self.grads["beta"])
         if not self._training:
             return dxh * self._inv_std
-        M = dout.size // x_hat.shape[self.axis]
-        sum_dxh = dxh.sum(axis=self._reduce, keepdims=True)
-        sum_dxh_xh = (dxh * x_hat).sum(axis=self._reduce, keepdims=True)
-        return (self._inv_std / M) * (M * dxh - sum_dxh - x_hat * sum_dxh_xh)
+        # dx = inv_std * (dxh - mean(dxh) - x_hat * mean(dxh * x_hat))
+        dx = dxh - self._mean(dxh)
+        dx -= x_hat * self._mean(dxh * x_hat)
+        dx *= self._inv_std
+        return dx
 
     def get_config(self):
         config = super().get_config()
