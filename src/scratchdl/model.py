@@ -43,6 +43,8 @@ class Sequential(TrainingMixin):
         self.name = name if name is not None else unique_name("sequential")
         self.seed = seed if isinstance(seed, (int, np.integer)) else None
         self.rng = make_rng(seed)
+        # one draw fixes the initial weights, however often the model is rebuilt
+        self._init_seed = int(self.rng.integers(0, 2**63 - 1))
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
             raise ValueError(f"dtype must be a float dtype, received dtype={dtype!r}")
@@ -117,7 +119,7 @@ class Sequential(TrainingMixin):
         if not self._layers:
             raise ValueError(f"model {self.name!r} has no layers to build")
         shape = tuple(int(d) for d in shape)
-        init_rng = np.random.default_rng(self.rng.integers(0, 2**63 - 1))
+        init_rng = np.random.default_rng(self._init_seed)
         for layer in self._layers:
             layer.params, layer.grads, layer.state = {}, {}, {}
             layer.regularizers, layer.constraints = {}, {}
