@@ -1,0 +1,110 @@
+"""Turns the measurements into benchmarks/RESULTS.md."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+from pathlib import Path
+
+from benchmarks.suite import REF_WORKLOADS, TARGETS
+from benchmarks.workloads import WORKLOADS
+
+
+def _ratio_rows(rows, names, with_torch, floors):
+    lines = []
+    for n in names:
+        s, r = rows[(n, "scratchdl")], rows[(n, "numpy")]
+        t = rows.get((n, "torch"))
+        vs_torch = t["median"] / s["median"] if t else None
+        vs_ref = s["median"] / r["median"]
+        floor = floors.get(n, (None, None))[0]
+        cells = [
+            n,
+            WORKLOADS[n].unit,
+            f"{s['min']:.3f} / {s['median']:.3f}",
+            f"{r['min']:.3f} / {r['median']:.3f}",
+            f"{t['min']:.3f} / {t['median']:.3f}" if t else "–",
+            f"**{vs_torch:.2f}×**" if vs_torch else "–",
+            f"{TARGETS[n]}×" if n in TARGETS else "–",
+            f"{vs_ref:.2f}" + (" (≤ 1.10)" if n in REF_WORKLOADS else ""),
+            f"{floor:.3f} ({floor / s['median']:.0%})" if floor else "–",
+            f"{s['accuracy']:.4f}" if s.get("accuracy") is not None else "–",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _verdicts(rows, names, with_torch, extra):
+    out = []
+    for n in names:
+        s, r, t = rows[(n, "scratchdl")], rows[(n, "numpy")], rows.get((n, "torch"))
+        if t and n in TARGETS:
+            ratio = t["median"] / s["median"]
+            ok = "met" if ratio >= TARGETS[n] else "NOT met"
+            out.append(
+                f"- {n}: {ratio:.2f}× faster than PyTorch eager (target {TARGETS[n]}×): {ok}"
+            )
+        if n in REF_WORKLOADS:
+            rr = s["median"] / r["median"]
+            out.append(
+                f"- {n}: {rr:.2f}× the lean NumPy loop's time (target ≤ 1.10): "
+                f"{'met' if rr <= 1.10 else 'NOT met'}"
+            )
+    p = extra["predict_s"] * 1000
+    out.append(
+        f"- predict on 10 000 images: {p:.1f} ms (target < 50 ms): {'met' if p < 50 else 'NOT met'}"
+    )
+    if "W3" in names:
+        rss = rows[("W3", "scratchdl")]["peak_rss_mb"]
+        limit = 2 * 70000 * 784 * 4 / 2**20 + 200
+        out.append(
+            f"- peak RSS of the W3 run: {rss:.0f} MB (target < {limit:.0f} MB): "
+            f"{'met' if rss < limit else 'NOT met'}"
+        )
+    return out
+
+
+def write_report(rows, extra, names, repeats, threads, quick, with_torch, path):
+    kernel = rows[(names[0], "scratchdl")]["blas_kernel"]
+    head = [
+        "# Benchmark results" + (" (quick smoke run — not a measurement)" if quick else ""),
+        "",
+        f"Written by `python -m benchmarks` on {datetime.date.today()}; {extra['machine']}; "
+        f"{threads} BLAS thread(s); NumPy's OpenBLAS kernel: **{kernel}** (environment as set on "
+        f"this machine); {repeats} timed repeats after one warm-up epoch; one process per cell.",
+        "",
+        "Times are min / median. Speed-up = PyTorch median / scratchdl median. Ratio to NumPy "
+        "ref = scratchdl median / lean-loop median. Floor = the workload's matrix products alone "
+        "(share of scratchdl's time in parentheses).",
+        "",
+        "| workload | unit | scratchdl | lean NumPy | PyTorch eager | speed-up vs PyTorch | "
+        "target | ratio to NumPy ref | GEMM floor | scratchdl test acc |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    lines = head + _ratio_rows(rows, names, with_torch, extra["floors"])
+    lines += ["", "## Targets", ""] + _verdicts(rows, names, with_torch, extra)
+    if extra["peak"]:
+        lines += [
+            "",
+            "## GEMM",
+            "",
+            f"float32 peak (2048³): {extra['peak']:.0f} GFLOP/s; on the workloads' own "
+            "shapes: " + ", ".join(f"{n} {g:.0f} GFLOP/s" for n, (_, g) in extra["floors"].items()),
+        ]
+    lines += [
+        "",
+        "## Where one W1 epoch spends its time (cProfile, by own time)",
+        "",
+        "```",
+        extra["profile"].strip(),
+        "```",
+        "",
+    ]
+    text = "\n".join(lines)
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+    return text

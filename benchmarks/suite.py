@@ -1,0 +1,135 @@
+"""The benchmark driver: runs each measurement in a fresh process and writes the report."""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.gemm import gemm_peak, workload_floor
+from benchmarks.workloads import WORKLOADS
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {"W1": 2.5, "W2": 2.5, "W3": 1.5, "W4": 2.0}  # speed-up over PyTorch eager
+REF_WORKLOADS = ("W1", "W2", "W3")  # within 10 % of the lean NumPy loop
+
+
+def torch_available():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def run_worker(impl, name, repeats, threads, quick):
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.worker",
+        impl,
+        name,
+        "--repeats",
+        str(repeats),
+        "--threads",
+        str(threads),
+    ] + (["--quick"] if quick else [])
+    env = dict(
+        os.environ, PYTHONPATH=str(HERE.parent) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    )
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=HERE.parent)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{impl} {name} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def profile_w1_epoch(quick):
+    """cProfile of one W1 epoch through fit: the top functions by own time."""
+    from benchmarks.worker import _scratchdl_model
+    from benchmarks.workloads import load_mnist_float32
+
+    x, y, _, _ = load_mnist_float32()
+    if quick:
+        x, y = x[:3000], y[:3000]
+    model = _scratchdl_model(WORKLOADS["W1"], 0)
+    model.fit(x, y, batch_size=100, epochs=1, verbose=0)
+    prof = cProfile.Profile()
+    prof.enable()
+    model.fit(x, y, batch_size=100, epochs=1, verbose=0)
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(14)
+    return out.getvalue()
+
+
+def time_predict(threads):
+    """Best of 7: predict on the 10 000 test images with a W1 network (batch 32, as Keras)."""
+    from threadpoolctl import threadpool_limits
+
+    from benchmarks.worker import _scratchdl_model
+    from benchmarks.workloads import load_mnist_float32
+
+    _, _, xt, _ = load_mnist_float32(n_train=10)
+    model = _scratchdl_model(WORKLOADS["W1"], 0)
+    best = float("inf")
+    with threadpool_limits(threads):
+        for _ in range(7):
+            t0 = time.perf_counter()
+            model.predict(xt, verbose=0)
+            best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def collect(names, repeats, threads, quick, with_torch):
+    rows = {}
+    impls = ["scratchdl", "numpy"] + (["torch"] if with_torch else [])
+    for name in names:
+        for impl in impls:
+            print(f"  {name} {impl} ...", file=sys.stderr, flush=True)
+            rows[(name, impl)] = run_worker(impl, name, repeats, threads, quick)
+    return rows
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="smoke mode: small data, 1 repeat")
+    p.add_argument("--repeats", type=int, default=None)
+    p.add_argument("--workloads", default=None, help="comma list, default W1,W2,W3,W4,W5")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--no-torch", action="store_true")
+    p.add_argument("--out", default=None)
+    a = p.parse_args(argv)
+    names = a.workloads.split(",") if a.workloads else list(WORKLOADS)
+    unknown = [n for n in names if n not in WORKLOADS]
+    if unknown:
+        p.error(f"unknown workloads {unknown}; choose from {list(WORKLOADS)}")
+    repeats = a.repeats or (1 if a.quick else 3)
+    with_torch = torch_available() and not a.no_torch
+    from benchmarks.report import write_report
+
+    print(
+        f"benchmarks: {names}, {repeats} repeats, {a.threads} thread(s), torch: {with_torch}",
+        file=sys.stderr,
+    )
+    rows = collect(names, repeats, a.threads, a.quick, with_torch)
+    floors = {n: workload_floor(n) for n in names if not a.quick}
+    extra = {
+        "peak": None if a.quick else gemm_peak(),
+        "floors": floors,
+        "predict_s": time_predict(a.threads),
+        "profile": profile_w1_epoch(a.quick),
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+    }
+    out = Path(a.out) if a.out else (HERE / ("RESULTS-quick.md" if a.quick else "RESULTS.md"))
+    text = write_report(rows, extra, names, repeats, a.threads, a.quick, with_torch, out)
+    print(text)
+    return 0
