@@ -10,7 +10,14 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["pyplot", "save_figure", "plot_history"]
+__all__ = [
+    "pyplot",
+    "save_figure",
+    "plot_history",
+    "plot_lines",
+    "plot_histogram_grid",
+    "plot_contour_paths",
+]
 
 
 def pyplot():
@@ -53,5 +60,102 @@ def plot_history(history: dict, path, title=""):
         ax.set_ylabel(key)
         ax.legend()
     fig.suptitle(title)
+    fig.tight_layout()
+    return save_figure(fig, path)
+
+
+def _draw_panel(ax, panel: dict) -> None:
+    for line in panel.get("lines", []):
+        x = line.get("x", range(len(line["y"])))
+        ax.plot(x, line["y"], line.get("style", "-"), label=line.get("label"), lw=1.2)
+    for key, setter in (("xlabel", ax.set_xlabel), ("ylabel", ax.set_ylabel)):
+        if panel.get(key):
+            setter(panel[key])
+    if panel.get("ylim") is not None:
+        ax.set_ylim(*panel["ylim"])
+    if panel.get("yscale"):
+        ax.set_yscale(panel["yscale"])
+    ax.set_title(panel.get("title", ""), fontsize=9)
+    if any(line.get("label") for line in panel.get("lines", [])):
+        ax.legend(fontsize=7)
+
+
+def plot_lines(path, panels: list, title: str = "", ncols: int | None = None, size=(4.5, 3.2)):
+    """A grid of line plots, one panel per dict.
+
+    Each panel: ``{"title", "xlabel", "ylabel", "ylim", "yscale", "lines": [{"x", "y",
+    "label", "style"}]}`` (all keys optional but ``lines[i]["y"]``); a legend is drawn
+    when a line has a label.  Returns the written path.
+    """
+    plt = pyplot()
+    ncols = ncols or min(len(panels), 3)
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False
+    )
+    for i, ax in enumerate(axes.flat):
+        if i < len(panels):
+            _draw_panel(ax, panels[i])
+        else:
+            ax.axis("off")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return save_figure(fig, path)
+
+
+def plot_histogram_grid(path, counts, edges, row_labels, col_labels, title=""):
+    """Histograms from precomputed ``counts[row][col]`` (bins given by ``edges``).
+
+    Rows are settings (e.g. weight inits), columns are layers -- the layout of the
+    weight-initialisation figures of the notes.  Only the bottom row carries x ticks.
+    """
+    plt = pyplot()
+    nrows, ncols = len(counts), len(counts[0])
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(1.5 * ncols + 1, 1.3 * nrows + 0.8), squeeze=False
+    )
+    for r in range(nrows):
+        for c in range(ncols):
+            ax = axes[r][c]
+            ax.stairs(counts[r][c], edges, fill=True)
+            ax.set_yticks([])  # few ticks: drawing tick labels is what makes big grids slow
+            ax.set_xticks([edges[0], edges[-1]] if r == nrows - 1 else [])
+            ax.tick_params(labelsize=6)
+            if r == 0:
+                ax.set_title(col_labels[c], fontsize=8)
+            if c == 0:
+                ax.set_ylabel(row_labels[r], fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.subplots_adjust(left=0.05, right=0.99, bottom=0.08, top=0.86, wspace=0.08, hspace=0.15)
+    return save_figure(fig, path)
+
+
+def plot_contour_paths(path, fn, paths: dict, xlim=(-10, 10), ylim=(-5, 5), zmax=7.0, ncols=2):
+    """Update paths (``{label: (xs, ys)}``) over the contours of ``fn(X, Y)``.
+
+    As the book's optimizer figure: contour levels of ``fn`` with values above ``zmax``
+    masked, the path in red with markers, the minimum marked with a plus.
+    """
+    import numpy as np
+
+    plt = pyplot()
+    x = np.arange(xlim[0], xlim[1], 0.01)
+    y = np.arange(ylim[0], ylim[1], 0.01)
+    X, Y = np.meshgrid(x, y)
+    Z = fn(X, Y)
+    Z[Z > zmax] = 0
+    nrows = -(-len(paths) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5 * ncols, 3.6 * nrows), squeeze=False)
+    for ax, (label, (xs, ys)) in zip(axes.flat, paths.items()):
+        ax.plot(xs, ys, "o-", color="red", markersize=3)
+        ax.contour(X, Y, Z)
+        ax.plot(0, 0, "+")
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+        ax.set_title(label, fontsize=9)
+    for ax in list(axes.flat)[len(paths) :]:
+        ax.axis("off")
     fig.tight_layout()
     return save_figure(fig, path)
