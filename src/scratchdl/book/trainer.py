@@ -27,10 +27,12 @@ state, so ``np.random.seed(...)`` makes a run repeatable.
 
 from __future__ import annotations
 
+import contextlib
+
 from scratchdl.book import optimizer as book_optimizer
 from scratchdl.book.util import get_rng
 
-__all__ = ["Trainer", "OPTIMIZERS"]
+__all__ = ["Trainer", "OPTIMIZERS", "one_blas_thread"]
 
 OPTIMIZERS = {
     "sgd": book_optimizer.SGD,
@@ -40,6 +42,20 @@ OPTIMIZERS = {
     "rmsprop": book_optimizer.RMSprop,
     "adam": book_optimizer.Adam,
 }
+
+
+def one_blas_thread():
+    """A context limiting the BLAS thread pool to one thread (no-op without threadpoolctl).
+
+    At the book's sizes (batch 100, widths 50-100) one thread is faster than two, and two
+    collapse when another process shares the cores (DESIGN section 4: measured 1.5 ms vs
+    34 ms per ch04 step on a busy 2-core machine).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _make_optimizer(optimizer, optimizer_param):
@@ -89,8 +105,10 @@ class Trainer:
                 f"x_train and t_train must be non-empty with the same length, "
                 f"received {len(x_train)} and {len(t_train)}"
             )
-        if isinstance(mini_batch_size, bool) or int(mini_batch_size) != mini_batch_size or (
-            mini_batch_size <= 0
+        if (
+            isinstance(mini_batch_size, bool)
+            or int(mini_batch_size) != mini_batch_size
+            or (mini_batch_size <= 0)
         ):
             raise ValueError(
                 f"mini_batch_size must be a positive integer, received {mini_batch_size!r}"
@@ -147,9 +165,13 @@ class Trainer:
             )  # fmt: skip
 
     def train(self):
-        """Run ``max_iter`` steps, then evaluate on the whole test set (returns None)."""
-        for _ in range(self.max_iter):
-            self.train_step()
+        """Run ``max_iter`` steps, then evaluate on the whole test set (returns None).
+
+        The loop runs with one BLAS thread (see ``one_blas_thread``).
+        """
+        with one_blas_thread():
+            for _ in range(self.max_iter):
+                self.train_step()
         test_acc = self.network.accuracy(self.x_test, self.t_test)
         self.final_test_acc = test_acc
         if self.verbose:

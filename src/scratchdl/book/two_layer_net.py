@@ -22,7 +22,12 @@ import numpy as np
 from scratchdl.book.functions import cross_entropy_error, softmax
 from scratchdl.book.gradient import numerical_gradient
 from scratchdl.book.layers import SoftmaxWithLoss
-from scratchdl.book.multi_layer_net import _check_sizes, _engine_affines, _LayerNet
+from scratchdl.book.multi_layer_net import (
+    _check_sizes,
+    _engine_affines,
+    _LayerNet,
+    accuracy_of,
+)
 from scratchdl.book.util import get_rng
 from scratchdl.params import ParamStore
 
@@ -85,11 +90,7 @@ class Ch04TwoLayerNet:
 
     def accuracy(self, x, t):
         """Fraction of rows with argmax(y) == argmax(t) (or == t for labels)."""
-        y = np.argmax(self.predict(x), axis=1)
-        t = np.asarray(t)
-        if t.ndim != 1:
-            t = np.argmax(t, axis=1)
-        return float(np.sum(y == t)) / float(x.shape[0])
+        return accuracy_of(self.predict, x, t)
 
     def numerical_gradient(self, x, t):
         """Central-difference gradients of ``loss(x, t)`` for W1, b1, W2, b2 (slow)."""
