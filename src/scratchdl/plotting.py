@@ -144,13 +144,13 @@ def plot_contour_paths(path, fn, paths: dict, xlim=(-10, 10), ylim=(-5, 5), zmax
     x = np.arange(xlim[0], xlim[1], 0.01)
     y = np.arange(ylim[0], ylim[1], 0.01)
     X, Y = np.meshgrid(x, y)
-    Z = fn(X, Y)
-    Z[Z > zmax] = 0
+    z = fn(X, Y)
+    z[z > zmax] = 0
     nrows = -(-len(paths) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(5 * ncols, 3.6 * nrows), squeeze=False)
     for ax, (label, (xs, ys)) in zip(axes.flat, paths.items()):
         ax.plot(xs, ys, "o-", color="red", markersize=3)
-        ax.contour(X, Y, Z)
+        ax.contour(X, Y, z)
         ax.plot(0, 0, "+")
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
