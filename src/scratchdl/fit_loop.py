@@ -79,9 +79,14 @@ def _overrides_batch_hooks(callback_list) -> bool:
 
 
 def _epoch_order(rng, n, batch_size, shuffle):
+    """The sample order of one epoch: a full permutation, None (keep), or per-chunk.
+
+    ``shuffle="batch"`` (Keras: "shuffle within batch-sized chunks") permutes the
+    samples inside each chunk ``[k*batch_size, (k+1)*batch_size)`` and keeps the
+    chunks in place, so every batch holds the samples of one chunk.
+    """
     if shuffle == "batch":
-        starts = rng.permutation(math.ceil(n / batch_size)) * batch_size
-        return np.concatenate([np.arange(s, min(s + batch_size, n)) for s in starts])
+        return np.lexsort((rng.random(n), np.arange(n) // batch_size))
     if shuffle:
         return rng.permutation(n)
     return None
