@@ -83,19 +83,57 @@ def save_weights(model, path, overwrite=True):
     save_npz_atomic(path, meta, _weight_arrays(model))
 
 
+def _saved_layers(arrays, path):
+    """``[(layer name, {(kind, key): array})]`` in the order the layers were saved."""
+    layers = {}
+    for name, array in arrays.items():
+        if not name.startswith("w/"):
+            continue
+        parts = name[2:].rsplit("/", 2)
+        if len(parts) != 3 or parts[1] not in ("params", "state"):
+            raise ModelFileError(f"{path}: unexpected weight entry {name!r}")
+        layers.setdefault(parts[0], {})[(parts[1], parts[2])] = array
+    return list(layers.items())
+
+
+def _set_layer_weights(layer, saved_name, entries, path):
+    keys = layer.weight_keys()
+    for kind, key in keys:
+        name = f"w/{saved_name}/{kind}/{key}"
+        if (kind, key) not in entries:
+            raise ModelFileError(f"{path}: no weight {name!r} for layer {layer.name!r}")
+        target, array = getattr(layer, kind)[key], entries[(kind, key)]
+        if array.shape != target.shape or array.dtype.kind not in "fiu":
+            raise ModelFileError(
+                f"{path}: weight {name!r} is {array.dtype} of shape {array.shape}, "
+                f"layer {layer.name!r} expects {target.shape} floats"
+            )
+    if len(entries) != len(keys):
+        raise ModelFileError(
+            f"{path}: saved layer {saved_name!r} has weights {sorted(entries)}, "
+            f"layer {layer.name!r} has {keys}"
+        )
+    for kind, key in keys:
+        getattr(layer, kind)[key][...] = entries[(kind, key)]
+
+
 def _set_weights_from(model, arrays, path):
-    for layer in model.layers:
-        for kind, key in layer.weight_keys():
-            name = f"w/{layer.name}/{kind}/{key}"
-            if name not in arrays:
-                raise ModelFileError(f"{path}: no weight {name!r} for layer {layer.name!r}")
-            target = getattr(layer, kind)[key]
-            if arrays[name].shape != target.shape or arrays[name].dtype.kind not in "fiu":
-                raise ModelFileError(
-                    f"{path}: weight {name!r} is {arrays[name].dtype} of shape "
-                    f"{arrays[name].shape}, the model expects {target.shape} floats"
-                )
-            target[...] = arrays[name]
+    """Copy saved weights into ``model`` by position, as Keras's ``load_weights`` does.
+
+    The i-th saved layer with weights fills the i-th model layer with weights, so
+    a model rebuilt in a new session (auto-named ``dense_2``... instead of
+    ``dense``...) loads the file.  Counts, keys and shapes must all match.
+    """
+    saved = _saved_layers(arrays, path)
+    targets = [layer for layer in model.layers if layer.weight_keys()]
+    if len(saved) != len(targets):
+        raise ModelFileError(
+            f"{path}: the file holds weights for {len(saved)} layers "
+            f"{[n for n, _ in saved]}, the model has {len(targets)} layers with weights "
+            f"{[layer.name for layer in targets]}"
+        )
+    for layer, (saved_name, entries) in zip(targets, saved):
+        _set_layer_weights(layer, saved_name, entries, path)
 
 
 def load_weights(model, path):
