@@ -55,8 +55,10 @@ def step_function(x):
 
 
 def sigmoid(x):
-    """Forward: y = 1 / (1 + exp(-x)), stable (no overflow warning). Shapes: any."""
-    return activations.Sigmoid().forward(_float(x))
+    """Forward: y = 1 / (1 + exp(-x)), stable (no overflow warning). Shapes: any (a scalar too)."""
+    x = _float(x)
+    y = activations.Sigmoid().forward(np.atleast_1d(x))
+    return y.reshape(x.shape)[()]
 
 
 def sigmoid_grad(x):
