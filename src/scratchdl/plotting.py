@@ -73,8 +73,9 @@ def _draw_panel(ax, panel: dict) -> None:
             setter(panel[key])
     if panel.get("ylim") is not None:
         ax.set_ylim(*panel["ylim"])
-    if panel.get("yscale"):
-        ax.set_yscale(panel["yscale"])
+    for key, setter in (("xscale", ax.set_xscale), ("yscale", ax.set_yscale)):
+        if panel.get(key):
+            setter(panel[key])
     ax.set_title(panel.get("title", ""), fontsize=9)
     if any(line.get("label") for line in panel.get("lines", [])):
         ax.legend(fontsize=7)
@@ -83,7 +84,7 @@ def _draw_panel(ax, panel: dict) -> None:
 def plot_lines(path, panels: list, title: str = "", ncols: int | None = None, size=(4.5, 3.2)):
     """A grid of line plots, one panel per dict.
 
-    Each panel: ``{"title", "xlabel", "ylabel", "ylim", "yscale", "lines": [{"x", "y",
+    Each panel: ``{"title", "xlabel", "ylabel", "ylim", "xscale", "yscale", "lines": [{"x", "y",
     "label", "style"}]}`` (all keys optional but ``lines[i]["y"]``); a legend is drawn
     when a line has a label.  Returns the written path.
     """
