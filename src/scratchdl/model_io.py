@@ -160,8 +160,23 @@ def _compile_from(model, config, path):
         raise ModelFileError(f"{path}: the compile configuration is damaged ({exc})") from None
 
 
+def _layer_renames(model, arrays, path):
+    """Saved layer name -> this model's layer name, by position (see _set_weights_from)."""
+    targets = [layer for layer in model.layers if layer.weight_keys()]
+    return {name: layer.name for layer, (name, _) in zip(targets, _saved_layers(arrays, path))}
+
+
+def _renamed(key, renames):
+    """``"dense_2/kernel/m"`` -> ``"dense/kernel/m"`` when the layer is now ``dense``."""
+    parts = key.rsplit("/", 2)
+    if len(parts) == 3 and parts[0] in renames:
+        return "/".join([renames[parts[0]], *parts[1:]])
+    return key
+
+
 def _restore_optimizer(model, arrays, path="model file"):
-    state = {k[4:]: v for k, v in arrays.items() if k.startswith("opt/")}
+    renames = _layer_renames(model, arrays, path)
+    state = {_renamed(k[4:], renames): v for k, v in arrays.items() if k.startswith("opt/")}
     if state and model.optimizer is not None:
         model._ensure_optimizer()
         try:
@@ -207,12 +222,21 @@ def load_model(path, custom_objects=None, compile=True, safe_mode=True):
     return model
 
 
-def _rng_states(model):
-    states = {"model": model.rng.bit_generator.state}
-    for layer in model.layers:
+def _rng_keys(model):
+    """``"model"`` and ``"layer:<i>"`` (position in model.layers) for every Generator.
+
+    Keyed by position, not name, so a model rebuilt in the same session (``dropout_1``
+    instead of ``dropout``) gets its states back, as its weights do.
+    """
+    keys = {"model": model.rng}
+    for i, layer in enumerate(model.layers):
         if getattr(layer, "rng", None) is not None:
-            states[f"layer:{layer.name}"] = layer.rng.bit_generator.state
-    return states
+            keys[f"layer:{i}"] = layer.rng
+    return keys
+
+
+def _rng_states(model):
+    return {key: rng.bit_generator.state for key, rng in _rng_keys(model).items()}
 
 
 def training_state(model):
@@ -225,11 +249,7 @@ def _set_rng_states(model, states, path):
     """Restore bit-generator states saved by ``_rng_states`` (plain JSON integers)."""
     if not isinstance(states, dict):
         raise ModelFileError(f"{path}: the RNG states are damaged (not a mapping)")
-    targets = {"model": model.rng}
-    for layer in model.layers:
-        if getattr(layer, "rng", None) is not None:
-            targets[f"layer:{layer.name}"] = layer.rng
-    for key, rng in targets.items():
+    for key, rng in _rng_keys(model).items():
         if key in states:
             try:
                 rng.bit_generator.state = states[key]
