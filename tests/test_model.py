@@ -198,6 +198,23 @@ def test_float32_everywhere(rng):
         (lambda m, x, y: m.fit(x, np.eye(3)[y], verbose=0), "categorical_crossentropy"),
         (lambda m, x, y: m.fit(x, y, batch_size=0, verbose=0), "batch_size=0"),
         (lambda m, x, y: m.fit(x, y, validation_split=1.5, verbose=0), "validation_split=1.5"),
+        (lambda m, x, y: m.fit(x, y, validation_split=1.0, verbose=0), "validation_split=1.0"),
+        (lambda m, x, y: m.fit(x, y, validation_split=-0.1, verbose=0), r"validation_split=-0.1"),
+        (lambda m, x, y: m.fit(x, y, validation_split="0.2", verbose=0), "validation_split='0.2'"),
+        (lambda m, x, y: m.fit(x, y, batch_size=-32, verbose=0), "batch_size=-32"),
+        (lambda m, x, y: m.fit(x, y, batch_size=2.5, verbose=0), "batch_size=2.5"),
+        (lambda m, x, y: m.predict(x, batch_size=0), "batch_size=0"),
+        (lambda m, x, y: m.evaluate(x, y, batch_size=0, verbose=0), "batch_size=0"),
+        (lambda m, x, y: m.fit(x, y, verbose=3), "verbose=3"),
+        (lambda m, x, y: m.fit(x, y, epochs=-1, verbose=0), "epochs=-1"),
+        (lambda m, x, y: m.fit(x, y, epochs=2.5, verbose=0), "epochs=2.5"),
+        (lambda m, x, y: m.fit(x, y, shuffle="yes", verbose=0), "shuffle='yes'"),
+        (lambda m, x, y: m.fit(x, y - 1, verbose=0), r"sparse label -1 is out of range"),
+        (lambda m, x, y: m.fit(x, y + 0.5, verbose=0), r"whole numbers, received the label [12]\.5"),
+        (lambda m, x, y: m.fit(x, y, sample_weight=y[:3], verbose=0), "3 entries for 120"),
+        (lambda m, x, y: m.fit(x, y, validation_data=(x,), verbose=0), "tuple of length 1"),
+        (lambda m, x, y: m.evaluate(x, y[:5], verbose=0), "with 120 and y with 5"),
+        (lambda m, x, y: m.predict(x[:, :2]), r"expected shape \(None, 4\).*\(120, 2\)"),
     ],
 )
 def test_bad_input_names_the_value(rng, call, match):
@@ -208,14 +225,24 @@ def test_bad_input_names_the_value(rng, call, match):
 
 def test_one_hot_with_sparse_loss_and_vice_versa(rng):
     x, y = _data(rng)
-    with pytest.raises(ValueError, match="sparse_categorical_crossentropy"):
+    with pytest.raises(ValueError, match=r"shape \(120,\); use loss='sparse_categorical"):
         _model(loss="categorical_crossentropy").fit(x, y, verbose=0)
+    with pytest.raises(ValueError, match=r"one-hot-looking labels of shape \(120, 3\)"):
+        _model().fit(x, np.eye(3)[y], verbose=0)
 
 
 def test_fit_before_compile():
     model = Sequential([Dense(2, input_shape=(3,))])
     with pytest.raises(RuntimeError, match="compile"):
         model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
+    with pytest.raises(RuntimeError, match="compile"):
+        model.evaluate(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
+
+
+def test_unknown_metric_lists_valid_names(rng):
+    x, y = _data(rng)
+    with pytest.raises(ValueError, match=r"'acuracy'.*'accuracy'.*'sparse_categorical_accuracy'"):
+        _model(metrics=["acuracy"]).fit(x, y, verbose=0)
 
 
 def test_unknown_names_list_valid_ones():

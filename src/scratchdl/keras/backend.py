@@ -2,7 +2,14 @@
 
 from scratchdl.layers.base import reset_name_counters
 
-__all__ = ["epsilon", "floatx", "clear_session", "image_data_format"]
+__all__ = [
+    "epsilon",
+    "floatx",
+    "clear_session",
+    "image_data_format",
+    "get_value",
+    "set_value",
+]
 
 
 def epsilon() -> float:
@@ -21,3 +28,23 @@ def image_data_format() -> str:
 def clear_session() -> None:
     """Reset layer/model auto-names (``dense``, ``dense_1``, ...)."""
     reset_name_counters()
+
+
+def get_value(x):
+    """tf.keras 2.x's ``K.get_value(model.optimizer.lr)``: the value as a NumPy value."""
+    import numpy as np
+
+    return np.asarray(x)[()]
+
+
+def set_value(x, value):
+    """tf.keras 2.x's ``K.set_value(var, value)`` needs a variable; scratchdl has none.
+
+    ``K.set_value(model.optimizer.lr, 0.001)`` is written here as
+    ``model.optimizer.learning_rate = 0.001`` (Keras 3 removed set_value too).
+    """
+    raise TypeError(
+        f"backend.set_value cannot change {x!r}: scratchdl holds plain numbers, not "
+        f"variables. To change the learning rate write "
+        f"model.optimizer.learning_rate = {value!r}"
+    )

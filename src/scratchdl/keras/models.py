@@ -1,6 +1,11 @@
-"""``keras.models``: Sequential and load_model."""
+"""``keras.models``: Sequential, load_model and save_model."""
 
 from scratchdl.model import Sequential
 from scratchdl.model_io import load_model
 
-__all__ = ["Sequential", "load_model"]
+__all__ = ["Sequential", "load_model", "save_model"]
+
+
+def save_model(model, filepath, overwrite=True, **kwargs):
+    """``keras.models.save_model(model, path)``: the same as ``model.save(path)``."""
+    model.save(filepath, overwrite=overwrite, **kwargs)

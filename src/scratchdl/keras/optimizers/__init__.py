@@ -1,6 +1,6 @@
-"""``keras.optimizers`` (and ``keras.optimizers.schedules``)."""
+"""``keras.optimizers`` (and ``keras.optimizers.schedules``, ``keras.optimizers.legacy``)."""
 
-from scratchdl.keras.optimizers import schedules
+from scratchdl.keras.optimizers import legacy, schedules
 from scratchdl.optimizers import (
     SGD,
     Adadelta,
@@ -28,6 +28,7 @@ __all__ = [
     "RMSprop",
     "deserialize",
     "get",
+    "legacy",
     "schedules",
     "serialize",
 ]
