@@ -102,8 +102,17 @@ def run_worker(spec: WorkerSpec, study: Any = None) -> Any:
     """
     import optuna
 
-    optuna.logging.set_verbosity(optuna.logging.ERROR)
-    study = _open(spec) if study is None else study
+    verbosity = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # the book's lines, not Optuna's
+    try:
+        study = _open(spec) if study is None else study
+        _work(spec, study)
+    finally:
+        optuna.logging.set_verbosity(verbosity)
+    return study
+
+
+def _work(spec: WorkerSpec, study: Any) -> None:
     objective = TrialObjective(spec.train_fn, spec.space, spec.n_trials, spec.seed)
     callbacks = [print_trial_line] if spec.verbose else []
     heartbeat = spec.storage is not None
@@ -112,12 +121,12 @@ def run_worker(spec: WorkerSpec, study: Any = None) -> Any:
             _fail_stale(study)
         done, running, failed = _counts(study)
         if done >= spec.n_trials or (not heartbeat and done + running >= spec.n_trials):
-            return study
+            return
         if failed > max(10, spec.n_trials):
             raise RuntimeError(
                 f"{failed} trials of study {spec.study_name!r} failed; see its FAIL trials"
             )
-        if done + running >= spec.n_trials:
+        if done + running >= spec.n_trials:  # the last trials run elsewhere; they may die
             time.sleep(min(1.0, spec.heartbeat_interval))
             continue
         study.optimize(objective, n_trials=1, catch=(BudgetFilledError,), callbacks=callbacks)
