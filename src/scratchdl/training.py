@@ -16,6 +16,8 @@ inference mode.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from scratchdl import metrics as metrics_module
@@ -301,6 +303,23 @@ class TrainingMixin:
             out[start : start + batch_size] = self._forward(x[start : start + batch_size], False)
         finish_evaluation_bar(bar)
         return out
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """tf.keras <= 2.5: ``argmax(predict(x), -1)``, or ``predict(x) > 0.5`` for one output.
+
+        Removed in TF 2.6 (and from Keras 3); kept for old notes with a FutureWarning.
+        """
+        warnings.warn(
+            "`model.predict_classes()` was removed in TensorFlow 2.6; use "
+            "np.argmax(model.predict(x), axis=-1) (or (model.predict(x) > 0.5) for a "
+            "single sigmoid output)",
+            FutureWarning,
+            stacklevel=2,
+        )
+        p = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if p.shape[-1] > 1:
+            return p.argmax(axis=-1)
+        return (p > 0.5).astype(np.int32)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One optimizer step on one batch; returns the loss (and metrics) before the update."""

@@ -158,3 +158,16 @@ def test_load_data_takes_the_notes_path_argument():
         params = inspect.signature(module.load_data).parameters
         assert "path" in params
     assert callable(keras.datasets.fashion_mnist.load_data)
+
+
+def test_predict_classes_of_old_notes_warns_and_works():
+    model = Sequential([Dense(3, activation="softmax", input_shape=(2,))], seed=0)
+    x = np.random.default_rng(0).standard_normal((5, 2))
+    with pytest.warns(FutureWarning, match="removed in TensorFlow 2.6"):
+        classes = model.predict_classes(x)
+    np.testing.assert_array_equal(classes, model.predict(x, verbose=0).argmax(axis=-1))
+    binary = Sequential([Dense(1, activation="sigmoid", input_shape=(2,))], seed=0)
+    with pytest.warns(FutureWarning):
+        np.testing.assert_array_equal(
+            binary.predict_classes(x), (binary.predict(x, verbose=0) > 0.5).astype(np.int32)
+        )
