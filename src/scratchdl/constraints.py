@@ -25,6 +25,8 @@ import math
 
 import numpy as np
 
+from scratchdl.registry import Configurable, Registry
+
 __all__ = [
     "Constraint", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm", "EPSILON",
     "get", "serialize", "deserialize",
@@ -56,24 +58,11 @@ def _norm(w: np.ndarray, axis) -> np.ndarray:
     return np.sqrt(np.sum(np.square(w), axis=ax, keepdims=True))
 
 
-class Constraint:
+class Constraint(Configurable):
     """Base class: ``__call__(w) -> projected w`` (same shape and dtype); identity here."""
-
-    _config_keys: tuple = ()
 
     def __call__(self, w: np.ndarray) -> np.ndarray:
         return w
-
-    def get_config(self) -> dict:
-        return {k: getattr(self, k) for k in self._config_keys}
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class MaxNorm(Constraint):
@@ -143,38 +132,10 @@ _REGISTRY = {
 }  # fmt: skip
 
 
-def _lookup(name: str) -> type:
-    if name not in _REGISTRY:
-        raise ValueError(
-            f"Unknown constraint: {name!r}. Valid names: {', '.join(sorted(_REGISTRY))}"
-        )
-    return _REGISTRY[name]
-
-
-def serialize(constraint) -> dict:
-    """``{"class_name": ..., "config": ...}`` of a Constraint instance."""
-    if not isinstance(constraint, Constraint):
-        raise ValueError(f"cannot serialize {constraint!r}: not a scratchdl Constraint")
-    return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
-
-
-def deserialize(config: dict) -> Constraint:
-    """Inverse of ``serialize``."""
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"expected a dict with 'class_name' and 'config', received {config!r}")
-    return _lookup(config["class_name"]).from_config(dict(config.get("config") or {}))
-
-
-def get(identifier):
-    """Resolve None, a name, a ``{"class_name","config"}`` dict, an instance or a callable."""
-    if identifier is None or isinstance(identifier, Constraint):
-        return identifier
-    if isinstance(identifier, str):
-        return _lookup(identifier)()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Constraint):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+_FAMILY = Registry("constraint", Constraint, _REGISTRY)
+_lookup, serialize, deserialize, get = (
+    _FAMILY.lookup,
+    _FAMILY.serialize,
+    _FAMILY.deserialize,
+    _FAMILY.get,
+)

@@ -26,6 +26,8 @@ import math
 
 import numpy as np
 
+from scratchdl.registry import Configurable, Registry
+
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
     "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeNormal",
@@ -74,24 +76,11 @@ def _truncated_standard_normal(rng: np.random.Generator, shape) -> np.ndarray:
     return z
 
 
-class Initializer:
+class Initializer(Configurable):
     """Base class: ``__call__(shape, rng, dtype=np.float32) -> array``; ``get_config``."""
 
     def __call__(self, shape, rng: np.random.Generator, dtype=np.float32) -> np.ndarray:
         raise NotImplementedError
-
-    _config_keys: tuple = ()  # the constructor arguments, in order
-
-    def get_config(self) -> dict:
-        return {k: getattr(self, k) for k in self._config_keys}
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class Zeros(Initializer):
@@ -388,38 +377,10 @@ _ALIASES = {
 _REGISTRY = {**{c.__name__: c for c in _CLASSES}, **_ALIASES}
 
 
-def _lookup(name: str) -> type:
-    if name not in _REGISTRY:
-        raise ValueError(
-            f"Unknown initializer: {name!r}. Valid names: {', '.join(sorted(_REGISTRY))}"
-        )
-    return _REGISTRY[name]
-
-
-def serialize(initializer) -> dict:
-    """``{"class_name": ..., "config": ...}`` of an Initializer instance."""
-    if not isinstance(initializer, Initializer):
-        raise ValueError(f"cannot serialize {initializer!r}: not a scratchdl Initializer")
-    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
-
-
-def deserialize(config: dict) -> Initializer:
-    """Inverse of ``serialize``: ``{"class_name", "config"}`` -> a new instance."""
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"expected a dict with 'class_name' and 'config', received {config!r}")
-    return _lookup(config["class_name"]).from_config(dict(config.get("config") or {}))
-
-
-def get(identifier):
-    """Resolve None, a name, a ``{"class_name","config"}`` dict, an instance or a callable."""
-    if identifier is None or isinstance(identifier, Initializer):
-        return identifier
-    if isinstance(identifier, str):
-        return _lookup(identifier)()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+_FAMILY = Registry("initializer", Initializer, _REGISTRY)
+_lookup, serialize, deserialize, get = (
+    _FAMILY.lookup,
+    _FAMILY.serialize,
+    _FAMILY.deserialize,
+    _FAMILY.get,
+)

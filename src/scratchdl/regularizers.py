@@ -24,6 +24,8 @@ import math
 
 import numpy as np
 
+from scratchdl.registry import Configurable, Registry
+
 __all__ = [
     "Regularizer", "L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get", "serialize", "deserialize",
 ]  # fmt: skip
@@ -40,27 +42,14 @@ def _factor(value, name: str) -> float:
     return float(value)
 
 
-class Regularizer:
+class Regularizer(Configurable):
     """Base class: ``__call__(w) -> float`` (penalty), ``gradient(w) -> array`` (dtype of w)."""
-
-    _config_keys: tuple = ()
 
     def __call__(self, w: np.ndarray) -> float:
         return 0.0
 
     def gradient(self, w: np.ndarray) -> np.ndarray:
         return np.zeros_like(w)
-
-    def get_config(self) -> dict:
-        return {k: getattr(self, k) for k in self._config_keys}
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class L1(Regularizer):
@@ -138,38 +127,10 @@ _REGISTRY = {
 }  # fmt: skip
 
 
-def _lookup(name: str):
-    if name not in _REGISTRY:
-        raise ValueError(
-            f"Unknown regularizer: {name!r}. Valid names: {', '.join(sorted(_REGISTRY))}"
-        )
-    return _REGISTRY[name]
-
-
-def serialize(regularizer) -> dict:
-    """``{"class_name": ..., "config": ...}`` of a Regularizer instance."""
-    if not isinstance(regularizer, Regularizer):
-        raise ValueError(f"cannot serialize {regularizer!r}: not a scratchdl Regularizer")
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
-
-
-def deserialize(config: dict) -> Regularizer:
-    """Inverse of ``serialize``."""
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"expected a dict with 'class_name' and 'config', received {config!r}")
-    return _lookup(config["class_name"])(**dict(config.get("config") or {}))
-
-
-def get(identifier):
-    """Resolve None, a name, a ``{"class_name","config"}`` dict, an instance or a callable."""
-    if identifier is None or isinstance(identifier, Regularizer):
-        return identifier
-    if isinstance(identifier, str):
-        return _lookup(identifier)()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+_FAMILY = Registry("regularizer", Regularizer, _REGISTRY)
+_lookup, serialize, deserialize, get = (
+    _FAMILY.lookup,
+    _FAMILY.serialize,
+    _FAMILY.deserialize,
+    _FAMILY.get,
+)

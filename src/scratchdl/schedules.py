@@ -20,6 +20,8 @@ import math
 
 import numpy as np
 
+from scratchdl.registry import Configurable, Registry
+
 __all__ = [
     "LearningRateSchedule", "ExponentialDecay", "InverseTimeDecay", "PiecewiseConstantDecay",
     "PolynomialDecay", "CosineDecay", "CosineDecayRestarts", "ConstantSchedule",
@@ -42,24 +44,11 @@ def _plain(x):
     return int(x) if isinstance(x, (int, np.integer)) else float(x)
 
 
-class LearningRateSchedule:
+class LearningRateSchedule(Configurable):
     """Base class: ``__call__(step) -> float``; ``get_config``; ``from_config``."""
-
-    _config_keys: tuple = ()
 
     def __call__(self, step) -> float:
         raise NotImplementedError
-
-    def get_config(self) -> dict:
-        return {k: getattr(self, k) for k in self._config_keys}
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class _Decay(LearningRateSchedule):
@@ -343,21 +332,8 @@ _CLASSES = (
 _REGISTRY = {c.__name__: c for c in _CLASSES}
 
 
-def serialize(schedule) -> dict:
-    """``{"class_name": ..., "config": ...}`` of a LearningRateSchedule."""
-    if not isinstance(schedule, LearningRateSchedule):
-        raise ValueError(f"cannot serialize {schedule!r}: not a LearningRateSchedule")
-    return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
-
-
-def deserialize(config: dict) -> LearningRateSchedule:
-    """Inverse of ``serialize``."""
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"expected a dict with 'class_name' and 'config', received {config!r}")
-    name = config["class_name"]
-    if name not in _REGISTRY:
-        raise ValueError(f"Unknown schedule: {name!r}. Valid names: {', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[name].from_config(dict(config.get("config") or {}))
+_FAMILY = Registry("schedule", LearningRateSchedule, _REGISTRY)
+serialize, deserialize = _FAMILY.serialize, _FAMILY.deserialize
 
 
 def get(identifier):
