@@ -34,8 +34,19 @@ from scratchdl.fit_loop import evaluation_bar, finish_evaluation_bar, resolve_ve
 __all__ = ["TrainingMixin"]
 
 
-def _squeezed(shape):
-    return tuple(d for d in shape if d != 1)
+def _same_layout(shape, expected):
+    """True when an input of ``shape`` is the model's ``expected`` input reshaped safely.
+
+    Safe means the same values in the same C order: the shapes differ only by axes of
+    size 1 (``(28, 28, 1)`` for ``(28, 28)``), or one side is the flat vector of the
+    other (``(784,)`` for ``(28, 28)`` and back).  Other rearrangements of the same
+    count (``(14, 56)`` for ``(28, 28)``) are refused rather than guessed.
+    """
+    if int(np.prod(shape)) != int(np.prod(expected)):
+        return False
+    squeezed = tuple(d for d in shape if d != 1)
+    squeezed_expected = tuple(d for d in expected if d != 1)
+    return squeezed == squeezed_expected or min(len(squeezed), len(squeezed_expected)) <= 1
 
 
 class TrainingMixin:
@@ -104,11 +115,14 @@ class TrainingMixin:
             self._build_from(self._input_layer.shape)
         expected = tuple(self._input_layer.shape)
         if x.shape[1:] != expected:
-            if _squeezed(x.shape[1:]) == _squeezed(expected):  # (1, 28, 28, 1) for (28, 28)
+            if _same_layout(x.shape[1:], expected):  # (1, 28, 28, 1) for (28, 28)
                 return x.reshape((x.shape[0],) + expected)
             hint = ""
             if int(np.prod(x.shape[1:])) == int(np.prod(expected)):
-                hint = f"; reshape it first, e.g. x.reshape((len(x),) + {expected})"
+                hint = (
+                    f"; if it holds the same layout, reshape it first: "
+                    f"x.reshape((len(x),) + {expected})"
+                )
             raise ValueError(
                 f"Input of model {self.name!r} is incompatible: expected shape "
                 f"{(None,) + expected}, received an array of shape {x.shape}{hint}"

@@ -117,8 +117,11 @@ def test_predict_one_image_shaped_1_28_28_1():
     p = model.predict(img.reshape(1, 28, 28, 1), verbose=0)
     np.testing.assert_array_equal(p, model.predict(img.reshape(1, 28, 28), verbose=0))
     assert p.shape == (1, 10)
-    with pytest.raises(ValueError, match=r"expected shape \(None, 28, 28\).*\(1, 784\)"):
-        model.predict(img.reshape(1, 784))  # other layouts are not guessed
+    np.testing.assert_array_equal(model.predict(img.reshape(1, 784), verbose=0), p)  # flat
+    with pytest.raises(ValueError, match=r"expected shape \(None, 28, 28\).*\(1, 14, 56\)"):
+        model.predict(img.reshape(1, 14, 56))  # other layouts are not guessed
+    flat = Sequential([Dense(10, input_shape=(784,))], seed=0)
+    assert flat.predict(img[None], verbose=0).shape == (1, 10)  # (1, 28, 28) for (784,)
 
 
 def test_set_seed_makes_unseeded_programs_repeatable():
