@@ -84,3 +84,17 @@ def test_quick_configs_shrink_the_published_setups():
     assert make_config("hparam-search").n_trials == 100
     assert make_config("batchnorm").epochs == 30
     assert make_config("weight-init-accuracy").stds == (1e-4, 0.01, 1e4)
+
+
+def test_summary_counts_reproduced_checks_and_adds_runtimes():
+    from scratchdl.experiments import summary
+    from scratchdl.experiments.common import Result, check_row, info_row
+
+    rows = [check_row("a", "1", 1.0, "=", True), check_row("b", "1", 0.0, "=", False),
+            info_row("c", 2.0)]  # fmt: skip
+    text = summary([Result("x", True, 0, {}, rows, runtime=1.25),
+                    Result("y", True, 0, {}, rows[:1], runtime=2.0)])  # fmt: skip
+    lines = text.splitlines()
+    assert lines[2].split() == ["x", "1/2", "1.2", "s"]
+    assert lines[3].split() == ["y", "1/1", "2.0", "s"]
+    assert lines[4].split() == ["all", "3.2", "s"]

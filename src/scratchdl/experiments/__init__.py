@@ -18,7 +18,15 @@ import dataclasses
 import importlib
 from pathlib import Path
 
-__all__ = ["REGISTRY", "names", "load", "make_config", "run_experiment", "command_run"]
+__all__ = [
+    "REGISTRY",
+    "names",
+    "load",
+    "make_config",
+    "run_experiment",
+    "command_run",
+    "summary",
+]
 
 REGISTRY = {
     "weight-init-histograms": (
@@ -127,6 +135,7 @@ def command_run(args) -> int:
         _print_list()
         return 2
     todo = names() if args.name == "all" else [args.name]
+    results = []
     if args.name != "all" and args.name not in REGISTRY:
         print(f"scratchdl run: unknown experiment {args.name!r}; valid names: "
               f"{', '.join(REGISTRY)}, all")  # fmt: skip
@@ -141,8 +150,26 @@ def command_run(args) -> int:
         except ValueError as exc:
             print(f"scratchdl run {name}: {exc}")
             return 2
-        run_experiment(name, args.quick, args.seed, out, _dataset(args), args.epochs, strict=strict)
+        result = run_experiment(
+            name, args.quick, args.seed, out, _dataset(args), args.epochs, strict=strict
+        )
+        results.append(result)
+    if len(results) > 1:
+        print(summary(results))
     return 0
+
+
+def summary(results) -> str:
+    """One line per experiment: checks reproduced out of checks made, and the runtime."""
+    lines = ["== summary ==", f"{'experiment':<24} {'reproduced':>10}  runtime"]
+    total = 0.0
+    for r in results:
+        checked = [row for row in r.rows if row.verdict != "no published number"]
+        ok = sum(row.verdict == "reproduced" for row in checked)
+        lines.append(f"{r.name:<24} {f'{ok}/{len(checked)}':>10}  {r.runtime:6.1f} s")
+        total += r.runtime
+    lines.append(f"{'all':<24} {'':>10}  {total:6.1f} s")
+    return "\n".join(lines)
 
 
 def _dataset(args):
