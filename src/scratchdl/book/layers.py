@@ -176,6 +176,11 @@ class Dropout:
     Forward, test:     out = x * (1 - dropout_ratio).
     Backward:          dx = dout * mask (training), dout * (1 - dropout_ratio) (test).
     Convention: Keras/PyTorch scale by 1/(1-ratio) while training instead (inverted).
+
+    Args:
+        dropout_ratio: fraction of units dropped, in [0, 1].
+        rng: Generator or int seed for the masks (default: seeded from np.random's global
+            state; the book calls ``np.random.rand`` at every forward).
     """
 
     def __init__(self, dropout_ratio=0.5, rng=None):

@@ -82,7 +82,8 @@ class Trainer:
         rng: Generator or int seed for the mini-batch draws (default: see module doc).
 
     Attributes: train_loss_list, train_acc_list, test_acc_list, current_epoch,
-    current_iter, max_iter, iter_per_epoch, batch_size, optimizer.
+    current_iter, max_iter, iter_per_epoch, batch_size, optimizer, and after ``train()``
+    final_test_acc (not in the book, which only prints it).
     """
 
     def __init__(
