@@ -90,7 +90,7 @@ def run_scratchdl(w, data, repeats, seed):
 
 
 def run_book_w5(data, repeats, seed, iterations=None):
-    from scratchdl.book.two_layer_net import TwoLayerNet
+    from scratchdl.book.ch04.two_layer_net import TwoLayerNet
 
     x, y, xt, yt = data
     iterations = iterations or W5_ITERATIONS

@@ -300,3 +300,16 @@ def test_defaults_are_keras_defaults():
     for cls in (optimizers.Nadam, optimizers.Adamax):
         o = cls()
         assert (o.learning_rate, o.beta_1, o.beta_2, o.epsilon) == (0.001, 0.9, 0.999, 1e-7)
+
+
+def test_legacy_warnings_point_at_the_callers_line():
+    import warnings
+
+    from scratchdl.optimizers import SGD, Adam
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Adam(lr=0.01)
+        SGD(lr=0.1, decay=0.1)
+    assert len(caught) == 3
+    assert all(w.filename == __file__ for w in caught), [w.filename for w in caught]

@@ -17,6 +17,7 @@ import numpy as np
 
 from scratchdl import callbacks as callbacks_module
 from scratchdl.progress import Progbar
+from scratchdl.threads import training_threads
 
 __all__ = [
     "run_fit",
@@ -172,7 +173,7 @@ def run_fit(
     model._resume_epoch = None
     model._interrupted = False
     batch_cb = cb if _overrides_batch_hooks(cb.callbacks) else None
-    with InterruptGuard() as guard:
+    with InterruptGuard() as guard, training_threads():
         cb.on_train_begin()
         start = initial_epoch if model._resume_epoch is None else model._resume_epoch
         for epoch in range(start, epochs):

@@ -27,10 +27,9 @@ state, so ``np.random.seed(...)`` makes a run repeatable.
 
 from __future__ import annotations
 
-import contextlib
-
 from scratchdl.book import optimizer as book_optimizer
 from scratchdl.book.util import get_rng
+from scratchdl.threads import training_threads
 
 __all__ = ["Trainer", "OPTIMIZERS", "one_blas_thread"]
 
@@ -45,17 +44,10 @@ OPTIMIZERS = {
 
 
 def one_blas_thread():
-    """A context limiting the BLAS thread pool to one thread (no-op without threadpoolctl).
-
-    At the book's sizes (batch 100, widths 50-100) one thread is faster than two, and two
-    collapse when another process shares the cores (DESIGN section 4: measured 1.5 ms vs
-    34 ms per ch04 step on a busy 2-core machine).
+    """One BLAS thread while the Trainer runs (see ``scratchdl.threads``: at the book's sizes
+    one thread is faster, and two collapse on a busy machine: 1.5 ms vs 34 ms per ch04 step).
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    return training_threads()
 
 
 def _make_optimizer(optimizer, optimizer_param):

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
 import re
+import sys
 import warnings
 
 import numpy as np
@@ -69,6 +71,15 @@ def _takes_step(fn) -> bool:
         return True
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     return any(p.kind in kinds or p.kind == inspect.Parameter.VAR_POSITIONAL for p in params)
+
+
+def _caller_level() -> int:
+    """``warnings.warn`` stacklevel of the first frame outside this package (the user's line)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(2), 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class Optimizer(StateMixin):
@@ -135,7 +146,7 @@ class Optimizer(StateMixin):
             warnings.warn(
                 "The `lr` argument is deprecated, use `learning_rate` instead.",
                 FutureWarning,
-                stacklevel=3,
+                stacklevel=_caller_level(),
             )
             learning_rate = kwargs.pop("lr")
         if "decay" in kwargs:
@@ -145,7 +156,7 @@ class Optimizer(StateMixin):
                     "`decay` is applied as in tf.keras <= 2.10: lr / (1 + decay * iterations) "
                     "(tf.keras 2.11+ rejects it, Keras 3 ignores it; prefer a schedule).",
                     FutureWarning,
-                    stacklevel=3,
+                    stacklevel=_caller_level(),
                 )
         return learning_rate
 
