@@ -51,11 +51,12 @@ def test_two_workers_share_one_postgresql_study(postgres_url, tmp_path):
 
 
 def _running_with_report(url: str, study_name: str, deadline: float):
-    storage = optuna.storages.RDBStorage(url)
+    """Poll (read only: no table creation racing the search) for a trial mid-way."""
     while time.monotonic() < deadline:
         try:
+            storage = optuna.storages.RDBStorage(url, skip_table_creation=True)
             study = optuna.load_study(study_name=study_name, storage=storage)
-        except KeyError:
+        except Exception:  # tables or study not created yet
             time.sleep(0.05)
             continue
         for t in study.get_trials(deepcopy=False):
