@@ -59,10 +59,10 @@ def _add_predict(sub):
 
 def _add_search(sub):
     p = sub.add_parser("search", help="hyper-parameter search (Optuna; scales to many machines)")
-    from scratchdl.search.cli import add_search_arguments
+    from scratchdl.search.command import add_search_arguments
 
     add_search_arguments(p)
-    p.set_defaults(func=lambda a: _call("scratchdl.search.cli", "command_search", a))
+    p.set_defaults(func=lambda a: _call("scratchdl.search.command", "command_search", a))
 
 
 def _add_serve(sub):

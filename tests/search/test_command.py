@@ -37,7 +37,7 @@ def fake_book(monkeypatch):
         seen["epochs"] = epochs
         return functools.partial(bowl, epochs=epochs)
 
-    monkeypatch.setattr("scratchdl.search.command.BookObjective", objective)
+    monkeypatch.setattr("scratchdl.search.book.BookObjective", objective)  # imported on use
     return seen
 
 

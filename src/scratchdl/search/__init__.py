@@ -14,19 +14,28 @@ The engine is Optuna's storage; this package adds the book's space, table and fi
 shared trial budget and the worker loop. Optuna and matplotlib are imported lazily.
 """
 
-from scratchdl.search.book import BookObjective, KerasObjective, book_data
-from scratchdl.search.command import add_search_arguments, command_search
-from scratchdl.search.objective import BudgetFilledError, Reporter, TrialObjective
-from scratchdl.search.results import (
-    SearchResult,
-    TrialRecord,
-    format_params,
-    plot_top_grid,
-    result_from_study,
-)
-from scratchdl.search.runner import WorkerSpec, random_search, run_worker
-from scratchdl.search.space import BOOK_SPACE, CategoricalParam, FloatParam
-from scratchdl.search.storage import make_pruner, make_sampler, open_study, storage_url
+import importlib
+
+# name -> submodule; imported on first use so that ``scratchdl --help`` and
+# ``from scratchdl.search.command import add_search_arguments`` stay free of NumPy/Optuna
+_LAZY = {
+    "BookObjective": "book", "KerasObjective": "book", "book_data": "book",
+    "add_search_arguments": "command", "command_search": "command",
+    "BudgetFilledError": "objective", "Reporter": "objective", "TrialObjective": "objective",
+    "SearchResult": "results", "TrialRecord": "results", "format_params": "results",
+    "plot_top_grid": "results", "result_from_study": "results",
+    "WorkerSpec": "runner", "random_search": "runner", "run_worker": "runner",
+    "BOOK_SPACE": "space", "CategoricalParam": "space", "FloatParam": "space",
+    "make_pruner": "storage", "make_sampler": "storage", "open_study": "storage",
+    "storage_url": "storage",
+}  # fmt: skip
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"scratchdl.search.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'scratchdl.search' has no attribute {name!r}")
+
 
 __all__ = [
     "BOOK_SPACE",

@@ -13,10 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from scratchdl.search.book import BookObjective
 from scratchdl.search.results import HEADER
-from scratchdl.search.runner import DEFAULT_STUDY, random_search
-from scratchdl.search.storage import PRUNERS, SAMPLERS
+from scratchdl.search.storage import DEFAULT_STUDY, PRUNERS, SAMPLERS
 
 __all__ = ["add_search_arguments", "command_search"]
 
@@ -97,6 +95,9 @@ def command_search(args: argparse.Namespace) -> int:
     try:
         if epochs < 1:
             raise ValueError(f"--epochs must be a positive integer, received {epochs}")
+        from scratchdl.search.book import BookObjective  # NumPy and Optuna only when searching
+        from scratchdl.search.runner import random_search
+
         result = random_search(
             BookObjective(epochs=epochs),
             None,

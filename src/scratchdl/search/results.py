@@ -141,24 +141,11 @@ def result_from_study(study: Any, storage: str | None = None) -> SearchResult:
 
 def plot_top_grid(result: SearchResult, path: str | Path, top: int = 20, cols: int = 5) -> Path:
     """The book's figure: top trials in a grid, solid = val acc, dashed = train acc."""
-    from matplotlib.figure import Figure  # no pyplot: Agg canvas, no global backend change
+    from scratchdl.plotting import plot_lines  # matplotlib only when a figure is drawn
 
-    rows_data = result.ranked()[:top]
-    n_rows = max(1, -(-min(top, max(len(rows_data), 1)) // cols))
-    fig = Figure(figsize=(2.4 * cols, 2.0 * n_rows))
-    axes = fig.subplots(n_rows, cols, squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        if i >= len(rows_data):
-            ax.axis("off")
-            continue
-        t = rows_data[i]
-        ax.set_title(f"Best-{i + 1}", fontsize=9)
-        ax.set_ylim(0.0, 1.0)
-        ax.set_xticks([])
-        if i % cols:
-            ax.set_yticks([])
-        ax.plot(range(len(t.val_acc)), t.val_acc)
-        ax.plot(range(len(t.train_acc)), t.train_acc, "--")
-    fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    return Path(path)
+    panels = [
+        {"title": f"Best-{i + 1}", "ylim": (0.0, 1.0),
+         "lines": [{"y": list(t.val_acc)}, {"y": list(t.train_acc), "style": "--"}]}
+        for i, t in enumerate(result.ranked()[:top])
+    ]  # fmt: skip
+    return Path(plot_lines(path, panels or [{"lines": []}], ncols=cols, size=(2.4, 2.0)))

@@ -28,6 +28,7 @@ from scratchdl.search.objective import BudgetFilledError, TrainFn, TrialObjectiv
 from scratchdl.search.results import SearchResult, print_trial_line, result_from_study
 from scratchdl.search.space import BOOK_SPACE, check_space
 from scratchdl.search.storage import (
+    DEFAULT_STUDY,
     PRUNERS,
     SAMPLERS,
     make_pruner,
@@ -37,8 +38,6 @@ from scratchdl.search.storage import (
 )
 
 __all__ = ["WorkerSpec", "random_search", "run_worker"]
-
-DEFAULT_STUDY = "scratchdl-search"
 
 
 @dataclass(frozen=True)

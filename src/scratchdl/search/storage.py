@@ -21,6 +21,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+DEFAULT_STUDY = "scratchdl-search"
+
 __all__ = [
     "SAMPLERS",
     "PRUNERS",
