@@ -200,4 +200,4 @@ def test_save_writes_table_json_and_top20_grid(tmp_path):
     from PIL import Image
 
     with Image.open(paths["figure"]) as img:
-        assert img.size == (5 * 2.4 * 100, 4 * 2.0 * 100)  # 5 x 4 panels at plotting.save_figure dpi
+        assert img.size == (5 * 2.4 * 100, 4 * 2.0 * 100)  # 5 x 4 panels, dpi 100
