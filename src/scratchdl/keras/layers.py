@@ -1,31 +1,6 @@
 """``keras.layers``: the engine's layers under their Keras names."""
 
-from scratchdl.layers import (
-    Activation,
-    BatchNormalization,
-    Dense,
-    Dropout,
-    Flatten,
-    Input,
-    InputLayer,
-    Layer,
-    LeakyReLU,
-    ReLU,
-    Reshape,
-    Softmax,
-)
+from scratchdl.layers import *  # noqa: F403
+from scratchdl.layers import __all__ as _ENGINE_NAMES
 
-__all__ = [
-    "Activation",
-    "BatchNormalization",
-    "Dense",
-    "Dropout",
-    "Flatten",
-    "Input",
-    "InputLayer",
-    "Layer",
-    "LeakyReLU",
-    "ReLU",
-    "Reshape",
-    "Softmax",
-]
+__all__ = [name for name in _ENGINE_NAMES if name not in ("get", "serialize")]
