@@ -101,12 +101,14 @@ def train_epoch(model, x, y, sw, batch_size, shuffle, cb, guard):
     whole data set per epoch followed by slices; measured here, gathering per batch
     is about 2x cheaper (81 ms vs 41 ms per MNIST epoch): the gathered batch is
     still in cache when the first matrix product reads it, and no 188 MB copy is
-    made.  Without shuffling the batches are plain slices (views).
+    made.  (Gathering into one reused buffer with ``np.take(..., out=)`` measured
+    the same as ``x[idx]``.)  Without shuffling the batches are plain slices (views).
     """
     order = _epoch_order(model.rng, len(x), batch_size, shuffle)
     metrics = model.compiled_metrics
     for m in metrics:
         m.reset_state()
+    updates = [m.update_state for m in metrics]  # bound once, not per batch
     loss_sum, seen = 0.0, 0
     step = model._train_step
     for batch, start in enumerate(range(0, len(x), batch_size)):
@@ -120,8 +122,8 @@ def train_epoch(model, x, y, sw, batch_size, shuffle, cb, guard):
         nb = len(out)
         loss_sum += loss * nb
         seen += nb
-        for m in metrics:
-            m.update_state(yb, out)
+        for update in updates:
+            update(yb, out)
         if cb is not None:
             cb.on_train_batch_end(batch, _logs(loss_sum / seen, metrics))
         if guard.interrupted or model.stop_training:

@@ -499,11 +499,13 @@ class SparseCategoricalCrossentropy(Loss):
             return self.forward(y_pred, y_true, sample_weight)
         n = y_pred.shape[0]
         q = y_pred[_rows(n), y_true]
-        q /= y_pred.sum(axis=-1)
-        np.clip(q, EPSILON, 1 - EPSILON, out=q)
+        q /= np.add.reduce(y_pred, axis=-1)
+        # clip as maximum + minimum (the same values): np.clip's Python layer costs ~3 us
+        np.maximum(q, EPSILON, out=q)
+        np.minimum(q, 1 - EPSILON, out=q)
         np.log(q, out=q)
         self._cache = (y_pred, y_true[:, None], 1.0 / n)
-        return -float(q.sum()) / n
+        return -float(np.add.reduce(q)) / n
 
     def per_sample(self, yp, k):
         z_k = _take(yp, k)[..., 0]

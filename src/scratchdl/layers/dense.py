@@ -97,18 +97,20 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         shape = x.shape
-        x2 = x if x.ndim == 2 else x.reshape(-1, shape[-1])
+        x2 = x if len(shape) == 2 else x.reshape(-1, shape[-1])
         z = x2 @ self.params["kernel"]
         if self.use_bias:
             z += self.params["bias"]
         self._x, self._shape = x2, shape
         if self._linear:
             y = z
-        else:
+        elif self.activation.backward_uses_z:
             y = self.activation.forward(z)
             self._z = z
+        else:  # backward needs only y: overwrite z (saves an allocation per call)
+            y, self._z = self.activation.forward_inplace(z), None
         self._y = y
-        return y if x.ndim == 2 else y.reshape(shape[:-1] + (self.units,))
+        return y if len(shape) == 2 else y.reshape(shape[:-1] + (self.units,))
 
     def activity_penalty(self) -> float:
         """``penalty(y) / N`` for the last forward (0 without an activity regularizer)."""
@@ -117,7 +119,8 @@ class Dense(Layer):
         return self.activity_regularizer(self._y) / self._shape[0]
 
     def backward(self, dout):
-        dout = dout.reshape(self._y.shape)
+        if dout.shape != self._y.shape:
+            dout = dout.reshape(self._y.shape)
         if self.activity_regularizer is not None:
             dout = dout + self.activity_regularizer.gradient(self._y) / self._shape[0]
         dz = dout if self._linear else self.activation.backward(dout, self._z, self._y)
