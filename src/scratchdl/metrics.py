@@ -142,6 +142,14 @@ class SparseCategoricalAccuracy(CategoricalAccuracy):
     def update_state(self, y_true, y_pred, sample_weight=None):
         if sample_weight is not None:
             return Metric.update_state(self, y_true, y_pred, sample_weight)
+        if (  # fit's case, (N,) labels for (N, C) arrays: skip ~1 us of checks per batch
+            type(y_true) is np.ndarray
+            and type(y_pred) is np.ndarray
+            and y_true.shape == y_pred.shape[:-1]
+        ):
+            self.total += int(np.count_nonzero(y_pred.argmax(axis=-1) == y_true))
+            self.count += y_true.size
+            return None
         yp = np.asarray(y_pred)
         hits = _sparse(np.asarray(y_true), yp) == np.argmax(yp, axis=-1)
         self.total += int(np.count_nonzero(hits))

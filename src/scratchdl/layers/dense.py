@@ -8,9 +8,17 @@ from scratchdl import activations as activations_module
 from scratchdl import constraints as constraints_module
 from scratchdl import initializers as initializers_module
 from scratchdl import regularizers as regularizers_module
-from scratchdl.layers.base import Layer, check_positive_int
+from scratchdl.layers.base import Layer, batch_sum, check_positive_int
 
 __all__ = ["Dense"]
+
+
+def _transpose_into(a, buf):
+    """``a.T`` as a C-ordered array, written into ``buf`` when it fits."""
+    if buf is None or buf.shape != a.shape[::-1] or buf.dtype != a.dtype:
+        return np.ascontiguousarray(a.T)
+    np.copyto(buf, a.T)
+    return buf
 
 
 def serialize_or_none(module, obj):
@@ -130,10 +138,15 @@ class Dense(Layer):
         """Backward from dL/dz (skipping the activation): the fused-loss entry point."""
         np.matmul(self._x.T, dz, out=self.grads["kernel"])
         if self.use_bias:
-            dz.sum(axis=0, out=self.grads["bias"])
+            batch_sum(dz, out=self.grads["bias"])
         if not self.need_input_grad:
             return None
-        dx = dz @ self.params["kernel"].T
+        kernel = self.params["kernel"]
+        if kernel.size <= 16384:  # measured: copy W.T (~3 us) + C-ordered product wins
+            kernel_t = self._kernel_t = _transpose_into(kernel, getattr(self, "_kernel_t", None))
+            dx = dz @ kernel_t  # (100, 100): 19 + 3 us instead of 26 us for dz @ W.T
+        else:  # large kernels: the transposed copy costs more than it saves
+            dx = dz @ kernel.T
         return dx if len(self._shape) == 2 else dx.reshape(self._shape)
 
     def get_config(self):
