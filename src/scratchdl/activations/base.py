@@ -1,0 +1,249 @@
+"""The activation base class and the units on the training hot path: linear, sigmoid,
+tanh, ReLU, leaky ReLU, softmax, log-softmax (see the package docstring for conventions)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+_SELU_ALPHA = 1.6732632423543772
+_SELU_SCALE = 1.0507009873554805
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _check_slope(negative_slope):
+    if negative_slope is None or not float(negative_slope) >= 0:
+        raise ValueError(f"negative_slope must be >= 0, received negative_slope={negative_slope!r}")
+
+
+def _sigmoid(z, out=None):
+    """Stable logistic: ``1 / (1 + exp(-z))``; exp overflows to inf for z << 0 (-> exactly 0).
+
+    ``out=z`` computes it in place (no temporary array).
+    """
+    with np.errstate(over="ignore"):
+        y = np.exp(-z) if out is None else np.exp(np.negative(z, out=out), out=out)
+    y += 1
+    return np.reciprocal(y, out=y)
+
+
+_ZEROS: dict = {}
+
+
+def _zeros_like(z):
+    """A cached all-zero array of z's shape and dtype (read only by convention).
+
+    ``np.maximum(z, zeros)`` is 2-3x faster than ``np.maximum(z, 0)`` on (100, 100)
+    float32 (2 vs 5 us measured here): a scalar operand takes a slower broadcast loop.
+    """
+    key = (z.shape, z.dtype)
+    zeros = _ZEROS.get(key)
+    if zeros is None:
+        if len(_ZEROS) > 64:  # many batch shapes (predict/evaluate tails): start over
+            _ZEROS.clear()
+        zeros = _ZEROS[key] = np.zeros(z.shape, z.dtype)
+    return zeros
+
+
+def _as_float(x):
+    x = np.asarray(x)
+    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float32)
+
+
+class ActivationFunction:
+    """Base class (also the identity).  Subclasses override ``forward``/``backward``.
+
+    Forward: y = z.   Backward: dz = dout.   Shapes: any; y and dz have z's shape.
+    """
+
+    name = "linear"
+    _params: tuple = ()
+    backward_uses_z = True  # False: backward reads only y, so forward may overwrite z
+
+    def forward(self, z):
+        return z
+
+    def forward_inplace(self, z):
+        """``forward(z)`` written over ``z`` when ``backward_uses_z`` is False; returns y.
+
+        Layers call it on their own fresh pre-activation (Dense's ``x @ W + b``),
+        never on an array they were given: it saves one allocation per call.
+        Activations without an in-place form simply return ``forward(z)``.
+        """
+        return self.forward(z)
+
+    def backward(self, dout, z, y):
+        return dout
+
+    def __call__(self, z):
+        return self.forward(_as_float(z))
+
+    def get_config(self) -> dict:
+        """Constructor arguments (listed in ``_params``) plus ``name``; JSON-serialisable."""
+        return {"name": self.name, **{k: getattr(self, k) for k in self._params}}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "name")
+        return f"{type(self).__name__}({args})"
+
+
+class Linear(ActivationFunction):
+    """Identity.  Forward: y = z.  Backward: dz = dout."""
+
+
+class Sigmoid(ActivationFunction):
+    """Forward: y = 1 / (1 + exp(-z)), stable: exactly 0/1 at -+1000, no warning.
+
+    Backward: dz = dout * y * (1 - y).
+    """
+
+    name = "sigmoid"
+    backward_uses_z = False
+
+    def forward(self, z):
+        return _sigmoid(z)
+
+    def forward_inplace(self, z):
+        return _sigmoid(z, out=z)
+
+    def backward(self, dout, z, y):
+        dz = 1 - y  # dout * (y * (1 - y)) with one temporary instead of three
+        dz *= y
+        dz *= dout
+        return dz
+
+
+class Tanh(ActivationFunction):
+    """Forward: y = tanh(z).  Backward: dz = dout * (1 - y**2)."""
+
+    name = "tanh"
+    backward_uses_z = False
+
+    def forward(self, z):
+        return np.tanh(z)
+
+    def forward_inplace(self, z):
+        return np.tanh(z, out=z)
+
+    def backward(self, dout, z, y):
+        return dout * (1 - y * y)
+
+
+class ReLU(ActivationFunction):
+    """Rectified linear unit with the options of the Keras ``ReLU`` layer.
+
+    Forward:  pos = z if z > threshold else 0, clipped to [0, max_value] when max_value is set;
+              y = pos + negative_slope * min(z - threshold, 0).  Defaults: y = max(z, 0).
+    Backward: dz = dout * ([z > threshold and (max_value is None or 0 < z < max_value)]
+              + negative_slope * [z < threshold]).
+    Args: max_value (>= 0 or None), negative_slope (>= 0), threshold (a float).
+    Convention: tf.keras calls the slope ``alpha``.  The derivative at a kink is taken as 0.
+    """
+
+    name = "relu"
+    _params = ("max_value", "negative_slope", "threshold")
+
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0):
+        if max_value is not None and not float(max_value) >= 0:
+            raise ValueError(f"max_value must be >= 0 or None, received max_value={max_value!r}")
+        _check_slope(negative_slope)
+        if threshold is None or not math.isfinite(float(threshold)):
+            raise ValueError(f"threshold must be a finite number, received threshold={threshold!r}")
+        self.max_value = None if max_value is None else float(max_value)
+        self.negative_slope, self.threshold = float(negative_slope), float(threshold)
+        self._plain = self.max_value is None and self.negative_slope == 0 and self.threshold == 0
+
+    def forward(self, z):
+        if self._plain:
+            return np.maximum(z, _zeros_like(z))
+        y = np.where(z > self.threshold, z, 0)
+        if self.max_value is not None:
+            y = np.clip(y, 0, self.max_value)
+        if self.negative_slope:
+            y = y + self.negative_slope * np.minimum(z - self.threshold, 0)
+        return y
+
+    def backward(self, dout, z, y):
+        if self._plain:
+            return dout * (z > 0)
+        mask = z > self.threshold
+        if self.max_value is not None:
+            mask &= (z > 0) & (z < self.max_value)
+        slope = mask + self.negative_slope * (z < self.threshold)
+        return dout * slope.astype(dout.dtype, copy=False)
+
+
+class LeakyReLU(ActivationFunction):
+    """Forward: y = z if z > 0 else negative_slope * z.  Backward: dz = dout * (1 or slope).
+
+    Convention: default slope 0.2 = Keras's ``activations.leaky_relu`` and the string
+    ``"leaky_relu"``; the Keras *layer* ``LeakyReLU`` passes its own default 0.3.
+    """
+
+    name = "leaky_relu"
+    _params = ("negative_slope",)
+
+    def __init__(self, negative_slope=0.2):
+        _check_slope(negative_slope)
+        self.negative_slope = float(negative_slope)
+
+    def forward(self, z):
+        return np.where(z > 0, z, self.negative_slope * z)
+
+    def backward(self, dout, z, y):
+        return np.where(z > 0, dout, self.negative_slope * dout)
+
+
+class Softmax(ActivationFunction):
+    """Forward: y = exp(z - max z) / sum(exp(z - max z)) along ``axis`` (stable).
+
+    Backward: dz = y * (dout - sum(dout * y, axis)).  Shapes: any; normalised on ``axis``.
+    """
+
+    name = "softmax"
+    _params = ("axis",)
+    backward_uses_z = False
+
+    def __init__(self, axis=-1):
+        self.axis = int(axis)
+
+    def forward(self, z):
+        return self._normalise(z - np.maximum.reduce(z, axis=self.axis, keepdims=True))
+
+    def forward_inplace(self, z):
+        z -= np.maximum.reduce(z, axis=self.axis, keepdims=True)
+        return self._normalise(z)
+
+    def _normalise(self, y):
+        # ufunc.reduce instead of np.max/np.sum: same result, ~2 us less Python per call
+        np.exp(y, out=y)
+        y /= np.add.reduce(y, axis=self.axis, keepdims=True)
+        return y
+
+    def backward(self, dout, z, y):
+        dz = dout * y
+        dz -= y * np.sum(dz, axis=self.axis, keepdims=True)
+        return dz
+
+
+class LogSoftmax(Softmax):
+    """Forward: y = z - max z - log(sum(exp(z - max z))) along ``axis``.
+
+    Backward: dz = dout - exp(y) * sum(dout, axis).
+    """
+
+    name = "log_softmax"
+
+    def forward_inplace(self, z):
+        return self.forward(z)
+
+    def forward(self, z):
+        y = z - np.max(z, axis=self.axis, keepdims=True)
+        y -= np.log(np.sum(np.exp(y), axis=self.axis, keepdims=True))
+        return y
+
+    def backward(self, dout, z, y):
+        return dout - np.exp(y) * np.sum(dout, axis=self.axis, keepdims=True)
