@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from scratchdl.layers.base import Layer
@@ -144,7 +142,3 @@ class Reshape(Layer):
         config = super().get_config()
         config["target_shape"] = list(self.target_shape)
         return config
-
-
-def warn_input_shape_on_input_layer():
-    warnings.warn("Argument `input_shape` is deprecated. Use `shape` instead.", stacklevel=3)
