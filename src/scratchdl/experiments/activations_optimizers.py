@@ -6,7 +6,9 @@ epochs=20)`` (batch 32), on the **raw** pixels 0..255 (the note never divides by
 sigmoid + 'SGD', relu + 'SGD', relu + SGD(learning_rate=0.001), relu + 'Adam'.  The note: with
 ReLU and SGD at 0.01 "the loss does not go down", so it lowers the rate to 0.001.  On raw pixels
 the ReLU net's first steps are huge; when the loss becomes NaN we report the divergence (and stop
-that model, as ``TerminateOnNaN`` does).
+that model, as ``TerminateOnNaN`` does).  Whether it fails depends on the initialisation, so
+relu+SGD is also restarted from ``restarts`` fresh initialisations for one epoch each: the
+check is how many of them diverge or stall.
 
 Part 2 (the book, ch06 ``optimizer_compare_mnist.py``): MultiLayerNet(784, [100]*4, 10) (ReLU,
 He), batch 128, 2000 iterations, SGD / Momentum / Nesterov / AdaGrad / RMSprop / Adam at their
@@ -54,7 +56,8 @@ PATH_LRS = {"SGD": 0.95, "Momentum": 0.1, "Nesterov": 0.1, "AdaGrad": 1.5, "RMSp
 
 @dataclass(frozen=True)
 class Config:
-    """Part 1: units, epochs, batch_size, validation_split, n_train/n_test, raw_pixels.
+    """Part 1: units, epochs, batch_size, validation_split, n_train/n_test, raw_pixels;
+    restarts: extra one-epoch relu+SGD runs from fresh initialisations (how often it fails).
     Part 2: book_iters, book_batch; path_steps, path_start."""
 
     units: tuple[int, ...] = (64, 128, 256, 128, 64)
@@ -64,6 +67,7 @@ class Config:
     n_train: int | None = None
     n_test: int | None = None
     raw_pixels: bool = True
+    restarts: int = 6
     book_iters: int = 2000
     book_batch: int = 128
     path_steps: int = 30
@@ -71,7 +75,9 @@ class Config:
     dataset: str = "mnist"
 
     def quick(self) -> Config:
-        return dataclasses.replace(self, epochs=2, n_train=6000, n_test=2000, book_iters=200)
+        return dataclasses.replace(
+            self, epochs=2, n_train=6000, n_test=2000, restarts=3, book_iters=200
+        )
 
 
 def keras_model(units, activation, optimizer, lr, seed):
@@ -148,6 +154,7 @@ def run(config: Config, rng: np.random.Generator) -> Result:
             f"val acc {r['history']['val_accuracy'][-1]:.4f}")  # fmt: skip
         progress(NAME, f"Keras {variant}: {state}, test acc {r['test_acc']:.4f} "
                        f"({timer.seconds:.1f} s)")  # fmt: skip
+    restarts = relu_sgd_restarts(config, data, rng)
     book_data = load_images(config.dataset, True, config.n_train, 1)
     book = {}
     for name in BOOK_OPTIMIZERS:
@@ -156,24 +163,47 @@ def run(config: Config, rng: np.random.Generator) -> Result:
         progress(NAME, f"book {name}: loss {np.mean(book[name][-100:]):.4f} "
                        f"(mean of the last 100 iterations, {timer.seconds:.1f} s)")  # fmt: skip
     paths = {n: optimizer_path(n, config.path_steps, config.path_start) for n in PATH_LRS}
-    rows = _keras_rows(keras) + _book_rows(book) + _path_rows(paths)
+    rows = _keras_rows(keras, restarts) + _book_rows(book) + _path_rows(paths)
     notes = [
         "Nesterov and RMSprop are not in the book's path figure; their rates (0.1, 0.3) are ours.",
         "Book losses: mean of the last 100 mini-batch losses (the book records one batch).",
     ]
     return Result(NAME, False, None, config_record(config), rows,
-                  {"keras": keras, "book_loss": book, "paths": paths}, notes)  # fmt: skip
+                  {"keras": keras, "relu_sgd_restarts": restarts, "book_loss": book,
+                   "paths": paths}, notes)  # fmt: skip
 
 
-def _keras_rows(keras) -> list:
+def relu_sgd_restarts(config: Config, data, rng) -> list:
+    """First-epoch loss of relu+SGD (lr 0.01) from ``config.restarts`` fresh initialisations."""
+    one_epoch = dataclasses.replace(config, epochs=1)
+    losses = []
+    for _ in range(config.restarts):
+        r = train_variant(one_epoch, "relu+SGD", data, rng)
+        losses.append(r["history"]["loss"][0])
+    text = ", ".join("nan" if not np.isfinite(v) else f"{v:.3f}" for v in losses)
+    progress(NAME, f"relu+SGD restarts, loss after one epoch: {text}")
+    return losses
+
+
+def _fails(loss: float) -> bool:
+    """Diverged (NaN) or stalled (no better than the 2.30 of guessing among 10 classes)."""
+    return not np.isfinite(loss) or loss >= 2.0
+
+
+def _keras_rows(keras, restarts) -> list:
     rows = []
     r = keras["relu+SGD"]
     final_val = r["history"]["val_accuracy"][-1]
     ours = f"diverged (loss nan at epoch {r['diverged_epoch']})" if r["diverged_epoch"] else (
         f"val acc {final_val:.4f}")  # fmt: skip
-    rows.append(check_row("relu+SGD (lr 0.01), raw pixels", "loss does not go down (seed 002)",
-                          ours, "diverges or val acc <= 0.2",
-                          bool(r["diverged_epoch"]) or final_val <= 0.2))  # fmt: skip
+    rows.append(info_row("relu+SGD (lr 0.01), raw pixels: the full run", ours,
+                         "loss does not go down (seed 002)"))  # fmt: skip
+    failed = sum(_fails(v) for v in restarts)
+    rows.append(check_row(
+        "relu+SGD (lr 0.01), raw pixels: fresh inits that diverge or stall in epoch 1",
+        "loss does not go down (seed 002)", f"{failed} of {len(restarts)}",
+        "at least half (NaN, or loss >= 2.0)", 2 * failed >= len(restarts),
+    ))  # fmt: skip
     for variant in ("relu+SGD(lr=0.001)", "relu+Adam"):
         acc = keras[variant]["history"]["val_accuracy"][-1]
         rows.append(check_row(f"{variant}: final val accuracy", "learns (seed 002)", acc,
