@@ -67,38 +67,51 @@ def _clean(directory: Path) -> None:
         old.unlink()
 
 
-def run(config: Config, rng: np.random.Generator) -> Result:
-    """Fit with both callbacks, reload the best checkpoint, evaluate it."""
+def fit_with_callbacks(config: Config, data, directory: Path, rng) -> dict:
+    """The seed's fit with ModelCheckpoint and EarlyStopping; returns History.history."""
     from scratchdl.experiments.activations_optimizers import keras_model
     from scratchdl.keras.callbacks import EarlyStopping, ModelCheckpoint
-    from scratchdl.keras.models import load_model
 
-    (x, y), (xt, yt) = load_images(
-        config.dataset, not config.raw_pixels, config.n_train, config.n_test
-    )
-    directory = Path(config.checkpoint_dir or tempfile.mkdtemp(prefix="scratchdl-es-"))
-    _clean(directory)
+    (x, y), _ = data
     model = keras_model(config.units, "relu", "Adam", None, child_seed(rng))
     mc = ModelCheckpoint(str(directory / PATTERN), verbose=1, save_best_only=True,
                          monitor="val_accuracy")  # fmt: skip
     es = EarlyStopping(monitor="val_accuracy", verbose=1, patience=config.patience)
-    with Timer() as timer, np.errstate(all="ignore"):
-        history = model.fit(
+    with np.errstate(all="ignore"):
+        return model.fit(
             x, y, validation_split=config.validation_split, epochs=config.epochs,
             batch_size=config.batch_size, callbacks=[mc, es], verbose=0,
         ).history  # fmt: skip
+
+
+def evaluate_file(config: Config, data, path: Path) -> tuple[float, float]:
+    """``load_model(path)``: accuracy on the validation split (the last 20 %) and the test set."""
+    from scratchdl.keras.models import load_model
+
+    (x, y), (xt, yt) = data
+    best = load_model(str(path))
+    n_val = int(len(x) * config.validation_split)
+    with np.errstate(all="ignore"):
+        val = best.evaluate(x[len(x) - n_val :], y[len(y) - n_val :],
+                            batch_size=config.batch_size, verbose=0)[1]  # fmt: skip
+        test = best.evaluate(xt, yt, verbose=0)[1]
+    return float(val), float(test)
+
+
+def run(config: Config, rng: np.random.Generator) -> Result:
+    """Fit with both callbacks, reload the best checkpoint, evaluate it."""
+    data = load_images(config.dataset, not config.raw_pixels, config.n_train, config.n_test)
+    directory = Path(config.checkpoint_dir or tempfile.mkdtemp(prefix="scratchdl-es-"))
+    _clean(directory)
+    with Timer() as timer:
+        history = fit_with_callbacks(config, data, directory, rng)
     files = sorted(p.name for p in directory.glob("dm_*.hdf5"))
     progress(NAME, f"stopped after {len(history['loss'])} epochs, {len(files)} checkpoints "
                    f"({timer.seconds:.1f} s)")  # fmt: skip
     val = history["val_accuracy"]
     best_epoch = int(np.argmax(val)) + 1
     best_file = PATTERN.format(epoch=best_epoch, val_accuracy=val[best_epoch - 1])
-    best = load_model(str(directory / best_file))
-    n_val = int(len(x) * config.validation_split)
-    x_val, y_val = x[len(x) - n_val :], y[len(y) - n_val :]
-    with np.errstate(all="ignore"):
-        reload_val = float(best.evaluate(x_val, y_val, batch_size=config.batch_size, verbose=0)[1])
-        reload_test = float(best.evaluate(xt, yt, verbose=0)[1])
+    reload_val, reload_test = evaluate_file(config, data, directory / best_file)
     progress(NAME, f"reloaded {best_file}: val acc {reload_val:.4f}, test acc {reload_test:.4f}")
     data = {"history": history, "files": files, "best_file": best_file,
             "best_epoch": best_epoch, "stopped_epoch": len(history["loss"]),
