@@ -66,13 +66,16 @@ def _verdicts(rows, names, with_torch, extra):
 
 
 def write_report(rows, extra, names, repeats, threads, quick, with_torch, path):
+    """``repeats`` is ``(rounds, repeats per round)``: fresh processes per cell, interleaved."""
+    rounds, repeats = repeats
     kernel = rows[(names[0], "scratchdl")]["blas_kernel"]
     head = [
         "# Benchmark results" + (" (quick smoke run — not a measurement)" if quick else ""),
         "",
         f"Written by `python -m benchmarks` on {datetime.date.today()}; {extra['machine']}; "
         f"{threads} BLAS thread(s); NumPy's OpenBLAS kernel: **{kernel}** (environment as set on "
-        f"this machine); {repeats} timed repeats after one warm-up epoch; one process per cell.",
+        f"this machine); {repeats} timed repeats after one warm-up epoch in each of {rounds} "
+        "fresh processes per cell, the implementations' processes interleaved (times pooled).",
         "",
         "Times are min / median. Speed-up = PyTorch median / scratchdl median. Ratio to NumPy "
         "ref = scratchdl median / lean-loop median. Floor = the workload's matrix products alone "

@@ -88,13 +88,35 @@ def time_predict(threads):
     return best
 
 
-def collect(names, repeats, threads, quick, with_torch):
-    rows = {}
+def _merge(results):
+    """One row from several processes of the same cell: times pooled, min/median over all."""
+    import statistics
+
+    row = dict(results[-1])
+    row["times"] = [t for r in results for t in r["times"]]
+    row["min"] = min(row["times"])
+    row["median"] = statistics.median(row["times"])
+    row["peak_rss_mb"] = max(r["peak_rss_mb"] for r in results)
+    return row
+
+
+def collect(names, repeats, threads, quick, with_torch, rounds=1):
+    """Every (workload, implementation) cell, each in ``rounds`` fresh processes.
+
+    The rounds are interleaved (scratchdl, numpy, torch, scratchdl, numpy, torch, ...)
+    so that a change of load on a shared machine falls on every implementation alike
+    instead of on whichever ran last; each cell's times are pooled over its rounds.
+    """
     impls = ["scratchdl", "numpy"] + (["torch"] if with_torch else [])
+    rows = {}
     for name in names:
+        results = {impl: [] for impl in impls}
+        for k in range(rounds):
+            for impl in impls:
+                print(f"  {name} {impl} (round {k + 1}/{rounds}) ...", file=sys.stderr, flush=True)
+                results[impl].append(run_worker(impl, name, repeats, threads, quick))
         for impl in impls:
-            print(f"  {name} {impl} ...", file=sys.stderr, flush=True)
-            rows[(name, impl)] = run_worker(impl, name, repeats, threads, quick)
+            rows[(name, impl)] = _merge(results[impl])
     return rows
 
 
@@ -104,6 +126,12 @@ def main(argv=None):
     p.add_argument("--repeats", type=int, default=None)
     p.add_argument("--workloads", default=None, help="comma list, default W1,W2,W3,W4,W5")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help="fresh processes per cell, interleaved across implementations (default 2; 1 quick)",
+    )
     p.add_argument("--no-torch", action="store_true")
     p.add_argument("--out", default=None)
     a = p.parse_args(argv)
@@ -112,14 +140,18 @@ def main(argv=None):
     if unknown:
         p.error(f"unknown workloads {unknown}; choose from {list(WORKLOADS)}")
     repeats = a.repeats or (1 if a.quick else 3)
+    rounds = a.rounds or (1 if a.quick else 2)
+    if rounds < 1 or repeats < 1:
+        p.error(f"--rounds and --repeats must be >= 1, received {rounds} and {repeats}")
     with_torch = torch_available() and not a.no_torch
     from benchmarks.report import write_report
 
     print(
-        f"benchmarks: {names}, {repeats} repeats, {a.threads} thread(s), torch: {with_torch}",
+        f"benchmarks: {names}, {rounds} x {repeats} repeats, {a.threads} thread(s), "
+        f"torch: {with_torch}",
         file=sys.stderr,
     )
-    rows = collect(names, repeats, a.threads, a.quick, with_torch)
+    rows = collect(names, repeats, a.threads, a.quick, with_torch, rounds)
     floors = {n: workload_floor(n) for n in names if not a.quick}
     extra = {
         "peak": None if a.quick else gemm_peak(),
@@ -130,6 +162,6 @@ def main(argv=None):
         f"Python {platform.python_version()}",
     }
     out = Path(a.out) if a.out else (HERE / ("RESULTS-quick.md" if a.quick else "RESULTS.md"))
-    text = write_report(rows, extra, names, repeats, a.threads, a.quick, with_torch, out)
+    text = write_report(rows, extra, names, (rounds, repeats), a.threads, a.quick, with_torch, out)
     print(text)
     return 0

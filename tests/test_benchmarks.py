@@ -46,3 +46,23 @@ def test_workloads_match_the_issue():
     assert layer_sizes(WORKLOADS["W4"]) == (784,) + (100,) * 6 + (10,)
     assert WORKLOADS["W2"].batchnorm and WORKLOADS["W3"].batch_size == 32
     assert WORKLOADS["W4"].n_train == 300 and WORKLOADS["W4"].epochs_per_run == 200
+
+
+def test_rounds_are_interleaved_and_pooled(monkeypatch):
+    """Each cell runs in `rounds` processes, implementations alternating; times pooled."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import suite
+
+    calls = []
+
+    def fake_worker(impl, name, repeats, threads, quick):
+        calls.append(impl)
+        base = {"scratchdl": 1.0, "numpy": 2.0}[impl] + len(calls)
+        return {"times": [base, base + 0.5], "peak_rss_mb": len(calls), "accuracy": 0.5}
+
+    monkeypatch.setattr(suite, "run_worker", fake_worker)
+    rows = suite.collect(["W1"], 2, 1, False, with_torch=False, rounds=2)
+    assert calls == ["scratchdl", "numpy", "scratchdl", "numpy"]
+    s = rows[("W1", "scratchdl")]
+    assert s["times"] == [2.0, 2.5, 4.0, 4.5]  # calls 1 and 3
+    assert s["min"] == 2.0 and s["median"] == 3.25 and s["peak_rss_mb"] == 3
