@@ -25,7 +25,7 @@ def _ratio_rows(rows, names, with_torch, floors):
             f"{s['min']:.3f} / {s['median']:.3f}",
             f"{r['min']:.3f} / {r['median']:.3f}",
             f"{t['min']:.3f} / {t['median']:.3f}" if t else "–",
-            f"**{vs_torch:.2f}×**" if vs_torch else "–",
+            f"**{vs_torch:.2f}×** ({t['min'] / s['min']:.2f}×)" if vs_torch else "–",
             f"{TARGETS[n]}×" if n in TARGETS else "–",
             f"{vs_ref:.2f}" + (" (≤ 1.10)" if n in REF_WORKLOADS else ""),
             f"{floor:.3f} ({floor / s['median']:.0%})" if floor else "–",
@@ -35,16 +35,31 @@ def _ratio_rows(rows, names, with_torch, floors):
     return lines
 
 
+def _speedup_verdict(name, by_median, by_min):
+    """'met' only when the ratio of medians and the ratio of minima both reach the target.
+
+    Why both: on a shared machine one implementation's median can be inflated by a
+    burst of load that missed the other; the minima are each side's quietest epoch.
+    """
+    target = TARGETS[name]
+    if by_median >= target and by_min >= target:
+        ok = "met"
+    elif by_median >= target or by_min >= target:
+        ok = "NOT met robustly (only one of median and min reaches it)"
+    else:
+        ok = "NOT met"
+    return (
+        f"- {name}: {by_median:.2f}× faster than PyTorch eager by medians, {by_min:.2f}× by "
+        f"minima (target {target}×): {ok}"
+    )
+
+
 def _verdicts(rows, names, with_torch, extra):
     out = []
     for n in names:
         s, r, t = rows[(n, "scratchdl")], rows[(n, "numpy")], rows.get((n, "torch"))
         if t and n in TARGETS:
-            ratio = t["median"] / s["median"]
-            ok = "met" if ratio >= TARGETS[n] else "NOT met"
-            out.append(
-                f"- {n}: {ratio:.2f}× faster than PyTorch eager (target {TARGETS[n]}×): {ok}"
-            )
+            out.append(_speedup_verdict(n, t["median"] / s["median"], t["min"] / s["min"]))
         if n in REF_WORKLOADS:
             rr = s["median"] / r["median"]
             out.append(
@@ -77,7 +92,8 @@ def write_report(rows, extra, names, repeats, threads, quick, with_torch, path):
         f"this machine); {repeats} timed repeats after one warm-up epoch in each of {rounds} "
         "fresh processes per cell, the implementations' processes interleaved (times pooled).",
         "",
-        "Times are min / median. Speed-up = PyTorch median / scratchdl median. Ratio to NumPy "
+        "Times are min / median. Speed-up = PyTorch median / scratchdl median (in parentheses: "
+        "PyTorch min / scratchdl min; a target counts as met when both reach it). Ratio to NumPy "
         "ref = scratchdl median / lean-loop median. Floor = the workload's matrix products alone "
         "(share of scratchdl's time in parentheses).",
         "",

@@ -66,3 +66,12 @@ def test_rounds_are_interleaved_and_pooled(monkeypatch):
     s = rows[("W1", "scratchdl")]
     assert s["times"] == [2.0, 2.5, 4.0, 4.5]  # calls 1 and 3
     assert s["min"] == 2.0 and s["median"] == 3.25 and s["peak_rss_mb"] == 3
+
+
+def test_a_speedup_target_needs_both_median_and_min():
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.report import _speedup_verdict
+
+    assert _speedup_verdict("W1", 2.6, 2.55).endswith(": met")
+    assert "NOT met robustly" in _speedup_verdict("W1", 2.55, 2.4)
+    assert _speedup_verdict("W4", 1.9, 1.8).endswith(": NOT met")
