@@ -4,7 +4,8 @@ Pinned here: in-place activations equal their out-of-place forward bit for bit a
 really reuse the input buffer; ``batch_sum`` equals ``sum(axis=0)`` to float rounding;
 Dense's dx through a C-ordered copy of the kernel follows the current weights; the
 accuracy fast path counts like the checked path; BatchNorm's compact backward equals
-the textbook formula.
+the textbook formula; the last-axis max (by arg-max) and sum (by a BLAS product) of
+softmax and cross-entropy equal ``np.max``/``np.sum``.
 """
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 
 from scratchdl import activations as A
 from scratchdl import metrics as M
+from scratchdl.activations.base import last_axis_max, last_axis_sum
 from scratchdl.layers import BatchNormalization, Dense
 from scratchdl.layers.base import batch_sum
 
@@ -95,3 +97,45 @@ def test_batchnorm_compact_backward_equals_the_textbook_formula(axis, rng):
     np.testing.assert_allclose(dx, ref, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(layer.grads["beta"], dout.sum(red), rtol=1e-12)
     np.testing.assert_allclose(layer.grads["gamma"], (dout * xh).sum(red), rtol=1e-12)
+
+
+def _awkward_rows(dtype, rng):
+    z = (rng.standard_normal((9, 10)) * 50).astype(dtype)
+    z[1, 3] = np.nan  # NaN anywhere in a row makes its max NaN, as np.maximum does
+    z[2, :] = -0.0
+    z[2, 5] = 0.0
+    z[3, 7] = np.inf
+    z[4, :] = -np.inf
+    z[5, 2] = z[5, 8] = z[5].max() + 1  # a tie
+    return z
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_last_axis_max_is_np_max_for_every_row(dtype, rng):
+    z = _awkward_rows(dtype, rng)
+    got = last_axis_max(z)
+    assert got.shape == (9, 1) and got.dtype == dtype
+    np.testing.assert_array_equal(got, np.max(z, axis=-1, keepdims=True))
+    with pytest.raises(ValueError, match="zero-size"):  # no classes: the same error as np.max
+        last_axis_max(z[:, :0])
+    for other in (z[:, ::2], z.T, z.reshape(3, 3, 10)):  # the plain path
+        np.testing.assert_array_equal(last_axis_max(other), np.max(other, -1, keepdims=True))
+
+
+@pytest.mark.parametrize("dtype,tol", [(np.float32, 1e-5), (np.float64, 1e-12)])
+def test_last_axis_sum_is_np_sum_to_rounding(dtype, tol, rng):
+    z = rng.random((100, 10)).astype(dtype)
+    got = last_axis_sum(z)
+    assert got.shape == (100, 1) and got.dtype == dtype
+    np.testing.assert_allclose(got, z.astype(np.float64).sum(-1, keepdims=True), rtol=tol)
+    for other in (z[:, ::2], z.reshape(10, 10, 10), z.astype(np.int64)):
+        np.testing.assert_array_equal(last_axis_sum(other), np.sum(other, -1, keepdims=True))
+
+
+def test_softmax_rows_sum_to_one_and_keep_nan_rows_nan(rng):
+    z = _awkward_rows(np.float32, rng)
+    with np.errstate(invalid="ignore"):  # inf - inf in the rows holding an infinity
+        y = A.Softmax().forward(z)
+    finite = np.isfinite(z).all(axis=1)
+    np.testing.assert_allclose(y[finite].sum(axis=1), 1.0, rtol=1e-6)
+    assert np.isnan(y[1]).all()  # a NaN logit poisons its row, like tf.nn.softmax

@@ -30,6 +30,19 @@ def _sigmoid(z, out=None):
     return np.reciprocal(y, out=y)
 
 
+_ROWS: dict = {}
+_ONES_LAST: dict = {}
+
+
+def _cached(cache, key, make):
+    value = cache.get(key)
+    if value is None:
+        if len(cache) > 64:  # many shapes (predict/evaluate tails): start over
+            cache.clear()
+        value = cache[key] = make()
+    return value
+
+
 _ZEROS: dict = {}
 
 
@@ -39,13 +52,33 @@ def _zeros_like(z):
     ``np.maximum(z, zeros)`` is 2-3x faster than ``np.maximum(z, 0)`` on (100, 100)
     float32 (2 vs 5 us measured here): a scalar operand takes a slower broadcast loop.
     """
-    key = (z.shape, z.dtype)
-    zeros = _ZEROS.get(key)
-    if zeros is None:
-        if len(_ZEROS) > 64:  # many batch shapes (predict/evaluate tails): start over
-            _ZEROS.clear()
-        zeros = _ZEROS[key] = np.zeros(z.shape, z.dtype)
-    return zeros
+    return _cached(_ZEROS, (z.shape, z.dtype), lambda: np.zeros(z.shape, z.dtype))
+
+
+def last_axis_max(z):
+    """``max(z, axis=-1, keepdims=True)``; for a 2-D C-ordered array as ``z[i, argmax_i]``.
+
+    Why: NumPy reduces a short last axis row by row (5.4 us for a (100, 10) batch of
+    logits here) while ``argmax`` runs a vectorised scan (1 us); picking the arg-max
+    element gives the very same value (NaN first, as ``maximum`` propagates it).
+    """
+    if z.ndim == 2 and z.shape[1] > 0 and z.flags.c_contiguous:
+        rows = _cached(_ROWS, z.shape[0], lambda: np.arange(z.shape[0]))
+        return z[rows, z.argmax(axis=1)][:, None]
+    return np.maximum.reduce(z, axis=-1, keepdims=True)
+
+
+def last_axis_sum(z):
+    """``sum(z, axis=-1, keepdims=True)``; for a 2-D float32/float64 array as ``z @ ones``.
+
+    Why: the matrix-vector product takes 1.1 us on a (100, 10) batch here, the
+    row-by-row reduction 2.9 us.  BLAS adds in another order, so the last bit of a
+    sum may differ from ``np.sum``'s (pairwise) result.
+    """
+    if z.ndim == 2 and z.dtype in (np.float32, np.float64):
+        ones = _cached(_ONES_LAST, (z.shape[1], z.dtype), lambda: np.ones(z.shape[1], z.dtype))
+        return np.matmul(z, ones)[:, None]
+    return np.add.reduce(z, axis=-1, keepdims=True)
 
 
 def _as_float(x):
@@ -210,17 +243,25 @@ class Softmax(ActivationFunction):
     def __init__(self, axis=-1):
         self.axis = int(axis)
 
+    def _row_max(self, z):
+        if self.axis == -1 or self.axis == z.ndim - 1:
+            return last_axis_max(z)
+        # ufunc.reduce instead of np.max: same result, ~2 us less Python per call
+        return np.maximum.reduce(z, axis=self.axis, keepdims=True)
+
     def forward(self, z):
-        return self._normalise(z - np.maximum.reduce(z, axis=self.axis, keepdims=True))
+        return self._normalise(z - self._row_max(z))
 
     def forward_inplace(self, z):
-        z -= np.maximum.reduce(z, axis=self.axis, keepdims=True)
+        z -= self._row_max(z)
         return self._normalise(z)
 
     def _normalise(self, y):
-        # ufunc.reduce instead of np.max/np.sum: same result, ~2 us less Python per call
         np.exp(y, out=y)
-        y /= np.add.reduce(y, axis=self.axis, keepdims=True)
+        if self.axis == -1 or self.axis == y.ndim - 1:
+            y /= last_axis_sum(y)
+        else:
+            y /= np.add.reduce(y, axis=self.axis, keepdims=True)
         return y
 
     def backward(self, dout, z, y):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from scratchdl.activations import LogSoftmax, Softmax, _sigmoid
+from scratchdl.activations.base import last_axis_sum
 from scratchdl.losses.base import (
     EPSILON,
     Loss,
@@ -174,7 +175,7 @@ class SparseCategoricalCrossentropy(Loss):
             return self.forward(y_pred, y_true, sample_weight)
         n = y_pred.shape[0]
         q = y_pred[_rows(n), y_true]
-        q /= np.add.reduce(y_pred, axis=-1)
+        q /= last_axis_sum(y_pred)[:, 0]
         # clip as maximum + minimum (the same values): np.clip's Python layer costs ~3 us
         np.maximum(q, EPSILON, out=q)
         np.minimum(q, 1 - EPSILON, out=q)
