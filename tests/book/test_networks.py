@@ -173,3 +173,21 @@ def test_bad_arguments_raise_clear_errors():
         MultiLayerNet(5, [4, 0], 3)
     with pytest.raises(ValueError, match="dropout_ration"):
         MultiLayerNetExtend(5, [4], 3, use_dropout=True, dropout_ration=1.5)
+
+
+def test_book_method_signatures_are_kept():
+    """The networks share layer_net.py; the methods keep the book's names and arguments."""
+    import inspect
+
+    book_methods = {
+        MultiLayerNet: {"predict": "(x)", "loss": "(x, t)", "gradient": "(x, t)"},
+        MultiLayerNetExtend: {"predict": "(x, train_flg=False)",
+                              "loss": "(x, t, train_flg=False)", "gradient": "(x, t)"},
+        Ch05TwoLayerNet: {"predict": "(x)", "loss": "(x, t)", "gradient": "(x, t)"},
+        Ch04TwoLayerNet: {"predict": "(x)", "loss": "(x, t)", "gradient": "(x, t)"},
+    }  # fmt: skip
+    for cls, methods in book_methods.items():
+        net = cls(4, [3], 2, rng=0) if "MultiLayer" in cls.__name__ else cls(4, 3, 2, rng=0)
+        for name in (*methods, "accuracy", "numerical_gradient"):
+            expected = methods.get(name, "(x, t)")
+            assert str(inspect.signature(getattr(net, name))) == expected, (cls, name)

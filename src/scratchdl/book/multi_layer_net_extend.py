@@ -10,8 +10,8 @@ dropout; batch norm is the book's (momentum 0.9, eps 1e-6, running variance from
 
 from __future__ import annotations
 
+from scratchdl.book.layer_net import _LayerNet, numerical_gradients
 from scratchdl.book.layers import SoftmaxWithLoss
-from scratchdl.book.multi_layer_net import _check_sizes, _LayerNet
 from scratchdl.layers.base import check_rate
 
 __all__ = ["MultiLayerNetExtend"]
@@ -55,11 +55,7 @@ class MultiLayerNetExtend(_LayerNet):
         use_batchnorm=False,
         rng=None,
     ):
-        sizes = _check_sizes(input_size, hidden_size_list, output_size)
-        self.input_size, self.output_size = sizes[0], sizes[-1]
-        self.hidden_size_list = sizes[1:-1]
-        self.hidden_layer_num = len(self.hidden_size_list)
-        self.weight_decay_lambda = weight_decay_lambda
+        sizes = self._set_sizes(input_size, hidden_size_list, output_size, weight_decay_lambda)
         self.use_dropout = bool(use_dropout)
         self.dropout_ration = check_rate("dropout_ration", dropout_ration, 0.0, 1.0)
         self.use_batchnorm = bool(use_batchnorm)
@@ -81,8 +77,4 @@ class MultiLayerNetExtend(_LayerNet):
 
     def numerical_gradient(self, x, t):
         """Central-difference gradients of ``loss(x, t, train_flg=True)`` for every parameter."""
-        return self._numerical(lambda: self.loss(x, t, train_flg=True))
-
-    def gradient(self, x, t):
-        """Backprop gradients (forward with train_flg=True), views of the gradient buffer."""
-        return self._backprop(x, t)
+        return numerical_gradients(self.params, lambda: self.loss(x, t, train_flg=True))

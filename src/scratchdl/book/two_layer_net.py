@@ -20,14 +20,14 @@ from __future__ import annotations
 import numpy as np
 
 from scratchdl.book.functions import cross_entropy_error, softmax
-from scratchdl.book.gradient import numerical_gradient
-from scratchdl.book.layers import SoftmaxWithLoss
-from scratchdl.book.multi_layer_net import (
+from scratchdl.book.layer_net import (
     _check_sizes,
     _engine_affines,
     _LayerNet,
     accuracy_of,
+    numerical_gradients,
 )
+from scratchdl.book.layers import SoftmaxWithLoss
 from scratchdl.book.util import get_rng
 from scratchdl.params import ParamStore
 
@@ -94,9 +94,7 @@ class Ch04TwoLayerNet:
 
     def numerical_gradient(self, x, t):
         """Central-difference gradients of ``loss(x, t)`` for W1, b1, W2, b2 (slow)."""
-        return {
-            key: numerical_gradient(lambda W: self.loss(x, t), p) for key, p in self.params.items()
-        }
+        return numerical_gradients(self.params, lambda: self.loss(x, t))
 
     def gradient(self, x, t):
         """Backprop gradients (views of the gradient buffer)."""
@@ -115,6 +113,8 @@ class Ch05TwoLayerNet(_LayerNet):
 
     Args: input_size, hidden_size, output_size, weight_init_std=0.01, rng=None.
     Convention: the loss layer is ``lastLayer`` (camelCase), as in the book's ch05 code.
+    Methods: predict(x), loss(x, t), accuracy(x, t), numerical_gradient(x, t), gradient(x, t)
+    as MultiLayerNet's (``layer_net.py``), with weight_decay_lambda = 0.
     """
 
     _activation_key = "Relu{}"
@@ -126,22 +126,6 @@ class Ch05TwoLayerNet(_LayerNet):
 
     def _loss_layer(self):
         return self.lastLayer
-
-    def predict(self, x):
-        """The scores (before softmax), shape (B, output_size)."""
-        return self._forward(x, False)
-
-    def loss(self, x, t):
-        """Softmax cross-entropy of predict(x) and t."""
-        return self._loss(x, t, False)
-
-    def numerical_gradient(self, x, t):
-        """Central-difference gradients of ``loss(x, t)`` for W1, b1, W2, b2 (slow)."""
-        return self._numerical(lambda: self.loss(x, t))
-
-    def gradient(self, x, t):
-        """Backprop gradients (views of the gradient buffer)."""
-        return self._backprop(x, t)
 
 
 TwoLayerNet = Ch05TwoLayerNet
