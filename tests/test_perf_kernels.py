@@ -139,3 +139,72 @@ def test_softmax_rows_sum_to_one_and_keep_nan_rows_nan(rng):
     finite = np.isfinite(z).all(axis=1)
     np.testing.assert_allclose(y[finite].sum(axis=1), 1.0, rtol=1e-6)
     assert np.isnan(y[1]).all()  # a NaN logit poisons its row, like tf.nn.softmax
+
+
+def _sgd_model(optimizer, regularizer=None, seed=3):
+    from scratchdl.model import Sequential
+
+    model = Sequential(
+        [Dense(16, activation="sigmoid", kernel_regularizer=regularizer),
+         BatchNormalization(), Dense(4, activation="softmax")],
+        seed=seed,
+    )  # fmt: skip
+    model.compile(optimizer, "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def test_sgd_offers_its_learning_rate_only_when_the_step_is_w_minus_lr_g():
+    from scratchdl.optimizers import SGD, Adam
+    from scratchdl.schedules import ExponentialDecay
+
+    assert SGD(0.05).gradient_scale() == 0.05
+    schedule = SGD(ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5))
+    schedule.iterations = 2
+    assert schedule.gradient_scale() == pytest.approx(0.025)
+    for opt in (SGD(0.1, momentum=0.9), SGD(0.1, clipnorm=1.0), SGD(0.1, clipvalue=0.5),
+                SGD(0.1, global_clipnorm=1.0), SGD(0.1, weight_decay=1e-4), Adam()):  # fmt: skip
+        assert opt.gradient_scale() is None
+
+
+@pytest.mark.parametrize("loss", ["sparse_categorical_crossentropy", "mse"])
+def test_prescaled_sgd_trains_like_the_two_pass_update(loss, rng, monkeypatch):
+    from scratchdl.optimizers import SGD
+
+    x = rng.standard_normal((64, 8)).astype(np.float32)
+    y = rng.integers(0, 4, 64)
+    if loss == "mse":  # the unfused path: dL/dout from loss.backward()
+        y = np.eye(4, dtype=np.float32)[y]
+    fast = _sgd_model(SGD(0.1))
+    fast.compile(SGD(0.1), loss)
+    plain = _sgd_model(SGD(0.1))
+    plain.compile(SGD(0.1), loss)
+    seen = []
+    apply = type(fast.optimizer).apply
+    monkeypatch.setattr(
+        type(fast.optimizer), "apply", lambda s, st, prescaled=False: (seen.append(prescaled),
+                                                                        apply(s, st, prescaled))
+    )  # fmt: skip
+    h_fast = fast.fit(x, y, batch_size=16, epochs=3, verbose=0)
+    monkeypatch.setattr(type(plain.optimizer), "gradient_scale", lambda s: None)
+    seen_fast = list(seen)
+    h_plain = plain.fit(x, y, batch_size=16, epochs=3, verbose=0)
+    assert all(seen_fast) and len(seen_fast) == 12  # every step of `fast` took the one-pass path
+    assert not any(seen[12:])  # and none of `plain`'s
+    for a, b in zip(fast.get_weights(), plain.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=0, atol=2e-6)
+    np.testing.assert_allclose(h_fast.history["loss"], h_plain.history["loss"], rtol=1e-5)
+
+
+def test_regularized_models_keep_the_plain_sgd_step(rng, monkeypatch):
+    from scratchdl.optimizers import SGD
+
+    model = _sgd_model(SGD(0.1), regularizer="l2")
+    seen = []
+    apply = type(model.optimizer).apply
+    monkeypatch.setattr(
+        type(model.optimizer), "apply", lambda s, st, prescaled=False: (seen.append(prescaled),
+                                                                         apply(s, st, prescaled))
+    )  # fmt: skip
+    x = rng.standard_normal((32, 8)).astype(np.float32)
+    model.train_on_batch(x, rng.integers(0, 4, 32))
+    assert seen == [False]

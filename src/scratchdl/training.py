@@ -70,20 +70,17 @@ class TrainingMixin:
         fn = getattr(last, "activation", None) or getattr(last, "fn", None)
         return getattr(fn, "name", None) == want and getattr(fn, "axis", -1) == -1
 
-    def _backward(self):
+    def _backward(self, seed_scale=None):
+        """Backpropagation from the loss; ``seed_scale`` multiplies the seed (so every grad)."""
         layers = self._layers
-        if self._fused:
-            d = self.loss.fused_backward()
+        d = self.loss.fused_backward() if self._fused else self.loss.backward()
+        if seed_scale is not None:
+            d = d * seed_scale  # a (batch, outputs) array: cheap next to a parameter pass
+        k = len(layers) - 1
+        if self._fused:  # d is dL/dz of the last activation: skip that activation
             last = layers[-1]
-            k = len(layers) - 1
-            if hasattr(last, "backward_linear"):
-                d = last.backward_linear(d)
-                k -= 1
-            else:  # an Activation / Softmax layer: skip it, d is dL/dz already
-                k -= 1
-        else:
-            d = self.loss.backward()
-            k = len(layers) - 1
+            d = last.backward_linear(d) if hasattr(last, "backward_linear") else d
+            k -= 1
         for i in range(k, self._first_grad - 1, -1):
             d = layers[i].backward(d)
 
@@ -96,14 +93,24 @@ class TrainingMixin:
         return total
 
     def _train_step(self, xb, yb, swb):
+        """Forward, loss, backward, update; returns (loss before the update, outputs).
+
+        Plain SGD (``w -= lr*g``) without regularizers: ``lr`` is folded into the seed
+        of backpropagation, so ``store.grad`` holds ``lr*g`` and the update is one
+        subtraction (one pass over the parameters instead of two; equal to the
+        two-step form to float rounding).  Penalty gradients would need the same
+        factor, so with regularizers the step keeps the plain form.
+        """
         out = self._forward(xb, True)
         loss = self.loss.forward_trusted(out, yb, swb)
-        if self._reg_layers or self._act_reg_layers:
+        regularized = self._reg_layers or self._act_reg_layers
+        if regularized:
             loss += self._penalty()
-        self._backward()
+        scale = None if regularized else self.optimizer.gradient_scale()
+        self._backward(scale)
         for layer in self._reg_layers:
             layer.add_penalty_gradients()
-        self.optimizer.apply(self.store)
+        self.optimizer.apply(self.store, prescaled=scale is not None)
         return loss, out
 
     # -- input handling ------------------------------------------------------------

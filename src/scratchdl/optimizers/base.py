@@ -275,8 +275,23 @@ class Optimizer(StateMixin):
         return mask.astype(store.dtype)
 
     # -- one step ----------------------------------------------------------------
-    def apply(self, store) -> None:
-        """One step on ``store.data`` with ``store.grad``, in the order of A4 (module doc)."""
+    def gradient_scale(self):
+        """``lr`` when this step is exactly ``w -= lr*g``, else None (see ``apply``).
+
+        Only a rule that is linear in ``g`` with nothing else reading ``g`` (plain SGD
+        without momentum, clipping or weight decay) can say yes; every other
+        optimizer keeps None.
+        """
+        return None
+
+    def apply(self, store, prescaled=False) -> None:
+        """One step on ``store.data`` with ``store.grad``, in the order of A4 (module doc).
+
+        ``prescaled=True``: ``store.grad`` already holds ``lr*g`` (the model seeded
+        backpropagation with ``gradient_scale()`` times dL/dout; every gradient is
+        linear in that seed), so the step is the one subtraction ``w -= grad``
+        instead of a multiply and a subtraction over the whole buffer.
+        """
         if not self.built or store.data is not self._data:
             if self.built and store is not self._store:
                 raise ValueError(
@@ -284,11 +299,14 @@ class Optimizer(StateMixin):
                     "optimizer.build(store) to start over on a new one"
                 )
             self.build(store)  # first step, or the same store re-bound to a new layout
-        lr = self.current_learning_rate()
-        g = self._clip(store.grad)
-        if self.weight_decay:
-            self._apply_weight_decay(store.data, lr)
-        self.update_step(g, store.data, lr)
+        if prescaled:
+            np.subtract(store.data, store.grad, out=store.data)
+        else:
+            lr = self.current_learning_rate()
+            g = self._clip(store.grad)
+            if self.weight_decay:
+                self._apply_weight_decay(store.data, lr)
+            self.update_step(g, store.data, lr)
         for view, constraint in self._constraints:
             view[...] = constraint(view)
         self.iterations += 1
@@ -296,6 +314,11 @@ class Optimizer(StateMixin):
     def update_step(self, g, w, lr) -> None:
         """The rule: update the flat ``w`` (and the slots) in place from ``g``."""
         raise NotImplementedError
+
+    def _clips(self) -> bool:
+        return not (
+            self.clipnorm is None and self.clipvalue is None and self.global_clipnorm is None
+        )
 
     def _clip(self, g):
         """Keras's three clips (only one can be set); returns ``g`` or the clipped copy."""
