@@ -1,10 +1,14 @@
 """The yardstick: a lean, hand-written float32 NumPy trainer (not part of the library).
 
-Flat parameter buffer, preallocated activations, fused softmax-cross-entropy,
-tanh-form sigmoid, SGD as one whole-buffer operation, Adam as a handful of
-whole-buffer operations.  It computes what ``fit`` computes per batch (forward,
-loss, accuracy, backward, update) with as few NumPy calls as the author could
-manage, so that scratchdl can be held to "within 10 % of it".
+Flat parameter buffer, fused softmax-cross-entropy, tanh-form sigmoid, every
+matrix product in the layouts OpenBLAS runs fastest (``dz @ W.T`` through a
+C-ordered copy of ``W.T``), row maxima by arg-max, bias gradients and row sums as
+BLAS products, plain SGD folded into the backward seed (the softmax gradient is
+scaled by ``lr / N``, so the update is one subtraction), Adam as a handful of
+whole-buffer operations, each batch gathered on its own.  It computes what
+``fit`` computes per batch (forward, loss, accuracy, backward, update) with as few
+NumPy calls as the authors could manage, so that scratchdl can be held to "within
+10 % of it" -- and so that it shows what NumPy can do at all on a machine.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class LeanMLP:
             off += n
         self._init(rng)
         self.opt, self.lr, self.t = optimizer, np.float32(lr), 0
+        self.wt = [None] * len(self.p)  # C-ordered copies of W.T for dx
+        self._ones, self._rows, self._zeros = {}, {}, {}
         if optimizer == "adam":
             self.m = np.zeros_like(self.data)
             self.v = np.zeros_like(self.data)
@@ -45,9 +51,17 @@ class LeanMLP:
                 self.p[i][...] = 1.0
                 i += 2
 
+    def _cached(self, cache, key, make):
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
+    def _ones_of(self, n):
+        return self._cached(self._ones, n, lambda: np.ones(n, np.float32))
+
     def _activate(self, z):
-        if self.act == "relu":
-            np.maximum(z, 0, out=z)
+        if self.act == "relu":  # an all-zero array operand: 2x faster than the scalar 0
+            np.maximum(z, self._cached(self._zeros, z.shape, lambda: np.zeros_like(z)), out=z)
         else:  # sigmoid(z) = 0.5 * tanh(0.5 z) + 0.5
             z *= 0.5
             np.tanh(z, out=z)
@@ -81,15 +95,18 @@ class LeanMLP:
 
     def _loss_backward(self, z, y, acts, bn_cache):
         n = len(y)
-        z -= z.max(1, keepdims=True)
+        rows = self._cached(self._rows, n, lambda: np.arange(n))
+        ones = self._ones_of(z.shape[1])
+        pred = z.argmax(1)
+        correct = int(np.count_nonzero(pred == y))
+        z -= z[rows, pred][:, None]
         np.exp(z, out=z)
-        z /= z.sum(1, keepdims=True)
-        rows = np.arange(n)
+        z /= (z @ ones)[:, None]
         py = z[rows, y]
         loss = -np.log(np.maximum(py, 1e-7)).sum()
-        correct = int((z.argmax(1) == y).sum())
         z[rows, y] -= 1.0
-        z *= np.float32(1.0 / n)
+        prescaled = self.opt == "sgd"  # dL/dz * lr: the SGD step is then w -= grad
+        z *= np.float32(self.lr / n if prescaled else 1.0 / n)
         self._backward(z, acts, bn_cache)
         self._update()
         return loss, correct
@@ -100,13 +117,17 @@ class LeanMLP:
         for k in range(n_layers - 1, -1, -1):
             i = k * per
             np.matmul(acts[k].T, d, out=self.g[i])
-            d.sum(0, out=self.g[i + 1])
+            np.matmul(self._ones_of(len(d)), d, out=self.g[i + 1])  # column sums
             if k == 0:
                 break
-            d = d @ self.p[i].T
+            w = self.p[i]
+            if self.wt[i] is None:
+                self.wt[i] = np.empty(w.shape[::-1], np.float32)
+            np.copyto(self.wt[i], w.T)  # NN product on the copy beats dz @ W.T (NT)
+            d = d @ self.wt[i]
             h = acts[k]
             if self.act == "relu":
-                d *= h > 0
+                np.multiply(d, h > 0, out=d)
             else:
                 d *= h * (1.0 - h)
             if self.bn:
@@ -118,8 +139,8 @@ class LeanMLP:
                 d = inv * (d - d.mean(0) - xh * (d * xh).mean(0))
 
     def _update(self):
-        if self.opt == "sgd":
-            self.data -= self.lr * self.grad
+        if self.opt == "sgd":  # the gradients already carry the factor lr
+            np.subtract(self.data, self.grad, out=self.data)
             return
         self.t += 1
         b1, b2, eps = 0.9, 0.999, 1e-7
@@ -132,10 +153,10 @@ class LeanMLP:
 
 def train_epoch(model, x, y, batch_size, rng):
     order = rng.permutation(len(x))
-    xs, ys = x[order], y[order]
     loss_sum, correct = 0.0, 0
-    for s in range(0, len(xs), batch_size):
-        loss, c = model.step(xs[s : s + batch_size], ys[s : s + batch_size])
+    for s in range(0, len(x), batch_size):
+        idx = order[s : s + batch_size]  # per-batch gather: still in cache for the product
+        loss, c = model.step(x[idx], y[idx])
         loss_sum += loss
         correct += c
     return loss_sum / len(x), correct / len(x)

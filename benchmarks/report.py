@@ -80,6 +80,32 @@ def _verdicts(rows, names, with_torch, extra):
     return out
 
 
+def _ceilings(rows, names, floors):
+    """What the machine allows: PyTorch's time over the lean loop's and over the GEMM floor.
+
+    The floor is the matrix products alone, so ``PyTorch / floor`` bounds the speed-up
+    of any NumPy program on this machine; the lean loop shows what a hand-tuned
+    NumPy program reaches.  A target above the lean loop's ratio cannot be met by
+    trimming the library's overhead alone.
+    """
+    out = []
+    for n in names:
+        t, r = rows.get((n, "torch")), rows[(n, "numpy")]
+        floor = floors.get(n, (None, None))[0]
+        if not t or n not in TARGETS or not floor:
+            continue
+        budget = t["median"] / TARGETS[n] - floor
+        out.append(
+            f"- {n}: the lean NumPy loop is {t['median'] / r['median']:.2f}× faster than PyTorch; "
+            f"the matrix products alone would be {t['median'] / floor:.2f}×; at {TARGETS[n]}× "
+            f"everything else must fit in {budget:.3f} {WORKLOADS[n].unit.split()[0]} "
+            f"({max(budget, 0) / (t['median'] / TARGETS[n]):.0%} of the allowed time)"
+        )
+    if not out:
+        return []
+    return ["", "## What this machine allows (same run)", ""] + out
+
+
 def write_report(rows, extra, names, repeats, threads, quick, with_torch, path):
     """``repeats`` is ``(rounds, repeats per round)``: fresh processes per cell, interleaved."""
     rounds, repeats = repeats
@@ -103,6 +129,7 @@ def write_report(rows, extra, names, repeats, threads, quick, with_torch, path):
     ]
     lines = head + _ratio_rows(rows, names, with_torch, extra["floors"])
     lines += ["", "## Targets", ""] + _verdicts(rows, names, with_torch, extra)
+    lines += _ceilings(rows, names, extra["floors"])
     if extra["peak"]:
         lines += [
             "",

@@ -120,6 +120,21 @@ def collect(names, repeats, threads, quick, with_torch, rounds=1):
     return rows
 
 
+def _cpu_name():
+    """The CPU's model name and x86 family/model (the targets were set on another CPU)."""
+    info = {}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            info.setdefault(key.strip(), value.strip())
+    except OSError:
+        return platform.processor() or platform.machine()
+    name = info.get("model name") or platform.machine()
+    if "cpu family" in info:
+        name += f" (family {info['cpu family']}, model {info.get('model', '?')})"
+    return name
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     p.add_argument("--quick", action="store_true", help="smoke mode: small data, 1 repeat")
@@ -158,8 +173,7 @@ def main(argv=None):
         "floors": floors,
         "predict_s": time_predict(a.threads),
         "profile": profile_w1_epoch(a.quick),
-        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}",
+        "machine": f"{_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
     out = Path(a.out) if a.out else (HERE / ("RESULTS-quick.md" if a.quick else "RESULTS.md"))
     text = write_report(rows, extra, names, (rounds, repeats), a.threads, a.quick, with_torch, out)

@@ -75,3 +75,29 @@ def test_a_speedup_target_needs_both_median_and_min():
     assert _speedup_verdict("W1", 2.6, 2.55).endswith(": met")
     assert "NOT met robustly" in _speedup_verdict("W1", 2.55, 2.4)
     assert _speedup_verdict("W4", 1.9, 1.8).endswith(": NOT met")
+
+
+def test_ceilings_say_what_the_machine_allows():
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.report import _ceilings
+
+    rows = {
+        ("W4", "torch"): {"median": 0.9},
+        ("W4", "numpy"): {"median": 0.5},
+        ("W4", "scratchdl"): {"median": 0.52},
+    }
+    (line,) = _ceilings(rows, ["W4"], {"W4": (0.375, 90.0)})[3:]
+    # lean 0.9/0.5; floor 0.9/0.375; at 2x: 0.45 - 0.375 = 0.075 s, 17 % of 0.45 s
+    assert "lean NumPy loop is 1.80×" in line and "alone would be 2.40×" in line
+    assert "fit in 0.075 s/run (17% of the allowed time)" in line
+    assert _ceilings(rows, ["W4"], {}) == []  # quick runs measure no floor
+
+
+def test_cpu_name_reads_proc_cpuinfo():
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.suite import _cpu_name
+
+    name = _cpu_name()
+    assert isinstance(name, str) and name
+    if Path("/proc/cpuinfo").exists() and "cpu family" in Path("/proc/cpuinfo").read_text():
+        assert "(family " in name
