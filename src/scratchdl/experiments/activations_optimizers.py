@@ -28,15 +28,16 @@ import numpy as np
 
 from scratchdl.experiments.common import (
     Result,
-    Timer,
     check_row,
     child_rng,
     child_seed,
-    config_record,
     info_row,
     load_images,
+    new_result,
     progress,
+    timed_runs,
 )
+from scratchdl.experiments.recipes import book_loss_curve, keras_classifier, tail_mean
 from scratchdl.experiments.report import write_report
 
 NAME = "activations-optimizers"
@@ -83,14 +84,8 @@ class Config:
 def keras_model(units, activation, optimizer, lr, seed):
     """The note's 64-128-256-128-64 model, compiled with the given optimizer."""
     from scratchdl.keras import optimizers
-    from scratchdl.keras.layers import Dense, InputLayer
-    from scratchdl.keras.models import Sequential
 
-    model = Sequential(seed=seed)
-    model.add(InputLayer(input_shape=(784,)))
-    for n in units:
-        model.add(Dense(units=n, activation=activation))
-    model.add(Dense(units=10, activation="softmax"))
+    model = keras_classifier(units, activation, seed)
     opt = optimizer if lr is None else getattr(optimizers, optimizer)(learning_rate=lr)
     model.compile(loss="sparse_categorical_crossentropy", optimizer=opt, metrics=["accuracy"])
     return model
@@ -120,12 +115,7 @@ def book_mnist(config: Config, name: str, data, rng) -> list[float]:
     (x, t), _ = data
     net = book.MultiLayerNet(784, [100] * 4, 10, rng=child_rng(rng))
     optimizer = getattr(book, name)()
-    losses = []
-    for _ in range(config.book_iters):
-        mask = rng.choice(len(x), config.book_batch)
-        optimizer.update(net.params, net.gradient(x[mask], t[mask]))
-        losses.append(float(net.loss(x[mask], t[mask])))
-    return losses
+    return book_loss_curve(net, optimizer, x, t, config.book_iters, config.book_batch, rng)
 
 
 def optimizer_path(name: str, steps: int, start) -> dict:
@@ -146,31 +136,31 @@ def optimizer_path(name: str, steps: int, start) -> dict:
 def run(config: Config, rng: np.random.Generator) -> Result:
     """Train the four Keras models, the six book nets, and trace the six paths."""
     data = load_images(config.dataset, not config.raw_pixels, config.n_train, config.n_test)
-    keras = {}
-    for variant in VARIANTS:
-        with Timer() as timer:
-            keras[variant] = r = train_variant(config, variant, data, rng)
-        state = f"diverged at epoch {r['diverged_epoch']}" if r["diverged_epoch"] else (
-            f"val acc {r['history']['val_accuracy'][-1]:.4f}")  # fmt: skip
-        progress(NAME, f"Keras {variant}: {state}, test acc {r['test_acc']:.4f} "
-                       f"({timer.seconds:.1f} s)")  # fmt: skip
+    keras = timed_runs(NAME, VARIANTS, lambda v: train_variant(config, v, data, rng),
+                       _describe_keras)  # fmt: skip
     restarts = relu_sgd_restarts(config, data, rng)
     book_data = load_images(config.dataset, True, config.n_train, 1)
-    book = {}
-    for name in BOOK_OPTIMIZERS:
-        with Timer() as timer:
-            book[name] = book_mnist(config, name, book_data, rng)
-        progress(NAME, f"book {name}: loss {np.mean(book[name][-100:]):.4f} "
-                       f"(mean of the last 100 iterations, {timer.seconds:.1f} s)")  # fmt: skip
+    book = timed_runs(NAME, BOOK_OPTIMIZERS, lambda name: book_mnist(config, name, book_data, rng),
+                      _describe_book)  # fmt: skip
     paths = {n: optimizer_path(n, config.path_steps, config.path_start) for n in PATH_LRS}
     rows = _keras_rows(keras, restarts) + _book_rows(book) + _path_rows(paths)
     notes = [
         "Nesterov and RMSprop are not in the book's path figure; their rates (0.1, 0.3) are ours.",
         "Book losses: mean of the last 100 mini-batch losses (the book records one batch).",
     ]
-    return Result(NAME, False, None, config_record(config), rows,
-                  {"keras": keras, "relu_sgd_restarts": restarts, "book_loss": book,
-                   "paths": paths}, notes)  # fmt: skip
+    return new_result(NAME, config, rows, {"keras": keras, "relu_sgd_restarts": restarts,
+                                           "book_loss": book, "paths": paths}, notes)  # fmt: skip
+
+
+def _describe_keras(variant, r, seconds) -> str:
+    state = f"diverged at epoch {r['diverged_epoch']}" if r["diverged_epoch"] else (
+        f"val acc {r['history']['val_accuracy'][-1]:.4f}")  # fmt: skip
+    return f"Keras {variant}: {state}, test acc {r['test_acc']:.4f} ({seconds:.1f} s)"
+
+
+def _describe_book(name, losses, seconds) -> str:
+    return (f"book {name}: loss {tail_mean(losses):.4f} "
+            f"(mean of the last 100 iterations, {seconds:.1f} s)")  # fmt: skip
 
 
 def relu_sgd_restarts(config: Config, data, rng) -> list:
@@ -214,7 +204,7 @@ def _keras_rows(keras, restarts) -> list:
 
 
 def _book_rows(book) -> list:
-    tails = {k: float(np.mean(v[-100:])) for k, v in book.items()}
+    tails = {k: tail_mean(v) for k, v in book.items()}
     rows = [
         check_row(f"book {k}: loss near iteration 1900", f"{pub} (book)", tails[k],
                   "within 0.1", abs(tails[k] - pub) <= 0.1)

@@ -25,14 +25,14 @@ import numpy as np
 
 from scratchdl.experiments.common import (
     Result,
-    Timer,
     check_row,
     child_rng,
     child_seed,
-    config_record,
     load_images,
-    progress,
+    new_result,
+    timed_runs,
 )
+from scratchdl.experiments.recipes import fit_on_test, keras_classifier
 from scratchdl.experiments.report import write_report
 
 NAME = "batchnorm"
@@ -70,29 +70,19 @@ class Config:
 
 def keras_model(hidden, batchnorm: bool, seed: int):
     """The seed's model on the Keras face, compiled as in the note."""
-    from scratchdl.keras.layers import BatchNormalization, Dense, InputLayer
-    from scratchdl.keras.models import Sequential
+    from scratchdl.keras.layers import BatchNormalization
 
-    model = Sequential(seed=seed)
-    model.add(InputLayer(input_shape=(784,)))
-    for units in hidden:
-        model.add(Dense(units, activation="sigmoid"))
-        if batchnorm:
-            model.add(BatchNormalization())
-    model.add(Dense(10, activation="softmax"))
+    model = keras_classifier(hidden, "sigmoid", seed, BatchNormalization if batchnorm else None)
     model.compile(optimizer="SGD", loss="sparse_categorical_crossentropy", metrics=["acc"])
     return model
 
 
 def train_keras(config: Config, batchnorm: bool, data, rng) -> dict:
-    (x, y), (xt, yt) = data
+    _, (xt, yt) = data
     model = keras_model(config.hidden, batchnorm, child_seed(rng))
-    history = model.fit(
-        x, y, epochs=config.epochs, batch_size=config.batch_size,
-        validation_data=(xt, yt), verbose=0,
-    )  # fmt: skip
+    history = fit_on_test(model, data, config.epochs, config.batch_size)
     test_loss, test_acc = model.evaluate(xt, yt, verbose=0)
-    return {"history": history.history, "test_acc": float(test_acc)}
+    return {"history": history, "test_acc": float(test_acc)}
 
 
 def train_book_pair(config: Config, scale: float, data, rng) -> dict:
@@ -127,23 +117,27 @@ def train_book_pair(config: Config, scale: float, data, rng) -> dict:
 def run(config: Config, rng: np.random.Generator) -> Result:
     """Train the two Keras models and the book's 16 pairs; compare with the records."""
     data = load_images(config.dataset, True, config.n_train, config.n_test)
-    keras = {}
-    for key in ("no_bn", "bn"):
-        with Timer() as timer:
-            keras[key] = train_keras(config, key == "bn", data, rng)
-        progress(NAME, f"Keras 784-50-50-10 {key}: test acc {keras[key]['test_acc']:.4f} "
-                       f"after {config.epochs} epochs ({timer.seconds:.1f} s)")  # fmt: skip
-    book = {}
+    keras = timed_runs(
+        NAME, ("no_bn", "bn"), lambda key: train_keras(config, key == "bn", data, rng),
+        lambda key, r, seconds: _describe_keras(key, r, config.epochs, seconds),
+    )  # fmt: skip
     book_data = load_images(config.dataset, True, config.book_samples, 1)
-    for index in config.book_scales:
-        scale = BOOK_SCALES[index]
-        with Timer() as timer:
-            book[f"{scale:.3g}"] = acc = train_book_pair(config, scale, book_data, rng)
-        progress(NAME, f"book scale {scale:.3g}: normal {acc['normal'][-1]:.3f} - "
-                       f"BN {acc['bn'][-1]:.3f} ({timer.seconds:.1f} s)")  # fmt: skip
+    scales = [BOOK_SCALES[index] for index in config.book_scales]
+    pairs = timed_runs(NAME, scales, lambda scale: train_book_pair(config, scale, book_data, rng),
+                       _describe_pair)  # fmt: skip
+    book = {f"{scale:.3g}": acc for scale, acc in pairs.items()}
     rows = _keras_rows(keras) + _book_rows(config, book)
-    return Result(NAME, False, None, config_record(config), rows,
-                  {"keras": keras, "book": book})  # fmt: skip
+    return new_result(NAME, config, rows, {"keras": keras, "book": book})
+
+
+def _describe_keras(key, r, epochs, seconds) -> str:
+    return (f"Keras 784-50-50-10 {key}: test acc {r['test_acc']:.4f} after {epochs} epochs "
+            f"({seconds:.1f} s)")  # fmt: skip
+
+
+def _describe_pair(scale, acc, seconds) -> str:
+    return (f"book scale {scale:.3g}: normal {acc['normal'][-1]:.3f} - "
+            f"BN {acc['bn'][-1]:.3f} ({seconds:.1f} s)")  # fmt: skip
 
 
 def _keras_rows(keras) -> list:

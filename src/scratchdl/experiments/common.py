@@ -24,8 +24,10 @@ __all__ = [
     "check_row",
     "info_row",
     "config_record",
+    "new_result",
     "progress",
     "Timer",
+    "timed_runs",
     "load_images",
     "child_rng",
     "child_seed",
@@ -95,6 +97,14 @@ def config_record(config: Any, exclude: tuple[str, ...] = ()) -> dict:
     return out
 
 
+def new_result(name: str, config: Any, rows: list, data: dict, notes=(), exclude=()) -> Result:
+    """The Result an experiment's ``run`` returns: config as a dict (without ``exclude``).
+
+    ``quick`` and ``seed`` are filled in by ``run_experiment``, which knows them.
+    """
+    return Result(name, False, None, config_record(config, exclude), rows, data, list(notes))
+
+
 def progress(name: str, message: str) -> None:
     """One progress line per sub-run: ``[name] message`` (flushed at once)."""
     print(f"[{name}] {message}", flush=True)
@@ -111,6 +121,19 @@ class Timer:
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.start
         return False
+
+
+def timed_runs(name: str, keys, train, describe) -> dict:
+    """``{key: train(key)}`` for each key in order, one progress line per finished run.
+
+    describe(key, result, seconds) -> the line's text (``seconds``: the run's wall time).
+    """
+    results = {}
+    for key in keys:
+        with Timer() as timer:
+            results[key] = train(key)
+        progress(name, describe(key, results[key], timer.seconds))
+    return results
 
 
 def child_seed(rng: np.random.Generator) -> int:

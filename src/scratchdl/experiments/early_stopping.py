@@ -27,9 +27,9 @@ from scratchdl.experiments.common import (
     Timer,
     check_row,
     child_seed,
-    config_record,
     info_row,
     load_images,
+    new_result,
     progress,
 )
 from scratchdl.experiments.report import write_report
@@ -117,8 +117,7 @@ def run(config: Config, rng: np.random.Generator) -> Result:
             "best_epoch": best_epoch, "stopped_epoch": len(history["loss"]),
             "reloaded_val_acc": reload_val, "reloaded_test_acc": reload_test}  # fmt: skip
     rows = _rows(config, data, val)
-    return Result(NAME, False, None, config_record(config, exclude=("checkpoint_dir",)), rows,
-                  data)  # fmt: skip
+    return new_result(NAME, config, rows, data, exclude=("checkpoint_dir",))
 
 
 def _rows(config, data, val) -> list:

@@ -25,9 +25,9 @@ from scratchdl.experiments.common import (
     Result,
     check_row,
     child_seed,
-    config_record,
     info_row,
     load_images,
+    new_result,
     progress,
 )
 from scratchdl.experiments.report import write_report
@@ -107,8 +107,8 @@ def run(config: Config, rng: np.random.Generator) -> Result:
     table = result.table(top=20)
     for line in table[: config.top]:
         progress(NAME, line)
-    return Result(NAME, False, None, config_record(config), _rows(config, trials),
-                  {"ranked_trials": trials, "book_table": table})  # fmt: skip
+    return new_result(NAME, config, _rows(config, trials),
+                      {"ranked_trials": trials, "book_table": table})  # fmt: skip
 
 
 def _rows(config, trials) -> list:

@@ -25,14 +25,14 @@ import numpy as np
 
 from scratchdl.experiments.common import (
     Result,
-    Timer,
     check_row,
     child_seed,
-    config_record,
     info_row,
     load_images,
-    progress,
+    new_result,
+    timed_runs,
 )
+from scratchdl.experiments.recipes import fit_on_test, keras_classifier
 from scratchdl.experiments.report import write_report
 
 NAME = "lr-schedules"
@@ -111,19 +111,15 @@ def _lr_recorder():
 
 
 def train(config: Config, name: str, data, rng) -> dict:
-    from scratchdl.keras.layers import Dense, InputLayer
-    from scratchdl.keras.models import Sequential
     from scratchdl.keras.optimizers import Adam
 
-    (x, y), (xt, yt) = data
+    (x, _), _ = data
     total = config.epochs * math.ceil(len(x) / config.batch_size)
-    model = Sequential([InputLayer(input_shape=(784,)), Dense(config.hidden, activation="relu"),
-                        Dense(10, activation="softmax")], seed=child_seed(rng))  # fmt: skip
+    model = keras_classifier((config.hidden,), "relu", child_seed(rng))
     model.compile(optimizer=Adam(learning_rate=make_schedule(name, config, total)),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])  # fmt: skip
     log = _lr_recorder()
-    history = model.fit(x, y, epochs=config.epochs, batch_size=config.batch_size,
-                        validation_data=(xt, yt), callbacks=[log], verbose=0).history  # fmt: skip
+    history = fit_on_test(model, data, config.epochs, config.batch_size, [log])
     expected = [formula(name, config, total, s) for s in range(len(log.lrs))]
     err = max(abs(a - b) / config.lr0 for a, b in zip(log.lrs, expected))
     return {"history": history, "lr": log.lrs[:: config.curve_every],
@@ -133,13 +129,7 @@ def train(config: Config, name: str, data, rng) -> dict:
 def run(config: Config, rng: np.random.Generator) -> Result:
     """Train one model per schedule; compare the applied learning rates with the formulas."""
     data = load_images(config.dataset, True, config.n_train, config.n_test)
-    out = {}
-    for name in SCHEDULES:
-        with Timer() as timer:
-            out[name] = r = train(config, name, data, rng)
-        acc, lrs = r["history"]["val_accuracy"][-1], r["lr"]
-        progress(NAME, f"{name}: val acc {acc:.4f}, lr {lrs[0]:.3g} -> {lrs[-1]:.3g} "
-                       f"({timer.seconds:.1f} s)")  # fmt: skip
+    out = timed_runs(NAME, SCHEDULES, lambda name: train(config, name, data, rng), _describe)
     rows = []
     for name, r in out.items():
         rows.append(
@@ -154,7 +144,12 @@ def run(config: Config, rng: np.random.Generator) -> Result:
     for name, r in out.items():
         rows.append(info_row(f"{name}: final test accuracy", r["history"]["val_accuracy"][-1]))
     notes = ["The model, epochs and batch size are ours: the note gives only the schedules."]
-    return Result(NAME, False, None, config_record(config), rows, out, notes)
+    return new_result(NAME, config, rows, out, notes)
+
+
+def _describe(name, r, seconds) -> str:
+    acc, lrs = r["history"]["val_accuracy"][-1], r["lr"]
+    return f"{name}: val acc {acc:.4f}, lr {lrs[0]:.3g} -> {lrs[-1]:.3g} ({seconds:.1f} s)"
 
 
 def report(result: Result, out_dir) -> list[Path]:

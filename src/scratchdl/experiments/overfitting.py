@@ -23,13 +23,13 @@ import numpy as np
 
 from scratchdl.experiments.common import (
     Result,
-    Timer,
     check_row,
     child_rng,
-    config_record,
     load_images,
-    progress,
+    new_result,
+    timed_runs,
 )
+from scratchdl.experiments.recipes import train_test_panel
 from scratchdl.experiments.report import write_report
 
 NAME = "overfitting"
@@ -98,18 +98,17 @@ def train_variant(config: Config, variant: str, data, rng) -> dict:
 def run(config: Config, rng: np.random.Generator) -> Result:
     """Train the three variants; compare final accuracies and gaps with the records."""
     data = load_images(config.dataset, True, config.n_train, config.n_test)
-    out = {}
-    for variant in PUBLISHED:
-        with Timer() as timer:
-            out[variant] = r = train_variant(config, variant, data, rng)
-        progress(NAME, f"{variant}: train {r['train_acc'][-1]:.4f}, test {r['test_acc'][-1]:.4f},"
-                       f" gap {r['gap']:.4f} ({len(r['train_acc'])} epochs, "
-                       f"{timer.seconds:.1f} s)")  # fmt: skip
+    out = timed_runs(NAME, PUBLISHED, lambda v: train_variant(config, v, data, rng), _describe)
     notes = [
         "Ours is the last per-epoch evaluation (epoch 200, or 300 for dropout), as recorded.",
         "Dropout is the book's (non-inverted: scaled by 1 - ratio at test time).",
     ]
-    return Result(NAME, False, None, config_record(config), _rows(out), out, notes)
+    return new_result(NAME, config, _rows(out), out, notes)
+
+
+def _describe(variant, r, seconds) -> str:
+    return (f"{variant}: train {r['train_acc'][-1]:.4f}, test {r['test_acc'][-1]:.4f}, "
+            f"gap {r['gap']:.4f} ({len(r['train_acc'])} epochs, {seconds:.1f} s)")  # fmt: skip
 
 
 def _rows(out) -> list:
@@ -156,11 +155,8 @@ def report(result: Result, out_dir) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     panels = [
-        {"title": variant, "xlabel": "epochs", "ylabel": "accuracy", "ylim": (0, 1), "lines": [
-            {"y": r["train_acc"], "label": "train"},
-            {"y": r["test_acc"], "label": "test", "style": "--"},
-        ]}
+        train_test_panel(variant, r["train_acc"], r["test_acc"], xlabel="epochs")
         for variant, r in result.data.items()
-    ]  # fmt: skip
+    ]
     figures = [plot_lines(out / "accuracy.png", panels)]
     return write_report(result, out, TITLE, figures)

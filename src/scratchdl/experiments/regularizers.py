@@ -29,14 +29,14 @@ import numpy as np
 
 from scratchdl.experiments.common import (
     Result,
-    Timer,
     check_row,
     child_seed,
-    config_record,
     info_row,
     load_images,
-    progress,
+    new_result,
+    timed_runs,
 )
+from scratchdl.experiments.recipes import fit_on_test, keras_classifier, train_test_panel
 from scratchdl.experiments.report import write_report
 
 NAME = "regularizers"
@@ -69,8 +69,7 @@ class Config:
 def build(config: Config, variant: str, seed: int):
     """The overfitting model with ``variant``'s method on every hidden layer, compiled."""
     from scratchdl.keras import constraints, regularizers
-    from scratchdl.keras.layers import Dense, Dropout, InputLayer
-    from scratchdl.keras.models import Sequential
+    from scratchdl.keras.layers import Dropout
     from scratchdl.keras.optimizers import Adam
 
     options = {
@@ -80,13 +79,8 @@ def build(config: Config, variant: str, seed: int):
         "max_norm": {"kernel_constraint": constraints.MaxNorm(config.max_norm)},
         "dropout": {},
     }[variant]
-    model = Sequential(seed=seed)
-    model.add(InputLayer(input_shape=(784,)))
-    for units in config.hidden:
-        model.add(Dense(units, activation="relu", **options))
-        if variant == "dropout":
-            model.add(Dropout(config.dropout))
-    model.add(Dense(10, activation="softmax"))
+    after = (lambda: Dropout(config.dropout)) if variant == "dropout" else None
+    model = keras_classifier(config.hidden, "relu", seed, after, **options)
     model.compile(optimizer=Adam(learning_rate=config.lr),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])  # fmt: skip
     return model
@@ -117,8 +111,7 @@ def train(config: Config, variant: str, data, rng) -> dict:
     (x, y), (xt, yt) = data
     model = build(config, variant, child_seed(rng))
     log = _test_loss_log(xt, yt)
-    history = model.fit(x, y, epochs=config.epochs, batch_size=config.batch_size,
-                        validation_data=(xt, yt), callbacks=[log], verbose=0).history  # fmt: skip
+    history = fit_on_test(model, data, config.epochs, config.batch_size, [log])
     train_acc = float(model.evaluate(x, y, verbose=0)[1])  # without dropout, like the test
     test_acc = history["val_accuracy"][-1]
     best = int(np.argmin(log.values))
@@ -130,13 +123,7 @@ def train(config: Config, variant: str, data, rng) -> dict:
 def run(config: Config, rng: np.random.Generator) -> Result:
     """Train one model per method; compare how far the test loss rises with the baseline."""
     data = load_images(config.dataset, True, config.n_train, config.n_test)
-    out = {}
-    for variant in VARIANTS:
-        with Timer() as timer:
-            out[variant] = r = train(config, variant, data, rng)
-        progress(NAME, f"{variant}: test loss lowest at epoch {r['best_epoch']}, then +"
-                       f"{r['rise']:.4f}; train {r['train_acc']:.4f}, test {r['test_acc']:.4f} "
-                       f"({timer.seconds:.1f} s)")  # fmt: skip
+    out = timed_runs(NAME, VARIANTS, lambda variant: train(config, variant, data, rng), _describe)
     base = out["none"]["rise"]
     rows = [info_row("none: rise of the test loss after its minimum", base,
                      "validation loss rises (seed 001)")]  # fmt: skip
@@ -160,7 +147,12 @@ def run(config: Config, rng: np.random.Generator) -> Result:
         "training images; the model and the strengths are ours (the note names only methods).",
         "The test loss is the cross-entropy alone; Keras's val_loss adds the penalty terms.",
     ]
-    return Result(NAME, False, None, config_record(config), rows, out, notes)
+    return new_result(NAME, config, rows, out, notes)
+
+
+def _describe(variant, r, seconds) -> str:
+    return (f"{variant}: test loss lowest at epoch {r['best_epoch']}, then +{r['rise']:.4f}; "
+            f"train {r['train_acc']:.4f}, test {r['test_acc']:.4f} ({seconds:.1f} s)")  # fmt: skip
 
 
 def report(result: Result, out_dir) -> list[Path]:
@@ -170,12 +162,9 @@ def report(result: Result, out_dir) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     panels = [
-        {"title": variant, "xlabel": "epoch", "ylabel": "accuracy", "ylim": (0, 1), "lines": [
-            {"y": r["history"]["accuracy"], "label": "train"},
-            {"y": r["history"]["val_accuracy"], "label": "test", "style": "--"},
-        ]}
+        train_test_panel(variant, r["history"]["accuracy"], r["history"]["val_accuracy"])
         for variant, r in result.data.items()
-    ]  # fmt: skip
+    ]
     figures = [plot_lines(out / "curves.png", panels)]
     lines = [{"x": list(range(1, len(r["test_loss"]) + 1)), "y": r["test_loss"], "label": v}
              for v, r in result.data.items()]  # fmt: skip

@@ -22,13 +22,13 @@ import numpy as np
 
 from scratchdl.experiments.common import (
     Result,
-    Timer,
     check_row,
     child_rng,
-    config_record,
     load_images,
-    progress,
+    new_result,
+    timed_runs,
 )
+from scratchdl.experiments.recipes import book_loss_curve, tail_mean, train_test_panel
 from scratchdl.experiments.report import write_report
 
 NAME = "weight-init-accuracy"
@@ -91,29 +91,17 @@ def train_book(config: Config, init: str, data, rng) -> list[float]:
         784, [100] * 4, 10, weight_init_std=BOOK_INIT_NAMES[init], rng=child_rng(rng)
     )
     optimizer = SGD(lr=config.book_lr)
-    losses = []
-    for _ in range(config.book_iters):
-        mask = rng.choice(len(x), config.book_batch)
-        optimizer.update(net.params, net.gradient(x[mask], t[mask]))
-        losses.append(float(net.loss(x[mask], t[mask])))
-    return losses
+    return book_loss_curve(net, optimizer, x, t, config.book_iters, config.book_batch, rng)
 
 
 def run(config: Config, rng: np.random.Generator) -> Result:
     """Train the three TwoLayerNets and the three book nets; compare with the records."""
     data = load_images(config.dataset, True, config.n_train, config.n_test)
-    two_layer = {}
-    for std in config.stds:
-        with Timer() as timer:
-            two_layer[f"{std:g}"] = out = train_two_layer(config, std, data, rng)
-        progress(NAME, f"TwoLayerNet std {std:g}: train {out['final_train']:.4f}, "
-                       f"test {out['final_test']:.4f} ({timer.seconds:.1f} s)")  # fmt: skip
-    book = {}
-    for init in config.book_inits:
-        with Timer() as timer:
-            book[init] = train_book(config, init, data, rng)
-        progress(NAME, f"book 4x100 ReLU, init {init}: loss {_tail(book[init]):.4f} "
-                       f"(mean of the last 100 iterations, {timer.seconds:.1f} s)")  # fmt: skip
+    runs = timed_runs(NAME, config.stds, lambda std: train_two_layer(config, std, data, rng),
+                      _describe_two_layer)  # fmt: skip
+    two_layer = {f"{std:g}": out for std, out in runs.items()}
+    book = timed_runs(NAME, config.book_inits, lambda init: train_book(config, init, data, rng),
+                      _describe_book)  # fmt: skip
     rows = _rows(config, two_layer, book)
     notes = [
         "TwoLayerNet: ours is the test accuracy after the last iteration; the note prints the "
@@ -121,11 +109,17 @@ def run(config: Config, rng: np.random.Generator) -> Result:
         "Book losses: mean of the last 100 mini-batch losses (the book records one batch).",
     ]
     data_out = {"two_layer": two_layer, "book_loss": book}
-    return Result(NAME, False, None, config_record(config), rows, data_out, notes)
+    return new_result(NAME, config, rows, data_out, notes)
 
 
-def _tail(losses, n=100) -> float:
-    return float(np.mean(losses[-n:]))
+def _describe_two_layer(std, out, seconds) -> str:
+    return (f"TwoLayerNet std {std:g}: train {out['final_train']:.4f}, "
+            f"test {out['final_test']:.4f} ({seconds:.1f} s)")  # fmt: skip
+
+
+def _describe_book(init, losses, seconds) -> str:
+    return (f"book 4x100 ReLU, init {init}: loss {tail_mean(losses):.4f} "
+            f"(mean of the last 100 iterations, {seconds:.1f} s)")  # fmt: skip
 
 
 def _rows(config, two_layer, book) -> list:
@@ -138,7 +132,7 @@ def _rows(config, two_layer, book) -> list:
         pub_text = f"{pub} (seed 000)" if pub is not None else "-"
         rows.append(check_row(f"TwoLayerNet std {std:g}: test accuracy", pub_text, ours,
                               check, ok))  # fmt: skip
-    tails = {init: _tail(losses) for init, losses in book.items()}
+    tails = {init: tail_mean(losses) for init, losses in book.items()}
     for init, ours in tails.items():
         pub = PUBLISHED_BOOK_LOSS.get(init)
         tol = 0.05 if init == "0.01" else 0.15
@@ -165,16 +159,7 @@ def report(result: Result, out_dir) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     two = result.data["two_layer"]
     panels = [
-        {
-            "title": f"TwoLayerNet std {std}",
-            "xlabel": "epoch",
-            "ylabel": "accuracy",
-            "ylim": (0, 1),
-            "lines": [
-                {"y": r["train_acc"], "label": "train"},
-                {"y": r["test_acc"], "label": "test", "style": "--"},
-            ],
-        }
+        train_test_panel(f"TwoLayerNet std {std}", r["train_acc"], r["test_acc"])
         for std, r in two.items()
     ]
     figures = [plot_lines(out / "accuracy.png", panels)]

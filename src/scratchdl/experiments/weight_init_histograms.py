@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scratchdl.experiments.common import Result, check_row, config_record, info_row, progress
+from scratchdl.experiments.common import Result, check_row, info_row, new_result, progress
 from scratchdl.experiments.report import write_report
 
 NAME = "weight-init-histograms"
@@ -117,11 +117,9 @@ def run(config: Config, rng: np.random.Generator) -> Result:
         )
         book[f"{activation}/{init}"] = stats
         progress(NAME, f"book {activation} + {init}: layer stds {_short(stats['std'])}")
-    return Result(
+    return new_result(
         NAME,
-        False,
-        None,
-        config_record(config),
+        config,
         _rows(cases),
         {"seed_net": cases, "book": book},
         notes=[
