@@ -153,6 +153,20 @@ def _sgd_model(optimizer, regularizer=None, seed=3):
     return model
 
 
+def _spy_on_apply(model, monkeypatch):
+    """Record the ``prescaled`` flag of every optimizer step (of every SGD instance)."""
+    seen = []
+    cls = type(model.optimizer)
+    apply = cls.apply
+
+    def spy(self, store, prescaled=False):
+        seen.append(prescaled)
+        return apply(self, store, prescaled)
+
+    monkeypatch.setattr(cls, "apply", spy)
+    return seen
+
+
 def test_sgd_offers_its_learning_rate_only_when_the_step_is_w_minus_lr_g():
     from scratchdl.optimizers import SGD, Adam
     from scratchdl.schedules import ExponentialDecay
@@ -178,12 +192,7 @@ def test_prescaled_sgd_trains_like_the_two_pass_update(loss, rng, monkeypatch):
     fast.compile(SGD(0.1), loss)
     plain = _sgd_model(SGD(0.1))
     plain.compile(SGD(0.1), loss)
-    seen = []
-    apply = type(fast.optimizer).apply
-    monkeypatch.setattr(
-        type(fast.optimizer), "apply", lambda s, st, prescaled=False: (seen.append(prescaled),
-                                                                        apply(s, st, prescaled))
-    )  # fmt: skip
+    seen = _spy_on_apply(fast, monkeypatch)
     h_fast = fast.fit(x, y, batch_size=16, epochs=3, verbose=0)
     monkeypatch.setattr(type(plain.optimizer), "gradient_scale", lambda s: None)
     seen_fast = list(seen)
@@ -199,12 +208,7 @@ def test_regularized_models_keep_the_plain_sgd_step(rng, monkeypatch):
     from scratchdl.optimizers import SGD
 
     model = _sgd_model(SGD(0.1), regularizer="l2")
-    seen = []
-    apply = type(model.optimizer).apply
-    monkeypatch.setattr(
-        type(model.optimizer), "apply", lambda s, st, prescaled=False: (seen.append(prescaled),
-                                                                         apply(s, st, prescaled))
-    )  # fmt: skip
+    seen = _spy_on_apply(model, monkeypatch)
     x = rng.standard_normal((32, 8)).astype(np.float32)
     model.train_on_batch(x, rng.integers(0, 4, 32))
     assert seen == [False]
