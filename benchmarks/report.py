@@ -135,7 +135,8 @@ def write_report(rows, extra, names, repeats, threads, quick, with_torch, path):
             "",
             "## GEMM",
             "",
-            f"float32 peak (2048³): {extra['peak']:.0f} GFLOP/s; on the workloads' own "
+            f"float32 peak (2048³, {threads} thread(s), as the runs): {extra['peak']:.0f} GFLOP/s; "
+            "on the workloads' own "
             "shapes: " + ", ".join(f"{n} {g:.0f} GFLOP/s" for n, (_, g) in extra["floors"].items()),
         ]
     lines += [

@@ -167,9 +167,13 @@ def main(argv=None):
         file=sys.stderr,
     )
     rows = collect(names, repeats, a.threads, a.quick, with_torch, rounds)
-    floors = {n: workload_floor(n) for n in names if not a.quick}
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(a.threads):  # the floor at the thread count the runs used
+        floors = {n: workload_floor(n) for n in names if not a.quick}
+        peak = None if a.quick else gemm_peak()
     extra = {
-        "peak": None if a.quick else gemm_peak(),
+        "peak": peak,
         "floors": floors,
         "predict_s": time_predict(a.threads),
         "profile": profile_w1_epoch(a.quick),
