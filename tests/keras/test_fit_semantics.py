@@ -55,6 +55,21 @@ def test_reshuffles_every_epoch_and_keeps_the_last_partial_batch(rng):
     assert len({tuple(o) for o in orders}) == 3  # a fresh permutation each epoch
 
 
+def test_batches_from_any_memory_layout_are_the_same_rows(rng):
+    """fit gathers into one reused buffer; the batches must not depend on x's layout."""
+    x, y = _data(rng, n=10)
+    runs = []
+    for xs in (x, np.asfortranarray(x), np.repeat(x, 2, axis=1)[:, ::2]):
+        model = _model(seed=5)
+        seen = _spy_steps(model)
+        model.fit(xs, y, epochs=2, batch_size=4, verbose=0)
+        runs.append([b[0] for b in seen])
+        assert [b.shape for b in runs[-1]] == [(4, 3), (4, 3), (2, 3)] * 2
+    for other in runs[1:]:
+        for a, b in zip(runs[0], other):
+            np.testing.assert_array_equal(a, b)
+
+
 def test_shuffle_false_and_shuffle_batch(rng):
     x, y = _data(rng, n=10)
     model = _model()
