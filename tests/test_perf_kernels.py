@@ -89,7 +89,11 @@ def test_batchnorm_compact_backward_equals_the_textbook_formula(axis, rng):
     red = tuple(a for a in range(3) if a != axis % 3)
     n = x.size // layer.params["gamma"].size
     g = layer._bcast(layer.params["gamma"])
-    xh, inv = layer._x_hat, layer._inv_std
+    mu = x.mean(red, keepdims=True)  # x_hat and inv_std from the definition, not the layer
+    inv = 1 / np.sqrt(((x - mu) ** 2).mean(red, keepdims=True) + layer.epsilon)
+    xh = (x - mu) * inv
+    np.testing.assert_allclose(layer.forward(x, training=True), xh * g, rtol=1e-12, atol=1e-12)
+    dx = layer.backward(dout)
     dxh = dout * g
     ref = (
         inv / n * (n * dxh - dxh.sum(red, keepdims=True) - xh * (dxh * xh).sum(red, keepdims=True))

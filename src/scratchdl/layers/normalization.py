@@ -105,12 +105,6 @@ class BatchNormalization(Layer):
         p = self.params[key]
         return p if self._last_axis else p.reshape(self._bshape)
 
-    def _affine(self, x_hat):
-        y = x_hat * self._param("gamma") if self.scale else x_hat.copy()
-        if self.center:
-            y += self._param("beta")
-        return y
-
     def _sum(self, a, out=None):
         """Sum over the reduced axes: shape (C,) along the last axis, else keepdims.
 
@@ -132,43 +126,53 @@ class BatchNormalization(Layer):
         m *= 1.0 / (a.size // m.size)
         return m
 
+    def _k(self):
+        """gamma * inv_std per feature (inv_std alone without ``scale``)."""
+        return self._param("gamma") * self._inv_std if self.scale else self._inv_std
+
     def forward(self, x, training=False):
+        # Keeps the centred input xc = x - mu and inv_std, never x_hat itself: the
+        # output is xc * (gamma * inv_std) + beta (one full-array product, not two)
+        # and backward needs x_hat only inside per-feature sums (see backward).
         self._training = bool(training and self.trainable)
-        if not self._training:
-            mu = self.state["moving_mean"].reshape(self._bshape)
-            var = self.state["moving_variance"].reshape(self._bshape)
-            self._inv_std = 1.0 / np.sqrt(var + self.epsilon)
-            self._x_hat = (x - mu) * self._inv_std
-            return self._affine(self._x_hat)
-        mu = self._mean(x)
-        x_hat = x - mu
-        var = self._mean(x_hat * x_hat)
-        inv_std = var + self.epsilon
+        if self._training:
+            mu = self._mean(x)
+            xc = x - mu
+            var = self._mean(xc * xc)
+            inv_std = var + self.epsilon
+            m = self.momentum
+            mm, mv = self.state["moving_mean"], self.state["moving_variance"]
+            mm += (mu.reshape(mm.shape) - mm) * (1 - m)  # = m*mm + (1-m)*mu
+            mv += (var.reshape(mv.shape) - mv) * (1 - m)
+        else:
+            xc = x - self.state["moving_mean"].reshape(self._bshape)
+            inv_std = self.state["moving_variance"].reshape(self._bshape) + self.epsilon
         np.sqrt(inv_std, out=inv_std)
         np.reciprocal(inv_std, out=inv_std)
-        x_hat *= inv_std
-        self._x_hat, self._inv_std = x_hat, inv_std
-        m = self.momentum
-        mm, mv = self.state["moving_mean"], self.state["moving_variance"]
-        mm += (mu.reshape(mm.shape) - mm) * (1 - m)  # = m*mm + (1-m)*mu
-        mv += (var.reshape(mv.shape) - mv) * (1 - m)
-        return self._affine(x_hat)
+        self._xc, self._inv_std = xc, inv_std
+        y = xc * self._k()
+        if self.center:
+            y += self._param("beta")
+        return y
 
     def backward(self, dout):
-        # dxh = dout * gamma turns sum(dxh) into gamma * dbeta and sum(dxh * x_hat)
-        # into gamma * dgamma: two full-array reductions and two products fewer per
-        # call than the textbook form (W2: ~8 us per layer), equal to float rounding.
-        x_hat, grads = self._x_hat, self.grads
+        # With x_hat = xc * inv_std and k = gamma * inv_std:
+        #   dbeta  = sum(dout)          dgamma = inv_std * sum(dout * xc)
+        #   dx     = k * (dout - (dbeta + x_hat * dgamma) / M)        (training)
+        #          = k * dout - xc * (k * inv_std * dgamma / M) - k * dbeta / M
+        #   dx     = k * dout                                          (inference)
+        # (the textbook form through dxh = dout * gamma, regrouped; equal to rounding)
+        xc, inv_std, grads = self._xc, self._inv_std, self.grads
         dbeta = self._bcast(self._sum(dout, out=grads.get("beta")))
-        dgamma = self._bcast(self._sum(dout * x_hat, out=grads.get("gamma")))
-        k = self._param("gamma") * self._inv_std if self.scale else self._inv_std
+        dgamma = self._bcast(self._sum(dout * xc, out=grads.get("gamma")))
+        dgamma *= inv_std.reshape(dgamma.shape)  # in place: it is the gamma gradient
+        k = self._k()
+        dx = dout * k
         if not self._training:
-            return dout * k
-        M = x_hat.size // dbeta.size
-        dx = dout * M  # dx = gamma * inv_std / M * (M * dout - dbeta - x_hat * dgamma)
-        dx -= dbeta
-        dx -= x_hat * dgamma
-        dx *= k * (1.0 / M)
+            return dx
+        M = xc.size // dbeta.size
+        dx -= xc * (k * inv_std * dgamma * (1.0 / M))
+        dx -= k * dbeta * (1.0 / M)
         return dx
 
     def get_config(self):
