@@ -13,9 +13,8 @@ import pytest
 
 from scratchdl import activations as A
 from scratchdl import metrics as M
-from scratchdl.activations.base import last_axis_max, last_axis_sum
+from scratchdl.kernels import batch_sum, last_axis_max, last_axis_sum
 from scratchdl.layers import BatchNormalization, Dense
-from scratchdl.layers.base import batch_sum
 
 
 @pytest.mark.parametrize(

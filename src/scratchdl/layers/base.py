@@ -26,6 +26,8 @@ from collections import defaultdict
 
 import numpy as np
 
+from scratchdl.kernels import batch_sum  # kept importable from here (older imports)
+
 __all__ = ["Layer", "reset_name_counters", "check_positive_int", "check_rate", "batch_sum"]
 
 _NAME_COUNTERS: dict[str, int] = defaultdict(int)
@@ -66,26 +68,6 @@ def check_rate(name: str, value, low=0.0, high=1.0) -> float:
     if not (low <= v <= high):
         raise ValueError(f"{name} must be a number in [{low}, {high}], received {name}={value!r}")
     return v
-
-
-_ONES: dict = {}
-
-
-def batch_sum(a, out=None):
-    """``sum(a, axis=0)`` of a 2-D float array as one BLAS product ``ones @ a``.
-
-    Why: NumPy's axis-0 reduction of a C-ordered (100, 100) float32 array takes 3.5 us
-    here, the matrix-vector product 1.4 us; bias and batch-norm gradients need several
-    such sums per step.  The result equals ``a.sum(axis=0)`` to float rounding (BLAS
-    adds in another order, so a few last bits differ).
-    """
-    key = (a.shape[0], a.dtype)
-    ones = _ONES.get(key)
-    if ones is None:
-        if len(_ONES) > 64:  # many batch sizes (evaluation tails): start over
-            _ONES.clear()
-        ones = _ONES[key] = np.ones(a.shape[0], a.dtype)
-    return np.matmul(ones, a, out=out)
 
 
 class Layer:

@@ -8,7 +8,8 @@ from scratchdl import activations as activations_module
 from scratchdl import constraints as constraints_module
 from scratchdl import initializers as initializers_module
 from scratchdl import regularizers as regularizers_module
-from scratchdl.layers.base import Layer, batch_sum, check_positive_int
+from scratchdl.kernels import batch_sum
+from scratchdl.layers.base import Layer, check_positive_int
 
 __all__ = ["Dense"]
 

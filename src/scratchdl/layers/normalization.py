@@ -7,7 +7,8 @@ import numpy as np
 from scratchdl import constraints as constraints_module
 from scratchdl import initializers as initializers_module
 from scratchdl import regularizers as regularizers_module
-from scratchdl.layers.base import Layer, batch_sum, check_rate
+from scratchdl.kernels import batch_sum
+from scratchdl.layers.base import Layer, check_rate
 from scratchdl.layers.dense import get_or_none, serialize_or_none
 
 __all__ = ["BatchNormalization"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from scratchdl.kernels import rows as _rows
+
 EPSILON = 1e-7
 REDUCTIONS = ("sum_over_batch_size", "auto", "mean", "sum", "none", None, "mean_with_sample_weight")
 
@@ -195,17 +197,6 @@ def _sparse_labels(yt, yp, name):
         bad = (k.min() if k.min() < 0 else k.max()).item()
         raise ValueError(f"{name}: label {bad} is out of range for {C} classes; expected [0, {C})")
     return k
-
-
-_ROWS: dict = {}
-
-
-def _rows(n):
-    """``np.arange(n)``, cached: row indices for picking one class per sample."""
-    rows = _ROWS.get(n)
-    if rows is None:
-        rows = _ROWS[n] = np.arange(n)
-    return rows
 
 
 def _take(x, k):

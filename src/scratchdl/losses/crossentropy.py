@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from scratchdl.activations import LogSoftmax, Softmax, _sigmoid
-from scratchdl.activations.base import last_axis_sum
+from scratchdl.kernels import last_axis_sum
 from scratchdl.losses.base import (
     EPSILON,
     Loss,

@@ -1,0 +1,88 @@
+"""Small NumPy shortcuts on the training hot path, each equal to its plain formula.
+
+Every function here computes what a one-line NumPy expression computes, only with
+fewer or cheaper calls at the sizes students train (batches of 32-128, layers of
+10-500 units); tests/test_perf_kernels.py pins each one to the plain formula.
+
+    batch_sum(a)       = a.sum(axis=0)                       (2-D; to float rounding)
+    last_axis_sum(z)   = z.sum(axis=-1, keepdims=True)       (to float rounding)
+    last_axis_max(z)   = z.max(axis=-1, keepdims=True)       (exactly)
+    rows(n)            = np.arange(n)                        (cached)
+    zeros_like(z)      = np.zeros_like(z)                    (cached: read only!)
+
+The cached constants (``ones``, ``arange``, ``zeros``) are kept per shape and dtype;
+a cache holding more than 64 entries (many batch sizes, e.g. evaluation tails) is
+emptied and filled again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["batch_sum", "last_axis_sum", "last_axis_max", "rows", "zeros_like"]
+
+_ONES: dict = {}
+_ROWS: dict = {}
+_ZEROS: dict = {}
+
+
+def _cached(cache, key, make):
+    value = cache.get(key)
+    if value is None:
+        if len(cache) > 64:
+            cache.clear()
+        value = cache[key] = make()
+    return value
+
+
+def _ones(n, dtype):
+    return _cached(_ONES, (n, dtype), lambda: np.ones(n, dtype))
+
+
+def rows(n):
+    """``np.arange(n)``, cached: row indices for picking one entry per sample."""
+    return _cached(_ROWS, n, lambda: np.arange(n))
+
+
+def zeros_like(z):
+    """A cached all-zero array of z's shape and dtype (read only by convention).
+
+    ``np.maximum(z, zeros)`` is 2-3x faster than ``np.maximum(z, 0)`` on (100, 100)
+    float32 (2 vs 5 us measured here): a scalar operand takes a slower broadcast loop.
+    """
+    return _cached(_ZEROS, (z.shape, z.dtype), lambda: np.zeros(z.shape, z.dtype))
+
+
+def batch_sum(a, out=None):
+    """``sum(a, axis=0)`` of a 2-D float array as one BLAS product ``ones @ a``.
+
+    Why: NumPy's axis-0 reduction of a C-ordered (100, 100) float32 array takes 3.5 us
+    here, the matrix-vector product 1.4 us; bias and batch-norm gradients need several
+    such sums per step.  The result equals ``a.sum(axis=0)`` to float rounding (BLAS
+    adds in another order, so a few last bits differ).
+    """
+    return np.matmul(_ones(a.shape[0], a.dtype), a, out=out)
+
+
+def last_axis_sum(z):
+    """``sum(z, axis=-1, keepdims=True)``; for a 2-D float32/float64 array as ``z @ ones``.
+
+    Why: the matrix-vector product takes 1.1 us on a (100, 10) batch here, the
+    row-by-row reduction 2.9 us.  BLAS adds in another order, so the last bit of a
+    sum may differ from ``np.sum``'s (pairwise) result.
+    """
+    if z.ndim == 2 and z.dtype in (np.float32, np.float64):
+        return np.matmul(z, _ones(z.shape[1], z.dtype))[:, None]
+    return np.add.reduce(z, axis=-1, keepdims=True)
+
+
+def last_axis_max(z):
+    """``max(z, axis=-1, keepdims=True)``; for a 2-D C-ordered array as ``z[i, argmax_i]``.
+
+    Why: NumPy reduces a short last axis row by row (5.4 us for a (100, 10) batch of
+    logits here) while ``argmax`` runs a vectorised scan (1 us); picking the arg-max
+    element gives the very same value (NaN first, as ``maximum`` propagates it).
+    """
+    if z.ndim == 2 and z.shape[1] > 0 and z.flags.c_contiguous:
+        return z[rows(z.shape[0]), z.argmax(axis=1)][:, None]
+    return np.maximum.reduce(z, axis=-1, keepdims=True)
