@@ -127,9 +127,9 @@ class BatchNormalization(Layer):
         m *= 1.0 / (a.size // m.size)
         return m
 
-    def _k(self):
-        """gamma * inv_std per feature (inv_std alone without ``scale``)."""
-        return self._param("gamma") * self._inv_std if self.scale else self._inv_std
+    def _scale_of(self, inv_std):
+        """k = gamma * inv_std per feature (inv_std alone without ``scale``)."""
+        return self._param("gamma") * inv_std if self.scale else inv_std
 
     def forward(self, x, training=False):
         # Keeps the centred input xc = x - mu and inv_std, never x_hat itself: the
@@ -150,8 +150,8 @@ class BatchNormalization(Layer):
             inv_std = self.state["moving_variance"].reshape(self._bshape) + self.epsilon
         np.sqrt(inv_std, out=inv_std)
         np.reciprocal(inv_std, out=inv_std)
-        self._xc, self._inv_std = xc, inv_std
-        y = xc * self._k()
+        self._xc, self._inv_std, self._k = xc, inv_std, self._scale_of(inv_std)
+        y = xc * self._k
         if self.center:
             y += self._param("beta")
         return y
@@ -167,7 +167,7 @@ class BatchNormalization(Layer):
         dbeta = self._bcast(self._sum(dout, out=grads.get("beta")))
         dgamma = self._bcast(self._sum(dout * xc, out=grads.get("gamma")))
         dgamma *= inv_std.reshape(dgamma.shape)  # in place: it is the gamma gradient
-        k = self._k()
+        k = self._k  # from forward: gamma has not changed since (the update follows)
         dx = dout * k
         if not self._training:
             return dx
