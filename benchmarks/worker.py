@@ -56,7 +56,7 @@ class _EpochTimer:
     """A callback recording the wall time of each epoch (no batch hooks: the fast path)."""
 
     def __init__(self):
-        from scratchdl.callbacks import Callback
+        from scratchdl.models.callbacks import Callback
 
         class Timer(Callback):
             def __init__(self):

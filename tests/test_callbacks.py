@@ -1,4 +1,4 @@
-"""Tests for scratchdl.callbacks: hooks, CallbackList, History, loggers.
+"""Tests for scratchdl.models.callbacks: hooks, CallbackList, History, loggers.
 
 Holds the fake model and the scripted fit loop the other test_callbacks_* files use:
 the callbacks are tested against exactly the interface the model provides
@@ -12,8 +12,8 @@ import math
 import numpy as np
 import pytest
 
-from scratchdl import progress
-from scratchdl.callbacks import (
+from scratchdl.models import progress
+from scratchdl.models.callbacks import (
     Callback,
     CallbackList,
     CSVLogger,
@@ -22,7 +22,7 @@ from scratchdl.callbacks import (
     ProgbarLogger,
     TerminateOnNaN,
 )
-from scratchdl.saving import save_npz_atomic
+from scratchdl.models.saving import save_npz_atomic
 
 
 class FakeOptimizer:

@@ -5,8 +5,8 @@ import os
 import numpy as np
 import pytest
 
-from scratchdl.callbacks import BackupAndRestore, EarlyStopping, ModelCheckpoint
-from scratchdl.saving import ModelFileError, load_npz_safe, save_npz_atomic
+from scratchdl.models.callbacks import BackupAndRestore, EarlyStopping, ModelCheckpoint
+from scratchdl.models.saving import ModelFileError, load_npz_safe, save_npz_atomic
 from tests.test_callbacks import FakeModel, fit
 
 SEED_TEMPLATE = "dm_{epoch:02d}_{val_accuracy:0.2f}.hdf5"

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from scratchdl.callbacks import EarlyStopping, LearningRateScheduler, ReduceLROnPlateau
+from scratchdl.models.callbacks import EarlyStopping, LearningRateScheduler, ReduceLROnPlateau
 from tests.test_callbacks import FakeModel, fit
 
 

@@ -6,14 +6,14 @@ import sys
 
 import pytest
 
-from scratchdl.cli import build_parser, main
+from scratchdl.lab.cli import build_parser, main
 
 
 def test_help_imports_nothing_heavy():
     """``scratchdl --help`` must stay fast: parsing imports no NumPy, matplotlib or Optuna."""
     code = (
         "import sys, contextlib, io\n"
-        "from scratchdl.cli import main\n"
+        "from scratchdl.lab.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try: main(['--help'])\n"
         "    except SystemExit: pass\n"
@@ -40,7 +40,7 @@ def test_gradcheck_command_prints_a_passing_table(capsys):
 
 
 def test_train_settings_merge_toml_and_flags(tmp_path):
-    from scratchdl.train_cli import train_settings
+    from scratchdl.lab.train import train_settings
 
     cfg = tmp_path / "run.toml"
     cfg.write_text('layers = [64, 32]\nactivation = "tanh"\nepochs = 2\n')

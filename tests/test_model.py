@@ -5,7 +5,7 @@ import pytest
 
 from scratchdl.datasets.synthetic import spirals
 from scratchdl.layers import BatchNormalization, Dense, Dropout, Flatten, InputLayer
-from scratchdl.model import Sequential
+from scratchdl.models.sequential import Sequential
 from scratchdl.optimizers import SGD
 
 

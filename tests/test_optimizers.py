@@ -14,7 +14,7 @@ import pytest
 
 from scratchdl import optimizers
 from scratchdl.layers.base import Layer
-from scratchdl.params import ParamStore
+from scratchdl.variables import ParamStore
 
 # -- fixtures: a store built from tiny layers ------------------------------------
 

@@ -145,7 +145,7 @@ def test_softmax_rows_sum_to_one_and_keep_nan_rows_nan(rng):
 
 
 def _sgd_model(optimizer, regularizer=None, seed=3):
-    from scratchdl.model import Sequential
+    from scratchdl.models.sequential import Sequential
 
     model = Sequential(
         [Dense(16, activation="sigmoid", kernel_regularizer=regularizer),

@@ -1,10 +1,10 @@
-"""Tests for scratchdl.progress: the tf.keras 2.x progress bar on terminals and in logs."""
+"""Tests for scratchdl.models.progress: the tf.keras 2.x progress bar on terminals and in logs."""
 
 import numpy as np
 import pytest
 
-from scratchdl import progress
-from scratchdl.progress import (
+from scratchdl.models import progress
+from scratchdl.models.progress import (
     Progbar,
     epoch_header,
     format_eta,

@@ -1,4 +1,4 @@
-"""Tests for scratchdl.saving: atomic writes, safe loads, clear errors on bad files."""
+"""Tests for scratchdl.models.saving: atomic writes, safe loads, clear errors on bad files."""
 
 import io
 import json
@@ -9,8 +9,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from scratchdl import saving
-from scratchdl.saving import ModelFileError, load_npz_safe, save_npz_atomic
+from scratchdl.models import saving
+from scratchdl.models.saving import ModelFileError, load_npz_safe, save_npz_atomic
 
 
 @pytest.fixture

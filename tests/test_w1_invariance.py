@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from scratchdl.layers import Dense, InputLayer
-from scratchdl.model import Sequential
+from scratchdl.models.sequential import Sequential
 from scratchdl.optimizers import SGD
 
 SNAPSHOT = Path(__file__).parent / "data" / "w1_epoch_snapshot.npz"

@@ -2,6 +2,6 @@
 
 import sys
 
-from scratchdl.cli import main
+from scratchdl.lab.cli import main
 
 sys.exit(main())

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from scratchdl.book.optimizer import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
-from scratchdl.params import ParamStore
+from scratchdl.variables import ParamStore
 from tests.test_optimizers import Tiny
 
 EPS = 1e-7

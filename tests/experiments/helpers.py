@@ -2,8 +2,8 @@
 
 import json
 
-from scratchdl.experiments import load, run_experiment
-from scratchdl.experiments.common import VERDICTS
+from scratchdl.lab.experiments import load, run_experiment
+from scratchdl.lab.experiments.common import VERDICTS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -7,7 +7,7 @@ marked slow.  The same runs, with figures: ``scratchdl run NAME`` (see docs/expe
 import numpy as np
 import pytest
 
-from scratchdl.experiments import load, make_config
+from scratchdl.lab.experiments import load, make_config
 from tests.experiments.helpers import verdicts
 
 

@@ -4,7 +4,7 @@ import dataclasses
 
 import numpy as np
 
-from scratchdl.experiments import weight_init_histograms as wih
+from scratchdl.lab.experiments import weight_init_histograms as wih
 from tests.experiments.helpers import check_outputs, run_quick, verdicts
 
 
@@ -39,7 +39,7 @@ def test_he_is_sqrt_2_over_fan_in_and_xavier_sqrt_1_over_fan_in():
 def test_same_seed_same_result_json_numpy_experiment(tmp_path, capsys):
     config = dataclasses.replace(wih.Config(), n_samples=50, width=40, n_layers=4)
     texts = []
-    from scratchdl.experiments.report import result_json
+    from scratchdl.lab.experiments.report import result_json
 
     for seed in (3, 3, 4):
         result = wih.run(config, np.random.default_rng(seed))

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scratchdl.experiments.common import info_row, new_result, timed_runs
-from scratchdl.experiments.recipes import book_loss_curve, tail_mean, train_test_panel
+from scratchdl.lab.experiments.common import info_row, new_result, timed_runs
+from scratchdl.lab.experiments.recipes import book_loss_curve, tail_mean, train_test_panel
 
 
 def test_timed_runs_keeps_the_order_and_prints_one_line_per_run(capsys):

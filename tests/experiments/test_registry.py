@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from scratchdl import experiments
-from scratchdl.experiments import command_run, make_config, names
+from scratchdl.lab import experiments
+from scratchdl.lab.experiments import command_run, make_config, names
 
 NINE = [
     "weight-init-histograms", "weight-init-accuracy", "batchnorm", "activations-optimizers",
@@ -87,8 +87,8 @@ def test_quick_configs_shrink_the_published_setups():
 
 
 def test_summary_counts_reproduced_checks_and_adds_runtimes():
-    from scratchdl.experiments import summary
-    from scratchdl.experiments.common import Result, check_row, info_row
+    from scratchdl.lab.experiments import summary
+    from scratchdl.lab.experiments.common import Result, check_row, info_row
 
     rows = [check_row("a", "1", 1.0, "=", True), check_row("b", "1", 0.0, "=", False),
             info_row("c", 2.0)]  # fmt: skip

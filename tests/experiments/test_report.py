@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from scratchdl.experiments.common import VERDICTS, Result, check_row, config_record, info_row
-from scratchdl.experiments.report import (
+from scratchdl.lab.experiments.common import VERDICTS, Result, check_row, config_record, info_row
+from scratchdl.lab.experiments.report import (
     format_value,
     jsonable,
     markdown_table,

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scratchdl.fit_loop import InterruptGuard
 from scratchdl.keras.callbacks import BackupAndRestore, Callback
 from scratchdl.keras.layers import Dense, Dropout
 from scratchdl.keras.models import Sequential
+from scratchdl.models.fit_loop import InterruptGuard
 
 RUNNER = Path(__file__).with_name("backup_run.py")
 

@@ -7,11 +7,11 @@ import zipfile
 import numpy as np
 import pytest
 
-from scratchdl import saving
 from scratchdl.keras.layers import BatchNormalization, Dense, Dropout, Flatten
 from scratchdl.keras.models import Sequential, load_model
 from scratchdl.keras.optimizers import Adam
-from scratchdl.saving import ModelFileError, load_npz_safe, save_npz_atomic
+from scratchdl.models import saving
+from scratchdl.models.saving import ModelFileError, load_npz_safe, save_npz_atomic
 
 EXTENSIONS = [".keras", ".h5", ".hdf5", ".npz", ""]
 

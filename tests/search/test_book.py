@@ -9,8 +9,8 @@ import types
 import numpy as np
 import pytest
 
-from scratchdl.search import BookObjective, KerasObjective, book_data, random_search
-from scratchdl.search.book import run_book_trainer
+from scratchdl.lab.search import BookObjective, KerasObjective, book_data, random_search
+from scratchdl.lab.search.book import run_book_trainer
 
 
 def _book_face_missing() -> str | None:
@@ -90,7 +90,7 @@ def test_keras_objective_reports_val_accuracy_per_epoch(monkeypatch):
     keras.callbacks = callbacks
     monkeypatch.setitem(sys.modules, "scratchdl.keras", keras)
     monkeypatch.setitem(sys.modules, "scratchdl.keras.callbacks", callbacks)
-    monkeypatch.setattr("scratchdl.search.book.book_data", lambda *a: _small_split())
+    monkeypatch.setattr("scratchdl.lab.search.book.book_data", lambda *a: _small_split())
     result = random_search(KerasObjective(build_fake, epochs=4), n_trials=3, seed=0, pruner="none")
     for t in result.trials:
         assert len(t.val_acc) == 4
@@ -128,7 +128,7 @@ def _keras_face_missing() -> str | None:
 def test_keras_objective_with_the_real_keras_face(monkeypatch):
     if reason := _keras_face_missing():
         pytest.skip(reason)
-    monkeypatch.setattr("scratchdl.search.book.book_data", lambda *a: _small_split())
+    monkeypatch.setattr("scratchdl.lab.search.book.book_data", lambda *a: _small_split())
     result = random_search(
         KerasObjective(build_keras_mlp, epochs=2, batch_size=10), n_trials=2, seed=0, pruner="none"
     )

@@ -7,8 +7,8 @@ import functools
 
 import pytest
 
-from scratchdl.search import add_search_arguments, command_search
-from scratchdl.search.results import HEADER
+from scratchdl.lab.search import add_search_arguments, command_search
+from scratchdl.lab.search.results import HEADER
 from tests.search.objectives import bowl
 
 
@@ -37,7 +37,7 @@ def fake_book(monkeypatch):
         seen["epochs"] = epochs
         return functools.partial(bowl, epochs=epochs)
 
-    monkeypatch.setattr("scratchdl.search.book.BookObjective", objective)  # imported on use
+    monkeypatch.setattr("scratchdl.lab.search.book.BookObjective", objective)  # imported on use
     return seen
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import optuna
 import pytest
 
-from scratchdl.search import (
+from scratchdl.lab.search import (
     BOOK_SPACE,
     CategoricalParam,
     FloatParam,
@@ -20,7 +20,7 @@ from scratchdl.search import (
     random_search,
     storage_url,
 )
-from scratchdl.search.objective import BudgetFilledError
+from scratchdl.lab.search.objective import BudgetFilledError
 from tests.search.objectives import bowl, logistic
 
 FINISHED = ("COMPLETE", "PRUNED")

@@ -10,7 +10,7 @@ import time
 import optuna
 import pytest
 
-from scratchdl.search import random_search, storage_url
+from scratchdl.lab.search import random_search, storage_url
 from tests.search.objectives import Paced
 
 FINISHED = ("COMPLETE", "PRUNED")

@@ -12,7 +12,7 @@ import threading
 import numpy as np
 import pytest
 
-from scratchdl.web import make_server
+from scratchdl.lab.web import make_server
 
 CHROMIUM_ARGS = [
     "--headless",

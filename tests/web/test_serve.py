@@ -11,8 +11,8 @@ import time
 import numpy as np
 import pytest
 
-from scratchdl.web import serve as serve_module
-from scratchdl.web.serve import MAX_BODY_BYTES, make_server, model_predict_fn
+from scratchdl.lab.web import serve as serve_module
+from scratchdl.lab.web.serve import MAX_BODY_BYTES, make_server, model_predict_fn
 from tests.web.conftest import post_json, request
 
 

@@ -35,7 +35,7 @@ from scratchdl.book.util import get_rng
 from scratchdl.initializers import BookNormal, book_scale
 from scratchdl.layers.dense import Dense
 from scratchdl.layers.normalization import BatchNormalization as EngineBatchNorm
-from scratchdl.params import ParamStore
+from scratchdl.variables import ParamStore
 
 ACTIVATIONS = {"sigmoid": Sigmoid, "relu": Relu}
 ACCURACY_CHUNK = 2000

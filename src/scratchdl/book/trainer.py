@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from scratchdl.book import optimizer as book_optimizer
 from scratchdl.book.util import get_rng
-from scratchdl.threads import training_threads
+from scratchdl.models.threads import training_threads
 
 __all__ = ["Trainer", "OPTIMIZERS", "one_blas_thread"]
 
@@ -44,7 +44,7 @@ OPTIMIZERS = {
 
 
 def one_blas_thread():
-    """One BLAS thread while the Trainer runs (see ``scratchdl.threads``: at the book's sizes
+    """One BLAS thread while the Trainer runs (see ``scratchdl.models.threads``: at the book's sizes
     one thread is faster, and two collapse on a busy machine: 1.5 ms vs 34 ms per ch04 step).
     """
     return training_threads()

@@ -29,7 +29,7 @@ from scratchdl.book.layer_net import (
 )
 from scratchdl.book.layers import SoftmaxWithLoss
 from scratchdl.book.util import get_rng
-from scratchdl.params import ParamStore
+from scratchdl.variables import ParamStore
 
 __all__ = ["TwoLayerNet", "Ch04TwoLayerNet", "Ch05TwoLayerNet"]
 

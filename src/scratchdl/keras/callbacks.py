@@ -1,4 +1,4 @@
 """``keras.callbacks``: the engine's callbacks under their Keras names."""
 
-from scratchdl.callbacks import *  # noqa: F403
-from scratchdl.callbacks import __all__  # noqa: F401
+from scratchdl.models.callbacks import *  # noqa: F403
+from scratchdl.models.callbacks import __all__  # noqa: F401

@@ -1,7 +1,7 @@
 """``keras.models``: Sequential, load_model and save_model."""
 
-from scratchdl.model import Sequential
-from scratchdl.model_io import load_model
+from scratchdl.models.model_io import load_model
+from scratchdl.models.sequential import Sequential
 
 __all__ = ["Sequential", "load_model", "save_model"]
 

@@ -1,0 +1,263 @@
+"""Model files: config + weights + optimizer state + step in one safe ``.npz``.
+
+Layout of the arrays (the JSON ``meta`` is stored by ``saving.save_npz_atomic``)::
+
+    w/<layer name>/params/<key>     trainable weights (kernel, bias, gamma, beta)
+    w/<layer name>/state/<key>      non-trainable weights (moving_mean, ...)
+    opt/<entry>                     optimizer.get_state() entries ("iterations", "<path>/<slot>")
+
+``meta["kind"]`` is "model", "weights" or "training_state".  Loading never
+unpickles and never executes anything from the file (``allow_pickle=False``).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from scratchdl import __version__
+from scratchdl import losses as losses_module
+from scratchdl import optimizers as optimizers_module
+from scratchdl.models.saving import ModelFileError, load_npz_safe, save_npz_atomic
+
+__all__ = [
+    "save_model",
+    "load_model",
+    "save_weights",
+    "load_weights",
+    "training_state",
+    "restore_training_state",
+]
+
+
+def _weight_arrays(model):
+    arrays = {}
+    for layer in model.layers:
+        for kind, key in layer.weight_keys():
+            arrays[f"w/{layer.name}/{kind}/{key}"] = np.array(getattr(layer, kind)[key])
+    return arrays
+
+
+def _optimizer_arrays(model):
+    if model.optimizer is None or getattr(model.optimizer, "_built_for", None) is None:
+        return {}
+    return {f"opt/{k}": np.asarray(v) for k, v in model.optimizer.get_state().items()}
+
+
+def _compile_config(model):
+    if not model.compiled:
+        return None
+    loss = model.loss
+    return {
+        "optimizer": optimizers_module.serialize(model.optimizer),
+        "loss": {"class_name": type(loss).__name__, "config": loss.get_config()},
+        "metrics": [
+            m if isinstance(m, str) else getattr(m, "name", str(m)) for m in model._metric_specs
+        ],
+    }
+
+
+def _check_overwrite(path, overwrite):
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(f"{path} exists and overwrite=False")
+
+
+def save_model(model, path, overwrite=True):
+    model._require_built("save()")
+    _check_overwrite(path, overwrite)
+    meta = {
+        "kind": "model",
+        "scratchdl_version": __version__,
+        "model_config": model.get_config(),
+        "compile_config": _compile_config(model),
+        "rng": _rng_states(model),
+    }
+    save_npz_atomic(path, meta, {**_weight_arrays(model), **_optimizer_arrays(model)})
+
+
+def save_weights(model, path, overwrite=True):
+    model._require_built("save_weights()")
+    _check_overwrite(path, overwrite)
+    meta = {"kind": "weights", "scratchdl_version": __version__, "model_config": model.get_config()}
+    save_npz_atomic(path, meta, _weight_arrays(model))
+
+
+def _saved_layers(arrays, path):
+    """``[(layer name, {(kind, key): array})]`` in the order the layers were saved."""
+    layers = {}
+    for name, array in arrays.items():
+        if not name.startswith("w/"):
+            continue
+        parts = name[2:].rsplit("/", 2)
+        if len(parts) != 3 or parts[1] not in ("params", "state"):
+            raise ModelFileError(f"{path}: unexpected weight entry {name!r}")
+        layers.setdefault(parts[0], {})[(parts[1], parts[2])] = array
+    return list(layers.items())
+
+
+def _set_layer_weights(layer, saved_name, entries, path):
+    keys = layer.weight_keys()
+    for kind, key in keys:
+        name = f"w/{saved_name}/{kind}/{key}"
+        if (kind, key) not in entries:
+            raise ModelFileError(f"{path}: no weight {name!r} for layer {layer.name!r}")
+        target, array = getattr(layer, kind)[key], entries[(kind, key)]
+        if array.shape != target.shape or array.dtype.kind not in "fiu":
+            raise ModelFileError(
+                f"{path}: weight {name!r} is {array.dtype} of shape {array.shape}, "
+                f"layer {layer.name!r} expects {target.shape} floats"
+            )
+    if len(entries) != len(keys):
+        raise ModelFileError(
+            f"{path}: saved layer {saved_name!r} has weights {sorted(entries)}, "
+            f"layer {layer.name!r} has {keys}"
+        )
+    for kind, key in keys:
+        getattr(layer, kind)[key][...] = entries[(kind, key)]
+
+
+def _set_weights_from(model, arrays, path):
+    """Copy saved weights into ``model`` by position, as Keras's ``load_weights`` does.
+
+    The i-th saved layer with weights fills the i-th model layer with weights, so
+    a model rebuilt in a new session (auto-named ``dense_2``... instead of
+    ``dense``...) loads the file.  Counts, keys and shapes must all match.
+    """
+    saved = _saved_layers(arrays, path)
+    targets = [layer for layer in model.layers if layer.weight_keys()]
+    if len(saved) != len(targets):
+        raise ModelFileError(
+            f"{path}: the file holds weights for {len(saved)} layers "
+            f"{[n for n, _ in saved]}, the model has {len(targets)} layers with weights "
+            f"{[layer.name for layer in targets]}"
+        )
+    for layer, (saved_name, entries) in zip(targets, saved):
+        _set_layer_weights(layer, saved_name, entries, path)
+
+
+def load_weights(model, path):
+    """Load weights saved by ``save_weights`` or ``save`` into a model of the same layout."""
+    meta, arrays = load_npz_safe(path)
+    if meta.get("kind") not in ("weights", "model", "training_state"):
+        raise ModelFileError(f"{path}: not a scratchdl weights file (kind={meta.get('kind')!r})")
+    model._require_built("load_weights()")
+    _set_weights_from(model, arrays, path)
+
+
+def _compile_from(model, config, path):
+    try:
+        loss_cfg = config["loss"]
+        loss_cls = getattr(losses_module, loss_cfg["class_name"], None)
+        if not (isinstance(loss_cls, type) and issubclass(loss_cls, losses_module.Loss)):
+            raise ValueError(f"unknown loss class {loss_cfg['class_name']!r}")
+        model.compile(
+            optimizer=optimizers_module.deserialize(config["optimizer"]),
+            loss=loss_cls(**loss_cfg["config"]),
+            metrics=config.get("metrics") or None,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ModelFileError(f"{path}: the compile configuration is damaged ({exc})") from None
+
+
+def _layer_renames(model, arrays, path):
+    """Saved layer name -> this model's layer name, by position (see _set_weights_from)."""
+    targets = [layer for layer in model.layers if layer.weight_keys()]
+    return {name: layer.name for layer, (name, _) in zip(targets, _saved_layers(arrays, path))}
+
+
+def _renamed(key, renames):
+    """``"dense_2/kernel/m"`` -> ``"dense/kernel/m"`` when the layer is now ``dense``."""
+    parts = key.rsplit("/", 2)
+    if len(parts) == 3 and parts[0] in renames:
+        return "/".join([renames[parts[0]], *parts[1:]])
+    return key
+
+
+def _restore_optimizer(model, arrays, path="model file"):
+    renames = _layer_renames(model, arrays, path)
+    state = {_renamed(k[4:], renames): v for k, v in arrays.items() if k.startswith("opt/")}
+    if state and model.optimizer is not None:
+        model._ensure_optimizer()
+        try:
+            model.optimizer.set_state(state)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"{path}: the optimizer state is damaged ({exc})") from None
+
+
+def _model_from_config(config, path):
+    from scratchdl.models.sequential import Sequential
+
+    try:
+        model = Sequential.from_config(config)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ModelFileError(f"{path}: the model configuration is damaged ({exc})") from None
+    if not model.built:
+        raise ModelFileError(f"{path}: the saved model has no input shape")
+    return model
+
+
+def load_model(path, custom_objects=None, compile=True, safe_mode=True):
+    """Rebuild a model saved by ``model.save``: layers, weights, optimizer state, step.
+
+    The RNG states (shuffling, dropout) are restored too, so ``fit`` on the loaded
+    model continues exactly as it would have continued on the saved one.  Every
+    problem with the file raises ``ModelFileError`` (a ValueError) naming the file;
+    nothing in it is executed or unpickled.
+    """
+    meta, arrays = load_npz_safe(path)
+    if meta.get("kind") != "model":
+        raise ModelFileError(
+            f"{path}: not a scratchdl model file (kind={meta.get('kind')!r}); "
+            f"weights files are loaded with model.load_weights()"
+        )
+    if not isinstance(meta.get("model_config"), dict):
+        raise ModelFileError(f"{path}: the file has no model configuration")
+    model = _model_from_config(meta["model_config"], path)
+    _set_weights_from(model, arrays, path)
+    if compile and meta.get("compile_config"):
+        _compile_from(model, meta["compile_config"], path)
+        _restore_optimizer(model, arrays, path)
+    _set_rng_states(model, meta.get("rng") or {}, path)
+    return model
+
+
+def _rng_keys(model):
+    """``"model"`` and ``"layer:<i>"`` (position in model.layers) for every Generator.
+
+    Keyed by position, not name, so a model rebuilt in the same session (``dropout_1``
+    instead of ``dropout``) gets its states back, as its weights do.
+    """
+    keys = {"model": model.rng}
+    for i, layer in enumerate(model.layers):
+        if getattr(layer, "rng", None) is not None:
+            keys[f"layer:{i}"] = layer.rng
+    return keys
+
+
+def _rng_states(model):
+    return {key: rng.bit_generator.state for key, rng in _rng_keys(model).items()}
+
+
+def training_state(model):
+    """(meta, arrays) with everything needed to resume training bit for bit."""
+    meta = {"kind": "training_state", "rng": _rng_states(model)}
+    return meta, {**_weight_arrays(model), **_optimizer_arrays(model)}
+
+
+def _set_rng_states(model, states, path):
+    """Restore bit-generator states saved by ``_rng_states`` (plain JSON integers)."""
+    if not isinstance(states, dict):
+        raise ModelFileError(f"{path}: the RNG states are damaged (not a mapping)")
+    for key, rng in _rng_keys(model).items():
+        if key in states:
+            try:
+                rng.bit_generator.state = states[key]
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ModelFileError(f"{path}: the RNG state {key!r} is damaged ({exc})") from None
+
+
+def restore_training_state(model, meta, arrays, path="training state"):
+    _set_weights_from(model, arrays, path)
+    _restore_optimizer(model, arrays, path)
+    _set_rng_states(model, meta.get("rng", {}), path)

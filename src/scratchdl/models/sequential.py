@@ -1,0 +1,302 @@
+"""Sequential: a stack of layers with Keras's model API on the scratchdl engine.
+
+This module holds the model's structure (add, build, compile, weights, summary,
+config, saving); the loops (``fit``, ``evaluate``, ``predict``) live in
+``training.py`` and are mixed in.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from scratchdl import layers as layers_module
+from scratchdl import losses as losses_module
+from scratchdl import optimizers as optimizers_module
+from scratchdl.layers import InputLayer, Layer
+from scratchdl.layers.base import unique_name
+from scratchdl.models.summary import format_summary
+from scratchdl.models.training import TrainingMixin
+from scratchdl.random import make_rng
+from scratchdl.variables import ParamStore
+
+__all__ = ["Sequential"]
+
+
+class Sequential(TrainingMixin):
+    """A linear stack of layers: ``y = layer_k(... layer_1(x))``.
+
+    Args:
+        layers: an optional list of layers to ``add``.
+        name: default ``sequential``, ``sequential_1``, ...
+        seed: an int (or Generator) that determines weight initialisation, dropout
+            masks and shuffling; default: drawn from ``scratchdl.random`` (so
+            ``set_random_seed`` makes runs repeatable).
+        dtype: compute dtype, float32 by default (float64 for gradient checks).
+
+    Convention: as in Keras, ``model.layers`` excludes the input layer, and the
+    model builds as soon as it knows its input shape.
+    """
+
+    def __init__(self, layers=None, name=None, seed=None, dtype="float32", trainable=True):
+        self.name = name if name is not None else unique_name("sequential")
+        self.seed = seed if isinstance(seed, (int, np.integer)) else None
+        self.rng = make_rng(seed)
+        # one draw fixes the initial weights, however often the model is rebuilt
+        self._init_seed = int(self.rng.integers(0, 2**63 - 1))
+        self.dtype = np.dtype(dtype)
+        if self.dtype.kind != "f":
+            raise ValueError(f"dtype must be a float dtype, received dtype={dtype!r}")
+        self.trainable = trainable
+        self._input_layer = None
+        self._layers: list[Layer] = []
+        self.built = False
+        self.store = ParamStore(self.dtype)
+        self.optimizer = None
+        self.loss = None
+        self.compiled = False
+        self.stop_training = False
+        self.history = None
+        for layer in layers or []:
+            self.add(layer)
+
+    # -- structure -------------------------------------------------------------
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    def add(self, layer):
+        """Append a layer; an ``input_shape=`` on the first layer creates the InputLayer."""
+        if not isinstance(layer, Layer):
+            raise ValueError(
+                f"Only instances of scratchdl.layers.Layer can be added to a Sequential "
+                f"model, received {layer!r} (of type {type(layer).__name__})"
+            )
+        if isinstance(layer, InputLayer):
+            if self._input_layer is not None or self._layers:
+                raise ValueError(
+                    f"an InputLayer must be the first layer; {self.name!r} already has "
+                    f"{'an input' if self._input_layer else 'layers'}"
+                )
+            self._input_layer = layer
+        else:
+            names = {lay.name for lay in self._layers}
+            if layer.name in names:
+                raise ValueError(
+                    f"All layers added to a Sequential model should have unique names. "
+                    f"Name {layer.name!r} is already the name of a layer in this model."
+                )
+            if layer.input_shape_arg is not None and self._input_layer is None and not self._layers:
+                self._input_layer = InputLayer(shape=layer.input_shape_arg)
+            self._layers.append(layer)
+        self.built = False
+        if self._input_layer is not None and self._layers:
+            self._build_from(self._input_layer.shape)
+
+    def pop(self):
+        if not self._layers:
+            raise ValueError("There are no layers in the model to pop.")
+        layer = self._layers.pop()
+        self.built = False
+        if self._input_layer is not None and self._layers:
+            self._build_from(self._input_layer.shape)
+        return layer
+
+    def build(self, input_shape=None):
+        """Build for ``input_shape`` *including* the batch axis, as Keras: ``(None, 784)``."""
+        if input_shape is None:
+            if self._input_layer is None:
+                raise ValueError("build() needs an input_shape, e.g. model.build((None, 784))")
+            shape = self._input_layer.shape
+        else:
+            shape = tuple(input_shape)[1:]
+        if self._input_layer is None:
+            self._input_layer = InputLayer(shape=shape)
+        self._build_from(shape)
+
+    def _build_from(self, shape):
+        if not self._layers:
+            raise ValueError(f"model {self.name!r} has no layers to build")
+        shape = tuple(int(d) for d in shape)
+        init_rng = np.random.default_rng(self._init_seed)
+        for layer in self._layers:
+            layer.params, layer.grads, layer.state = {}, {}, {}
+            layer.regularizers, layer.constraints = {}, {}
+            layer.build(
+                shape, rng=np.random.default_rng(init_rng.integers(0, 2**63 - 1)), dtype=self.dtype
+            )
+            shape = layer.output_shape
+        if not self.trainable:
+            for layer in self._layers:
+                layer.trainable = False
+        self.store = ParamStore(self.dtype).bind(self._layers)
+        self._configure_backward()
+        self.built = True
+        if self.optimizer is not None:
+            self.optimizer.build(self.store)
+
+    def _configure_backward(self):
+        """The first layer with parameters needs no dx; layers before it need no backward."""
+        self._first_grad = len(self._layers)
+        for i, layer in enumerate(self._layers):
+            if hasattr(layer, "need_input_grad"):
+                layer.need_input_grad = True
+            if layer.params and self._first_grad == len(self._layers):
+                self._first_grad = i
+        if self._first_grad < len(self._layers):
+            first = self._layers[self._first_grad]
+            if hasattr(first, "need_input_grad"):
+                first.need_input_grad = False
+        self._reg_layers = [lay for lay in self._layers if lay.regularizers]
+        self._act_reg_layers = [
+            lay for lay in self._layers if getattr(lay, "activity_regularizer", None) is not None
+        ]
+        self._constrained = any(lay.constraints for lay in self._layers)
+
+    @property
+    def input_shape(self):
+        return None if self._input_layer is None else (None,) + tuple(self._input_layer.shape)
+
+    @property
+    def output_shape(self):
+        if not self.built:
+            raise ValueError(f"model {self.name!r} is not built yet; call build() or fit()")
+        return (None,) + tuple(self._layers[-1].output_shape)
+
+    def _require_built(self, what):
+        if not self.built:
+            raise ValueError(
+                f"This model has not yet been built. Build the model first by calling "
+                f"`build()` or by calling the model on a batch of data before {what}."
+            )
+
+    # -- compile -----------------------------------------------------------------
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        metrics=None,
+        loss_weights=None,
+        weighted_metrics=None,
+        run_eagerly=None,
+        steps_per_execution=None,
+        jit_compile=None,
+        **kwargs,
+    ):
+        """Choose the optimizer, loss and metrics (Keras names and aliases).
+
+        ``loss_weights``/``run_eagerly``/``steps_per_execution``/``jit_compile`` are
+        accepted for compatibility and have no effect on a single-output NumPy model.
+        """
+        if kwargs:
+            raise ValueError(f"Unrecognized keyword arguments passed to compile: {kwargs}")
+        if loss is None:
+            raise ValueError("compile() needs a loss, e.g. loss='sparse_categorical_crossentropy'")
+        self.optimizer = optimizers_module.get(optimizer)
+        self.loss = losses_module.get(loss)
+        self._metric_specs = list(metrics or [])
+        self._weighted_metric_specs = list(weighted_metrics or [])
+        self.compiled_metrics = None
+        self.compiled = True
+        if self.built:
+            self.optimizer.build(self.store)
+
+    @property
+    def metrics_names(self):
+        """tf.keras 2.x: ``["loss", *metric names]`` once fit/evaluate has run, ``[]`` before.
+
+        Convention: Keras 3 returns ``["loss", "compile_metrics"]``; the tf.keras list
+        is what ``zip(model.metrics_names, scores)`` in the notes expects.
+        """
+        if getattr(self, "compiled_metrics", None) is None:
+            return []
+        return ["loss"] + [m.name for m in self.compiled_metrics]
+
+    def metric_direction(self, name):
+        """ "up" / "down" / None for a metric name as it appears in logs (val_ stripped)."""
+        name = name[4:] if name.startswith("val_") else name
+        if name == "loss":
+            return "down"
+        for metric in self.compiled_metrics or []:
+            if metric.name == name:
+                return getattr(metric, "direction", None)
+        return None
+
+    # -- weights -----------------------------------------------------------------
+    def get_weights(self):
+        self._require_built("get_weights()")
+        return [w for layer in self._layers for w in layer.get_weights()]
+
+    def set_weights(self, weights):
+        self._require_built("set_weights()")
+        weights = list(weights)
+        expected = sum(len(layer.weight_keys()) for layer in self._layers)
+        if len(weights) != expected:
+            raise ValueError(
+                f"model {self.name!r} expects {expected} weight arrays, received {len(weights)}"
+            )
+        i = 0
+        for layer in self._layers:
+            n = len(layer.weight_keys())
+            layer.set_weights(weights[i : i + n])
+            i += n
+
+    def count_params(self):
+        self._require_built("count_params()")
+        return int(sum(lay.count_params() + lay.count_state() for lay in self._layers))
+
+    def summary(self, line_length=None, print_fn=None):
+        """Print tf.keras 2.x's summary table: name (type), output shape, parameter count."""
+        text = format_summary(self, line_length=line_length)
+        (print_fn or print)(text)
+
+    # -- config and saving -----------------------------------------------------------
+    def get_config(self):
+        layers = [] if self._input_layer is None else [layers_module.serialize(self._input_layer)]
+        layers += [layers_module.serialize(lay) for lay in self._layers]
+        return {"name": self.name, "layers": layers, "dtype": self.dtype.name, "seed": self.seed}
+
+    @classmethod
+    def from_config(cls, config):
+        model = cls(
+            name=config.get("name"), seed=config.get("seed"), dtype=config.get("dtype", "float32")
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for layer_config in config.get("layers", []):
+                model.add(layers_module.get(layer_config))
+        return model
+
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Write the native safe format (config + weights + optimizer + step) atomically.
+
+        Any extension works (``.keras``, ``.h5``, ``.hdf5``, ``.npz``): the file is
+        always scratchdl's ``.npz``-based format, never HDF5 or a pickle.
+        """
+        from scratchdl.models.model_io import save_model
+
+        save_model(self, filepath, overwrite=overwrite)
+
+    def save_weights(self, filepath, overwrite=True):
+        from scratchdl.models.model_io import save_weights
+
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False):
+        from scratchdl.models.model_io import load_weights
+
+        load_weights(self, filepath)
+
+    def get_training_state(self):
+        from scratchdl.models.model_io import training_state
+
+        return training_state(self)
+
+    def set_training_state(self, meta, arrays):
+        from scratchdl.models.model_io import restore_training_state
+
+        restore_training_state(self, meta, arrays)
+
+    def __repr__(self):
+        return f"<Sequential name={self.name!r}, {len(self._layers)} layers, built={self.built}>"

@@ -1,0 +1,366 @@
+"""The training, evaluation and prediction loops of ``Sequential`` (Keras semantics, A3).
+
+One training step::
+
+    out  = layer_k(... layer_1(xb))            forward, training=True
+    L    = loss(out, yb) + sum of penalties    recorded before the update
+    d    = dL/d(out)  (or dL/dz when the softmax/sigmoid is fused with the loss)
+    d    = layer_i.backward(d) for i = k .. first layer with parameters
+    grad += regularizer gradients; optimizer.apply(store)
+
+Epoch numbers (as Keras): the training ``loss`` is the batch-size-weighted running
+mean of the total loss over the epoch; metrics are running means on the forward
+passes before each update; validation runs once at the end of the epoch in
+inference mode.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from scratchdl import metrics as metrics_module
+from scratchdl.models.data_adapter import (
+    check_batch_size,
+    check_fit_options,
+    check_targets,
+    class_weights_to_sample_weights,
+    prepare_x,
+    split_validation,
+)
+from scratchdl.models.fit_loop import (
+    evaluation_bar,
+    finish_evaluation_bar,
+    resolve_verbose,
+    run_fit,
+)
+
+__all__ = ["TrainingMixin"]
+
+
+def _same_layout(shape, expected):
+    """True when an input of ``shape`` is the model's ``expected`` input reshaped safely.
+
+    Safe means the same values in the same C order: the shapes differ only by axes of
+    size 1 (``(28, 28, 1)`` for ``(28, 28)``), or one side is the flat vector of the
+    other (``(784,)`` for ``(28, 28)`` and back).  Other rearrangements of the same
+    count (``(14, 56)`` for ``(28, 28)``) are refused rather than guessed.
+    """
+    if int(np.prod(shape)) != int(np.prod(expected)):
+        return False
+    squeezed = tuple(d for d in shape if d != 1)
+    squeezed_expected = tuple(d for d in expected if d != 1)
+    return squeezed == squeezed_expected or min(len(squeezed), len(squeezed_expected)) <= 1
+
+
+class TrainingMixin:
+    """``fit``, ``evaluate``, ``predict``, ``train_on_batch`` and ``__call__``."""
+
+    # -- forward / backward ----------------------------------------------------------
+    def _forward(self, x, training):
+        for layer in self._layers:
+            x = layer.forward(x, training)
+        return x
+
+    def __call__(self, x, training=False):
+        return self._forward(self._prepare_input(x), training)
+
+    def _fusable(self):
+        """True when the last layer's activation is the one the loss fuses with."""
+        want = getattr(self.loss, "fuses_with", None)
+        if want is None:
+            return False
+        last = self._layers[-1]
+        fn = getattr(last, "activation", None) or getattr(last, "fn", None)
+        return getattr(fn, "name", None) == want and getattr(fn, "axis", -1) == -1
+
+    def _backward(self, seed_scale=None):
+        """Backpropagation from the loss; ``seed_scale`` multiplies the seed (so every grad)."""
+        layers = self._layers
+        d = self.loss.fused_backward() if self._fused else self.loss.backward()
+        if seed_scale is not None:
+            d = d * seed_scale  # a (batch, outputs) array: cheap next to a parameter pass
+        k = len(layers) - 1
+        if self._fused:  # d is dL/dz of the last activation: skip that activation
+            last = layers[-1]
+            d = last.backward_linear(d) if hasattr(last, "backward_linear") else d
+            k -= 1
+        for i in range(k, self._first_grad - 1, -1):
+            d = layers[i].backward(d)
+
+    def _penalty(self):
+        total = 0.0
+        for layer in self._reg_layers:
+            total += layer.penalty()
+        for layer in self._act_reg_layers:
+            total += layer.activity_penalty()
+        return total
+
+    def _train_step(self, xb, yb, swb):
+        """Forward, loss, backward, update; returns (loss before the update, outputs).
+
+        Plain SGD (``w -= lr*g``) without regularizers: ``lr`` is folded into the seed
+        of backpropagation, so ``store.grad`` holds ``lr*g`` and the update is one
+        subtraction (one pass over the parameters instead of two; equal to the
+        two-step form to float rounding).  Penalty gradients would need the same
+        factor, so with regularizers the step keeps the plain form.
+        """
+        out = self._forward(xb, True)
+        loss = self.loss.forward_trusted(out, yb, swb)
+        regularized = self._reg_layers or self._act_reg_layers
+        if regularized:
+            loss += self._penalty()
+        scale = None if regularized else self.optimizer.gradient_scale()
+        self._backward(scale)
+        for layer in self._reg_layers:
+            layer.add_penalty_gradients()
+        self.optimizer.apply(self.store, prescaled=scale is not None)
+        return loss, out
+
+    # -- input handling ------------------------------------------------------------
+    def _prepare_input(self, x):
+        x = prepare_x(x, self.dtype)
+        if not self.built:
+            if self._input_layer is None:
+                self._input_layer = self._make_input_layer(x.shape[1:])
+            self._build_from(self._input_layer.shape)
+        expected = tuple(self._input_layer.shape)
+        if x.shape[1:] != expected:
+            if _same_layout(x.shape[1:], expected):  # (1, 28, 28, 1) for (28, 28)
+                return x.reshape((x.shape[0],) + expected)
+            hint = ""
+            if int(np.prod(x.shape[1:])) == int(np.prod(expected)):
+                hint = (
+                    f"; if it holds the same layout, reshape it first: "
+                    f"x.reshape((len(x),) + {expected})"
+                )
+            raise ValueError(
+                f"Input of model {self.name!r} is incompatible: expected shape "
+                f"{(None,) + expected}, received an array of shape {x.shape}{hint}"
+            )
+        return x
+
+    def _make_input_layer(self, shape):
+        from scratchdl.layers import InputLayer
+
+        return InputLayer(shape=shape)
+
+    def _require_compiled(self, what):
+        if not getattr(self, "compiled", False):
+            raise RuntimeError(
+                f"You must compile your model before {what}. "
+                f"Call model.compile(optimizer, loss, metrics) first."
+            )
+
+    def _build_metrics(self, y, out_shape):
+        probe_pred = np.zeros((1,) + tuple(out_shape[1:]), dtype=self.dtype)
+        probe_true = y[:1]
+        specs = self._metric_specs
+        self.compiled_metrics = [metrics_module.get(spec, probe_true, probe_pred) for spec in specs]
+
+    def _prepare_fit_data(self, x, y, sample_weight, class_weight):
+        x = self._prepare_input(x)
+        y = np.asarray(y)
+        if len(x) != len(y):
+            raise ValueError(
+                f"x and y must have the same number of samples, received x with {len(x)} "
+                f"and y with {len(y)}"
+            )
+        if class_weight is not None:
+            if sample_weight is not None:
+                raise ValueError("You cannot pass both class_weight and sample_weight")
+            sample_weight = class_weights_to_sample_weights(y, class_weight)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=self.dtype).reshape(-1)
+            if len(sample_weight) != len(y):
+                raise ValueError(
+                    f"sample_weight has {len(sample_weight)} entries for {len(y)} samples"
+                )
+        check_targets(self.loss, y, self.output_shape)
+        if getattr(self.loss, "name", "") == "sparse_categorical_crossentropy":
+            y = y.reshape(-1).astype(np.int64, copy=False)  # checked once: (N,) class ids
+        return x, y, sample_weight
+
+    # -- fit ------------------------------------------------------------------------
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
+        **kwargs,
+    ):
+        """Train for ``epochs`` epochs (Keras semantics; see the module docstring).
+
+        ``max_queue_size``, ``workers`` and ``use_multiprocessing`` (tf.keras) are
+        accepted and ignored.  Ctrl-C stops after the current batch; the model and
+        the returned History stay usable.
+        """
+        for key in ("max_queue_size", "workers", "use_multiprocessing"):
+            kwargs.pop(key, None)
+        if kwargs:
+            raise ValueError(f"Unrecognized keyword arguments passed to fit: {kwargs}")
+        self._require_compiled("training/testing")
+        batch_size = check_batch_size(batch_size)
+        check_fit_options(epochs, initial_epoch, shuffle)
+        resolve_verbose(verbose)
+        if x is None or y is None:
+            raise ValueError("fit() needs x and y arrays")
+        x, y, sw = self._prepare_fit_data(x, y, sample_weight, class_weight)
+        if validation_data is None and validation_split:
+            (x, y, sw), validation_data = split_validation(x, y, sw, validation_split)
+        if validation_data is not None:
+            validation_data = self._prepare_validation(validation_data)
+        self._ensure_optimizer()
+        self._build_metrics(y, self.output_shape)
+        return run_fit(
+            self,
+            x,
+            y,
+            sw,
+            batch_size,
+            epochs,
+            verbose,
+            callbacks,
+            validation_data,
+            shuffle,
+            initial_epoch,
+            validation_batch_size or batch_size,
+            validation_freq,
+            steps_per_epoch,
+        )
+
+    def _prepare_validation(self, data):
+        if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
+            what = (
+                f"a {type(data).__name__} of length {len(data)}"
+                if isinstance(data, (tuple, list))
+                else f"an object of type {type(data).__name__}"
+            )
+            raise ValueError(
+                "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
+                f"sample_weight), received {what}"
+            )
+        sw = data[2] if len(data) == 3 else None
+        xv, yv, swv = self._prepare_fit_data(data[0], data[1], sw, None)
+        return xv, yv, swv
+
+    def _ensure_optimizer(self):
+        if getattr(self.optimizer, "_built_for", None) is not self.store:
+            self.optimizer.build(self.store)
+            self.optimizer._built_for = self.store
+        self._fused = self._fusable()
+
+    # -- evaluate / predict ------------------------------------------------------------
+    def _evaluate_arrays(self, x, y, sw, batch_size):
+        """Loss (incl. penalties) and metric values on (x, y) in inference mode."""
+        loss_sum, n_total = 0.0, 0
+        metrics = self.compiled_metrics or []
+        for m in metrics:
+            m.reset_state()
+        for start in range(0, len(x), batch_size):
+            stop = start + batch_size
+            out = self._forward(x[start:stop], False)
+            yb = y[start:stop]
+            swb = None if sw is None else sw[start:stop]
+            loss = self.loss.forward(out, yb, sample_weight=swb)
+            n = len(out)
+            loss_sum += loss * n
+            n_total += n
+            for m in metrics:
+                m.update_state(yb, out)
+        loss = loss_sum / max(n_total, 1)
+        if self._reg_layers:
+            loss += sum(layer.penalty() for layer in self._reg_layers)
+        logs = {"loss": float(loss)}
+        for m in metrics:
+            logs[m.name] = float(m.result())
+        return logs
+
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        return_dict=False,
+        **kwargs,
+    ):
+        """Loss and metrics on (x, y): a scalar (loss only), ``[loss, *metrics]``, or a dict."""
+        self._require_compiled("training/testing")
+        batch_size = check_batch_size(batch_size)
+        if x is None or y is None:
+            raise ValueError("evaluate() needs x and y arrays")
+        x, y, sw = self._prepare_fit_data(x, y, sample_weight, None)
+        if self.compiled_metrics is None:
+            self._build_metrics(y, self.output_shape)
+        self._fused = self._fusable()
+        bar = evaluation_bar(len(x), batch_size, verbose)
+        logs = self._evaluate_arrays(x, y, sw, batch_size)
+        finish_evaluation_bar(bar, logs)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+        """Outputs for ``x`` in inference mode, computed in batches, as one array."""
+        batch_size = check_batch_size(batch_size)
+        x = self._prepare_input(x)
+        bar = evaluation_bar(len(x), batch_size, verbose)
+        out = np.empty((len(x),) + tuple(self._layers[-1].output_shape), dtype=self.dtype)
+        for start in range(0, len(x), batch_size):
+            out[start : start + batch_size] = self._forward(x[start : start + batch_size], False)
+        finish_evaluation_bar(bar)
+        return out
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """tf.keras <= 2.5: ``argmax(predict(x), -1)``, or ``predict(x) > 0.5`` for one output.
+
+        Removed in TF 2.6 (and from Keras 3); kept for old notes with a FutureWarning.
+        """
+        warnings.warn(
+            "`model.predict_classes()` was removed in TensorFlow 2.6; use "
+            "np.argmax(model.predict(x), axis=-1) (or (model.predict(x) > 0.5) for a "
+            "single sigmoid output)",
+            FutureWarning,
+            stacklevel=2,
+        )
+        p = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if p.shape[-1] > 1:
+            return p.argmax(axis=-1)
+        return (p > 0.5).astype(np.int32)
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One optimizer step on one batch; returns the loss (and metrics) before the update."""
+        self._require_compiled("training/testing")
+        x, y, sw = self._prepare_fit_data(x, y, sample_weight, class_weight)
+        self._ensure_optimizer()
+        if self.compiled_metrics is None:
+            self._build_metrics(y, self.output_shape)
+        loss, out = self._train_step(x, y, sw)
+        logs = {"loss": float(loss)}
+        for m in self.compiled_metrics:
+            m.reset_state()
+            m.update_state(y, out)
+            logs[m.name] = float(m.result())
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
