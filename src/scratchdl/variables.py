@@ -1,23 +1,29 @@
-"""The flat parameter store: every trainable array of a model lives in one buffer.
+"""Variables and the flat store: every weight has one home, and nothing can disconnect it.
 
-Why: a small MLP spends most of a training step in Python call overhead, not in
-arithmetic.  With one contiguous buffer ``data`` for all trainable parameters and
-one ``grad`` for their gradients, an optimizer updates the whole model with a
-handful of vectorised NumPy calls, however many layers the model has.
+A ``Variable`` is one weight (Keras's name; ``scratchdl.tensorflow.Variable`` is the
+same class): a name, a path such as ``"dense_1/kernel"``, a value, a gradient, and
+the weight's regularizer and constraint.  ``value`` and ``grad`` are NumPy arrays.
 
-How: each layer builds its parameters as ordinary arrays (``layer.params``).
-``ParamStore.bind(layers)`` then allocates ``data`` and ``grad``, copies every
-parameter in, and replaces each ``layer.params[key]`` / ``layer.grads[key]`` by a
-*view* into the buffers.  Layers keep reading and writing their dicts as before;
-``layer.params["kernel"] -= 1`` changes ``store.data`` because it is the same memory.
-
-Layout::
+Why a flat store: a small MLP spends most of a training step in Python call
+overhead, not in arithmetic.  ``ParamStore.bind(layers)`` allocates one buffer
+``data`` for all trainable values and one ``grad`` for their gradients, copies each
+Variable in and makes its ``value``/``grad`` *views* of those buffers.  An optimizer
+then updates the whole model with a handful of vectorised NumPy calls::
 
     data = [ dense/kernel (784*50) | dense/bias (50) | dense_1/kernel ... ]
     grad = same layout
 
-Each tensor is addressed by its path ``"<layer name>/<key>"`` (never by ``id()``),
-so optimizer state saved to disk can be matched to parameters by name.
+The danger of views is rebinding: ``layer.grads["kernel"] = x.T @ dz`` or
+``network.params["W1"] = W - lr * g`` would put a *new* array in the dict and leave
+the store's memory behind, so training would silently stop changing that weight.
+Here every public way of giving a weight a new value copies into its home:
+``Variable.assign``, ``layer.params[key] = a``, ``layer.grads[key] = a`` (both
+``WeightDict``), ``layer.kernel = a`` (``weight_property``), ``set_weights``.
+Each checks the shape and that the dtype converts safely, and says which weight
+and what was expected when it does not.
+
+Each tensor is addressed by its path (never by ``id()``), so optimizer state saved to
+disk can be matched to parameters by name.
 """
 
 from __future__ import annotations
@@ -26,12 +32,218 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ParamStore", "TensorInfo"]
+__all__ = [
+    "Variable",
+    "WeightDict",
+    "ParamStore",
+    "TensorInfo",
+    "assign_into",
+    "weight_property",
+]
+
+
+def assign_into(target: np.ndarray, value, what: str) -> None:
+    """Copy ``value`` into the array ``target`` in place, or raise naming ``what``.
+
+    ``value`` must have ``target``'s shape (a scalar is accepted for a scalar
+    target) and a dtype that converts without changing its kind of number
+    (float64 into float32 is fine, a string or a complex number is not).
+    """
+    if value is target:
+        return
+    arr = np.asarray(value)
+    if arr.shape != target.shape:
+        raise ValueError(
+            f"cannot assign to {what}: expected an array of shape {target.shape}, "
+            f"received shape {arr.shape}"
+        )
+    if not np.can_cast(arr.dtype, target.dtype, casting="same_kind"):
+        raise TypeError(
+            f"cannot assign to {what}: expected numbers convertible to {target.dtype}, "
+            f"received dtype {arr.dtype}"
+        )
+    np.copyto(target, arr, casting="same_kind")
+
+
+class Variable:
+    """One weight: ``value`` (an ndarray), ``grad`` (dL/dvalue after a backward).
+
+    Args:
+        initial_value: an array (copied) or anything ``np.asarray`` takes.
+        trainable: whether optimizers update it (``fit`` skips it when False).
+        name: the short name, e.g. ``"kernel"``.
+        dtype: default: a float input keeps its dtype, anything else becomes float32.
+        regularizer, constraint: the weight's penalty and projection, if any.
+        path: ``"<layer name>/<name>"`` once a layer owns it (defaults to ``name``).
+
+    ``value`` is the live array: reading it is free, writing into it
+    (``v.value[...] = a``) changes the weight.  ``numpy()`` returns a copy, as
+    TensorFlow's does.  ``assign``/``assign_add``/``assign_sub`` write in place and
+    return the Variable.
+
+    Convention: TensorFlow's ``tf.Variable`` has the same methods; the gradient lives
+    on the Variable here (``v.grad``) because the engine's layers write their
+    hand-derived gradients into it, where TensorFlow returns them from a tape.
+    """
+
+    def __init__(
+        self,
+        initial_value,
+        trainable=True,
+        name=None,
+        dtype=None,
+        *,
+        regularizer=None,
+        constraint=None,
+        path=None,
+    ):
+        value = np.array(initial_value, dtype=dtype, copy=True)
+        if dtype is None and value.dtype.kind != "f":
+            value = value.astype(np.float32)
+        self._value = value
+        self._grad = np.zeros_like(value)
+        self.trainable = bool(trainable)
+        self.name = "Variable" if name is None else str(name)
+        self.path = self.name if path is None else str(path)
+        self.regularizer = regularizer
+        self.constraint = constraint
+        self._store = None  # the ParamStore whose buffers hold value and grad, if any
+
+    # -- the arrays --------------------------------------------------------------
+    @property
+    def value(self) -> np.ndarray:
+        return self._value
+
+    @value.setter
+    def value(self, new):
+        self.assign(new)
+
+    @property
+    def grad(self) -> np.ndarray:
+        """dL/dvalue from the last backward (whatever the optimizer)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, new):
+        assign_into(self._grad, new, f"the gradient of {self.path!r}")
+
+    @property
+    def shape(self) -> tuple:
+        return self._value.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._value.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self._value.ndim
+
+    @property
+    def size(self) -> int:
+        return int(self._value.size)
+
+    def numpy(self) -> np.ndarray:
+        """A copy of the value."""
+        return self._value.copy()
+
+    def __array__(self, dtype=None, copy=None):
+        if copy:
+            return np.array(self._value, dtype=dtype, copy=True)
+        return self._value if dtype is None else self._value.astype(dtype, copy=False)
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+    def __getitem__(self, index):
+        return self._value[index]
+
+    # -- assignment (always in place) ---------------------------------------------
+    def assign(self, value) -> Variable:
+        """``value := value_new`` in place (same shape; a safe dtype conversion)."""
+        assign_into(self._value, value, f"variable {self.path!r}")
+        return self
+
+    def assign_add(self, delta) -> Variable:
+        """``value += delta`` in place."""
+        self.assign(self._value + np.asarray(delta))
+        return self
+
+    def assign_sub(self, delta) -> Variable:
+        """``value -= delta`` in place."""
+        self.assign(self._value - np.asarray(delta))
+        return self
+
+    def _rebind(self, value_view, grad_view, store) -> None:
+        """Move into a store's buffers (the store copies the value in first)."""
+        self._value, self._grad, self._store = value_view, grad_view, store
+
+    def __repr__(self):
+        return (
+            f"<Variable {self.path!r} shape={self.shape} dtype={self.dtype.name}, "
+            f"trainable={self.trainable}>"
+        )
+
+
+class WeightDict(dict):
+    """A layer's ``params``, ``grads`` or ``state``: name -> the weight's live array.
+
+    Reading is a plain dict lookup (the hot path).  Setting an existing name copies
+    into the existing array (``assign_into``), so the store's memory stays the
+    weight's home.  Setting a new name in ``params``/``state`` creates a Variable
+    (trainable / not) on the owning layer; a new name in ``grads`` is an error,
+    since a gradient needs a parameter.
+    """
+
+    def __init__(self, owner, kind: str):
+        super().__init__()
+        self._owner = owner
+        self._kind = kind  # "params", "grads" or "state"
+
+    def __setitem__(self, key, value):
+        current = self.get(key)
+        if current is not None:
+            what = f"{self._kind}[{key!r}] of layer {getattr(self._owner, 'name', '?')!r}"
+            assign_into(current, value, what)
+        elif self._kind == "grads":
+            raise KeyError(
+                f"layer {getattr(self._owner, 'name', '?')!r} has no parameter {key!r} to "
+                f"hold a gradient; parameters: {list(self)}"
+            )
+        else:
+            self._owner._create_weight(key, value, trainable=self._kind == "params")
+
+    def _put(self, key, array) -> None:
+        """Point ``key`` at ``array`` (used only when a weight moves into a store)."""
+        dict.__setitem__(self, key, array)
+
+    def __delitem__(self, key):
+        raise TypeError(f"weights cannot be removed from a layer (tried to delete {key!r})")
+
+
+def weight_property(key: str, doc: str | None = None) -> property:
+    """A layer attribute for weight ``key``: reading gives the Variable, setting assigns.
+
+    ``layer.kernel = a`` is therefore the same as ``layer.kernel.assign(a)``.
+    """
+
+    def get(layer):
+        try:
+            return layer._variables[key]
+        except KeyError:
+            raise AttributeError(
+                f"layer {layer.name!r} has no weight {key!r} yet (it is created by build)"
+            ) from None
+
+    def set_(layer, value):
+        get(layer).assign(value)
+
+    return property(get, set_, doc=doc or f"The layer's {key!r} Variable.")
 
 
 @dataclass
 class TensorInfo:
-    """Where one parameter tensor sits in the flat buffers.
+    """Where one trainable Variable sits in the flat buffers.
 
     Attributes:
         path: ``"<layer name>/<key>"``, e.g. ``"dense_1/kernel"``.
@@ -39,6 +251,7 @@ class TensorInfo:
         key: the key in ``layer.params`` / ``layer.grads``.
         start, stop: the slice of the flat buffers holding it.
         shape: the tensor's shape.
+        variable: the Variable itself.
     """
 
     path: str
@@ -47,6 +260,7 @@ class TensorInfo:
     start: int
     stop: int
     shape: tuple
+    variable: Variable | None = None
 
     @property
     def size(self) -> int:
@@ -54,7 +268,7 @@ class TensorInfo:
 
 
 class ParamStore:
-    """One flat buffer of trainable parameters (``data``) and one of gradients (``grad``).
+    """One flat buffer of trainable values (``data``) and one of gradients (``grad``).
 
     Args:
         dtype: the floating dtype of both buffers (float32 unless asked otherwise).
@@ -82,33 +296,41 @@ class ParamStore:
         return [t.path for t in self.tensors]
 
     def bind(self, layers) -> ParamStore:
-        """Move the trainable parameters of ``layers`` into the flat buffers.
+        """Move the trainable Variables of ``layers`` into the flat buffers.
 
-        Layers whose ``trainable`` is False keep their own arrays (and their own
-        gradient arrays, which backward still writes but no optimizer reads).
-        Returns ``self`` for chaining.
+        A Variable keeps its current value (it is copied in), so binding a layer
+        that another model already trained moves its weights, never resets them.
+        Layers whose ``trainable`` is False keep their own arrays.  Returns ``self``.
         """
-        entries = []
-        total = 0
+        entries, total = [], 0
         for layer in layers:
             if not getattr(layer, "trainable", True):
                 continue
-            for key, value in layer.params.items():
-                n = int(np.prod(value.shape, dtype=np.int64))
-                path = f"{layer.name}/{key}"
-                entries.append(TensorInfo(path, layer, key, total, total + n, tuple(value.shape)))
+            for key, var in layer.variables_by_key(trainable=True):
+                n = var.size
+                entries.append(TensorInfo(var.path, layer, key, total, total + n, var.shape, var))
                 total += n
         data = np.empty(total, dtype=self.dtype)
         grad = np.zeros(total, dtype=self.dtype)
-        for info in entries:
-            src = info.layer.params[info.key]
-            data[info.start : info.stop] = np.asarray(src, dtype=self.dtype).ravel()
-            info.layer.params[info.key] = data[info.start : info.stop].reshape(info.shape)
-            info.layer.grads[info.key] = grad[info.start : info.stop].reshape(info.shape)
+        for t in entries:
+            data[t.start : t.stop] = t.variable.value.ravel()
+            value = data[t.start : t.stop].reshape(t.shape)
+            g = grad[t.start : t.stop].reshape(t.shape)
+            t.variable._rebind(value, g, self)
+            t.layer.params._put(t.key, value)
+            t.layer.grads._put(t.key, g)
         self.data, self.grad, self.tensors = data, grad, entries
         self._by_path = {t.path: t for t in entries}
         self.offsets = np.array([t.start for t in entries], dtype=np.intp)
         return self
+
+    def is_home(self) -> bool:
+        """True while every Variable bound here still lives in these buffers.
+
+        False after another model bound one of the same layers (shared layers): the
+        owner must bind again before training, or updates would miss the weights.
+        """
+        return all(t.variable._store is self for t in self.tensors)
 
     def info(self, path: str) -> TensorInfo:
         try:

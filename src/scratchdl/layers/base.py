@@ -1,22 +1,26 @@
-"""The Layer contract every layer of scratchdl follows (DESIGN §3).
+"""The Layer contract every layer of scratchdl follows (docs/architecture.md).
 
 A layer is a small object with explicit math:
 
-* ``build(input_shape, rng)`` creates the parameters in ``self.params`` (trainable
-  arrays), zero gradients of the same shapes in ``self.grads``, and non-trainable
-  arrays (e.g. batch-norm running statistics) in ``self.state``.  ``input_shape``
-  excludes the batch axis: ``(784,)`` for a Dense layer on MNIST vectors.
+* ``build(input_shape, rng)`` creates the weights: trainable ones with
+  ``add_param(key, value)`` / ``add_weight(name, shape, ...)`` (each a ``Variable``
+  with a zero gradient of the same shape), non-trainable ones (e.g. batch-norm
+  running statistics) by ``self.state[key] = value``.  ``input_shape`` excludes the
+  batch axis: ``(784,)`` for a Dense layer on MNIST vectors.
 * ``forward(x, training)`` computes the output and caches only what ``backward``
   needs.  ``training`` is passed explicitly; there is no global flag.
-* ``backward(dout)`` receives dL/d(output) and returns dL/d(input); it *writes*
-  (never accumulates into) every entry of ``self.grads``.
+* ``backward(dout)`` receives dL/d(output), returns dL/d(input) and writes (never
+  accumulates into) every entry of ``self.grads``.
 * ``compute_output_shape(input_shape)`` gives the output shape without running.
 * ``get_config()`` returns the constructor arguments (JSON-serialisable), so a
   model can be rebuilt from its config; ``__repr__`` shows them.
 
-After a model binds its layers to a ``ParamStore``, ``params``/``grads`` entries are
-views into the model's flat buffers: write into them (``out=``, ``[...] =``), never
-rebind them.
+``self.params``, ``self.grads`` and ``self.state`` map a weight's key to its live
+array.  Once a model binds the layer to its flat store these arrays are views of
+the store's buffers; writing in place (``out=``, ``[...] =``) or assigning
+(``self.grads["kernel"] = x.T @ dz``) both land there, because assignment copies
+into the existing array (``WeightDict``).  Replacing a whole dict
+(``self.grads = {...}``) is refused with an error at the next training step.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from collections import defaultdict
 import numpy as np
 
 from scratchdl.kernels import batch_sum  # kept importable from here (older imports)
+from scratchdl.variables import Variable, WeightDict
 
 __all__ = ["Layer", "reset_name_counters", "check_positive_int", "check_rate", "batch_sum"]
 
@@ -102,11 +107,7 @@ class Layer:
         self.input_shape_arg = None if input_shape is None else tuple(input_shape)
         self.name = name if name is not None else unique_name(_snake_case(type(self).__name__))
         self.trainable = bool(trainable)
-        self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
-        self.state: dict[str, np.ndarray] = {}
-        self.regularizers: dict = {}  # key -> regularizer, for weight penalties
-        self.constraints: dict = {}  # key -> constraint, applied after each update
+        self._reset_weights()
         self.built = False
         self.input_shape = None
         self.output_shape = None
@@ -118,6 +119,7 @@ class Layer:
         self.input_shape = tuple(input_shape)
         self.output_shape = tuple(self.compute_output_shape(self.input_shape))
         self.dtype = np.dtype(dtype)
+        self._build_rng = rng
         self.built = True
 
     def compute_output_shape(self, input_shape):
@@ -129,15 +131,115 @@ class Layer:
     def backward(self, dout):
         raise NotImplementedError
 
-    # -- helpers for subclasses ----------------------------------------------
-    def add_param(self, key, value, regularizer=None, constraint=None):
-        """Register a trainable array and a zero gradient of the same shape and dtype."""
-        self.params[key] = value
-        self.grads[key] = np.zeros_like(value)
+    # -- weights -------------------------------------------------------------------
+    def _reset_weights(self) -> None:
+        """Forget every weight (a layer is built once; models never call this on built layers)."""
+        self.params = WeightDict(self, "params")
+        self.grads = WeightDict(self, "grads")
+        self.state = WeightDict(self, "state")
+        self._variables: dict[str, Variable] = {}
+        self.regularizers: dict = {}  # key -> regularizer, for weight penalties
+        self.constraints: dict = {}  # key -> constraint, applied after each update
+
+    def _create_weight(self, key, value, trainable, regularizer=None, constraint=None):
+        """Make the Variable for ``key`` and file its arrays in params/grads or state."""
+        if key in self._variables:
+            raise ValueError(f"layer {self.name!r} already has a weight named {key!r}")
+        value = np.asarray(value)
+        dtype = value.dtype if value.dtype.kind == "f" else self.dtype
+        var = Variable(
+            value,
+            trainable=trainable,
+            name=key,
+            dtype=dtype,
+            regularizer=regularizer,
+            constraint=constraint,
+            path=f"{self.name}/{key}",
+        )
+        self._variables[key] = var
+        if trainable:
+            self.params._put(key, var.value)
+            self.grads._put(key, var.grad)
+        else:
+            self.state._put(key, var.value)
         if regularizer is not None:
             self.regularizers[key] = regularizer
         if constraint is not None:
             self.constraints[key] = constraint
+        return var
+
+    def add_param(self, key, value, regularizer=None, constraint=None) -> Variable:
+        """Register a trainable array (a Variable with a zero gradient of its shape)."""
+        return self._create_weight(key, value, True, regularizer, constraint)
+
+    def add_weight(
+        self,
+        name=None,
+        shape=(),
+        initializer="glorot_uniform",
+        dtype=None,
+        trainable=True,
+        regularizer=None,
+        constraint=None,
+    ) -> Variable:
+        """Keras's way to create a weight: ``initializer`` draws its first value.
+
+        Convention: Keras's default initializer is glorot_uniform for any weight;
+        the draw uses the ``rng`` of the current ``build`` (reproducible per seed).
+        """
+        from scratchdl import initializers
+
+        if name is None:
+            name = f"weight_{len(self._variables)}"
+        init = initializers.get(initializer)
+        dtype = np.dtype(dtype) if dtype is not None else self.dtype
+        rng = getattr(self, "_build_rng", None) or np.random.default_rng()
+        value = init(tuple(int(d) for d in shape), rng, dtype=dtype)
+        return self._create_weight(name, value, trainable, regularizer, constraint)
+
+    def variables_by_key(self, trainable=True):
+        """``(key, Variable)`` pairs of the trainable (or non-trainable) weights, in order."""
+        source = self.params if trainable else self.state
+        return [(k, self._variables[k]) for k in source]
+
+    @property
+    def weights(self) -> list[Variable]:
+        """Every weight in Keras order: trainable ones first, then the state."""
+        return [self._variables[k] for k in self.params] + [self._variables[k] for k in self.state]
+
+    @property
+    def trainable_weights(self) -> list[Variable]:
+        return [self._variables[k] for k in self.params] if self.trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list[Variable]:
+        frozen = [] if self.trainable else [self._variables[k] for k in self.params]
+        return frozen + [self._variables[k] for k in self.state]
+
+    @property
+    def variables(self) -> list[Variable]:
+        return self.weights
+
+    def check_wiring(self) -> None:
+        """Raise when ``params``/``grads``/``state`` no longer hold the Variables' arrays.
+
+        Catches ``self.grads = {...}`` (a replaced dict) before training goes on
+        silently without that layer's gradients.
+        """
+        for kind in ("params", "grads", "state"):
+            d = getattr(self, kind)
+            if not isinstance(d, WeightDict):
+                raise TypeError(
+                    f"layer {self.name!r} replaced its {kind} dict with a "
+                    f"{type(d).__name__}; write into the existing entries instead "
+                    f"(self.{kind}[key][...] = value, or self.{kind}[key] = value)"
+                )
+        for key, var in self._variables.items():
+            arrays = (self.params, self.grads) if key in self.params else (self.state,)
+            expected = (var.value, var.grad) if key in self.params else (var.value,)
+            for d, arr in zip(arrays, expected):
+                if d.get(key) is not arr:
+                    raise RuntimeError(f"layer {self.name!r}: weight {key!r} lost its storage")
 
     def penalty(self) -> float:
         """Sum of the weight regularizers' penalties on this layer's parameters."""
@@ -154,29 +256,24 @@ class Layer:
     def count_state(self) -> int:
         return int(sum(s.size for s in self.state.values()))
 
-    # -- weights in Keras order ----------------------------------------------
+    # -- weights as arrays, in Keras order ---------------------------------------
     def weight_keys(self):
         """Keys of ``get_weights`` in Keras order: trainable first, then state."""
         return [("params", k) for k in self.params] + [("state", k) for k in self.state]
 
     def get_weights(self):
-        return [getattr(self, kind)[k].copy() for kind, k in self.weight_keys()]
+        return [v.numpy() for v in self.weights]
 
     def set_weights(self, weights):
-        keys = self.weight_keys()
-        if len(weights) != len(keys):
+        variables = self.weights
+        weights = list(weights)
+        if len(weights) != len(variables):
             raise ValueError(
-                f"layer {self.name!r} expects {len(keys)} weight arrays, received {len(weights)}"
+                f"layer {self.name!r} expects {len(variables)} weight arrays, "
+                f"received {len(weights)}"
             )
-        for (kind, k), w in zip(keys, weights):
-            target = getattr(self, kind)[k]
-            w = np.asarray(w)
-            if w.shape != target.shape:
-                raise ValueError(
-                    f"layer {self.name!r} weight {k!r} has shape {target.shape}, "
-                    f"received an array of shape {w.shape}"
-                )
-            target[...] = w
+        for var, w in zip(variables, weights):
+            var.assign(w)
 
     # -- config ----------------------------------------------------------------
     def get_config(self) -> dict:

@@ -24,6 +24,21 @@ from scratchdl.variables import ParamStore
 __all__ = ["Sequential"]
 
 
+def _check_reusable(layer, shape, dtype, model_name):
+    """Raise unless the built ``layer`` takes inputs of ``shape`` in ``dtype``."""
+    if tuple(layer.input_shape) != tuple(shape):
+        raise ValueError(
+            f"layer {layer.name!r} was built for inputs of shape "
+            f"{(None,) + tuple(layer.input_shape)} and keeps its weights; model "
+            f"{model_name!r} would feed it {(None,) + tuple(shape)}. Use a new layer instead."
+        )
+    if np.dtype(layer.dtype) != np.dtype(dtype):
+        raise ValueError(
+            f"layer {layer.name!r} was built with dtype {np.dtype(layer.dtype).name}; model "
+            f"{model_name!r} computes in {np.dtype(dtype).name}. Use a new layer instead."
+        )
+
+
 class Sequential(TrainingMixin):
     """A linear stack of layers: ``y = layer_k(... layer_1(x))``.
 
@@ -116,25 +131,46 @@ class Sequential(TrainingMixin):
         self._build_from(shape)
 
     def _build_from(self, shape):
+        """Build the layers for inputs of ``shape`` and bind them to a new flat store.
+
+        A layer that is already built (it comes from another model, or was called
+        before) keeps its weights: it must accept ``shape`` and the model's dtype, or
+        this raises.  Unbuilt layers draw their initial weights from the model's seed,
+        one draw per position, so the same seed gives the same weights.
+        """
         if not self._layers:
             raise ValueError(f"model {self.name!r} has no layers to build")
         shape = tuple(int(d) for d in shape)
         init_rng = np.random.default_rng(self._init_seed)
         for layer in self._layers:
-            layer.params, layer.grads, layer.state = {}, {}, {}
-            layer.regularizers, layer.constraints = {}, {}
-            layer.build(
-                shape, rng=np.random.default_rng(init_rng.integers(0, 2**63 - 1)), dtype=self.dtype
-            )
+            layer_rng = np.random.default_rng(init_rng.integers(0, 2**63 - 1))
+            if layer.built:
+                _check_reusable(layer, shape, self.dtype, self.name)
+            else:
+                layer.build(shape, rng=layer_rng, dtype=self.dtype)
             shape = layer.output_shape
         if not self.trainable:
             for layer in self._layers:
                 layer.trainable = False
+        self._bind_store()
+        self.built = True
+
+    def _bind_store(self):
+        """(Re)bind every layer's trainable Variables to this model's flat store."""
+        for layer in self._layers:
+            layer.check_wiring()
         self.store = ParamStore(self.dtype).bind(self._layers)
         self._configure_backward()
-        self.built = True
         if self.optimizer is not None:
             self.optimizer.build(self.store)
+
+    def ensure_store(self):
+        """Bind again when another model took a shared layer's weights into its store.
+
+        Values are never lost (binding copies them); only optimizer state restarts.
+        """
+        if not self.store.is_home():
+            self._bind_store()
 
     def _configure_backward(self):
         """The first layer with parameters needs no dx; layers before it need no backward."""
