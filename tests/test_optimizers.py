@@ -305,7 +305,7 @@ def test_defaults_are_keras_defaults():
 def test_legacy_warnings_point_at_the_callers_line():
     import warnings
 
-    from scratchdl.optimizers import SGD, Adam
+    from scratchdl.keras.optimizers import SGD, Adam
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -136,12 +136,15 @@ def test_constraint_objects_from_scratchdl_constraints(rng):
 # -- learning_rate property, lr alias, legacy decay --------------------------------
 
 
-def test_learning_rate_property_is_settable_and_lr_alias():
+def test_learning_rate_property_is_settable_and_lr_is_the_keras_face_alias():
     opt = optimizers.Adam()
     opt.learning_rate = 0.5
-    assert opt.lr == 0.5
+    assert opt.learning_rate == 0.5 and not hasattr(opt, "lr")  # the engine has no alias
+    from scratchdl.keras.optimizers import Adam
+
+    opt = Adam()
     opt.lr = 0.25
-    assert opt.learning_rate == 0.25
+    assert opt.learning_rate == 0.25 == opt.lr
     with pytest.raises(ValueError, match="learning_rate=-2"):
         opt.learning_rate = -2
 
@@ -152,17 +155,24 @@ def test_learning_rate_with_schedule_cannot_be_set_to_a_number():
         opt.learning_rate = 0.01
 
 
-def test_lr_keyword_is_honoured_with_the_tf_keras_warning():
+def test_lr_keyword_is_the_keras_faces_and_honoured_with_the_tf_keras_warning():
+    from scratchdl.keras import optimizers as keras_optimizers
+
     with pytest.warns(FutureWarning, match="The `lr` argument is deprecated, use `learning_rate`"):
-        opt = optimizers.Adam(lr=0.001, beta_1=0.89)
+        opt = keras_optimizers.Adam(lr=0.001, beta_1=0.89)
     assert opt.learning_rate == 0.001 and opt.beta_1 == 0.89
     with pytest.warns(FutureWarning):
-        assert optimizers.SGD(lr=0.3).learning_rate == 0.3
+        assert keras_optimizers.SGD(lr=0.3).learning_rate == 0.3
+    with pytest.raises(ValueError, match="not recognized.*'lr'"):
+        optimizers.SGD(lr=0.3)  # the engine takes learning_rate only
 
 
 def test_legacy_decay_is_inverse_time_on_iterations():
+    from scratchdl.keras import optimizers as keras_optimizers
+
     with pytest.warns(FutureWarning, match="decay"):
-        opt = optimizers.SGD(learning_rate=1.0, decay=0.5)
+        keras_optimizers.SGD(learning_rate=1.0, decay=0.5)
+    opt = optimizers.SGD(learning_rate=1.0, decay=0.5)  # the engine: no warning
     store = scalar_store()
     store.grad[:] = 1.0
     opt.apply(store)  # lr = 1/(1 + 0.5*0) = 1

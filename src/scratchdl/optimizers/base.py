@@ -21,10 +21,7 @@ from __future__ import annotations
 
 import inspect
 import math
-import os
 import re
-import sys
-import warnings
 
 import numpy as np
 
@@ -73,15 +70,6 @@ def _takes_step(fn) -> bool:
     return any(p.kind in kinds or p.kind == inspect.Parameter.VAR_POSITIONAL for p in params)
 
 
-def _caller_level() -> int:
-    """``warnings.warn`` stacklevel of the first frame outside this package (the user's line)."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    frame, level = sys._getframe(2), 2
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
-        frame, level = frame.f_back, level + 1
-    return level
-
-
 class Optimizer(StateMixin):
     """Base class.  Subclasses define ``_slot_specs()`` and ``update_step(g, w, lr)``.
 
@@ -94,14 +82,12 @@ class Optimizer(StateMixin):
         global_clipnorm: clip all gradients together to this global L2 norm.
             Only one of the three clips may be set.
         name: the optimizer's name.
-        lr: legacy alias of ``learning_rate`` (warns; honoured as in tf.keras <= 2.10).
-        decay: legacy inverse-time decay ``lr/(1 + decay*iterations)`` (warns).
+        decay: inverse-time decay of the learning rate, ``lr/(1 + decay*iterations)``
+            (tf.keras <= 2.10's ``decay=``; 0 by default).
 
-    Convention: tf.keras <= 2.10 honoured ``lr=`` and ``decay=``, which the class
-    notes rely on; tf.keras 2.11+ silently ignores ``lr=`` and rejects ``decay=``,
-    Keras 3 rejects ``lr=`` and ignores ``decay=``.  Ints are accepted for
-    hyper-parameters (tf.keras); Keras 3 raises.  ``optimizer.lr`` is an alias of
-    ``optimizer.learning_rate`` (tf.keras; gone in Keras 3).
+    Convention: ints are accepted for hyper-parameters (tf.keras); Keras 3 raises.
+    The tf.keras spellings ``lr=`` and ``optimizer.lr`` and the deprecation warnings
+    of old arguments belong to the Keras face (``scratchdl.keras.optimizers``).
     """
 
     _n_tmp = 1  # scratch buffers update_step needs
@@ -141,23 +127,8 @@ class Optimizer(StateMixin):
 
     # -- arguments -----------------------------------------------------------
     def _pop_legacy(self, learning_rate, kwargs):
-        self.decay = 0.0
-        if "lr" in kwargs:
-            warnings.warn(
-                "The `lr` argument is deprecated, use `learning_rate` instead.",
-                FutureWarning,
-                stacklevel=_caller_level(),
-            )
-            learning_rate = kwargs.pop("lr")
-        if "decay" in kwargs:
-            self.decay = check_number("decay", kwargs.pop("decay"))
-            if self.decay:
-                warnings.warn(
-                    "`decay` is applied as in tf.keras <= 2.10: lr / (1 + decay * iterations) "
-                    "(tf.keras 2.11+ rejects it, Keras 3 ignores it; prefer a schedule).",
-                    FutureWarning,
-                    stacklevel=_caller_level(),
-                )
+        """``decay=``: tf.keras <= 2.10's inverse-time decay ``lr / (1 + decay*iterations)``."""
+        self.decay = check_number("decay", kwargs.pop("decay", 0.0))
         return learning_rate
 
     def _check_extra_kwargs(self, kwargs):
@@ -204,8 +175,6 @@ class Optimizer(StateMixin):
                 f"rate cannot be set to a number (received {value!r}); create a new optimizer"
             )
         self._set_learning_rate(value)
-
-    lr = learning_rate  # tf.keras alias
 
     def current_learning_rate(self) -> float:
         """The lr the next ``apply`` uses: ``learning_rate``, with legacy ``decay`` applied."""
@@ -275,22 +244,11 @@ class Optimizer(StateMixin):
         return mask.astype(store.dtype)
 
     # -- one step ----------------------------------------------------------------
-    def gradient_scale(self):
-        """``lr`` when this step is exactly ``w -= lr*g``, else None (see ``apply``).
+    def apply(self, store) -> None:
+        """One step on ``store.data`` with ``store.grad`` (= dL/dθ), in the order of A4.
 
-        Only a rule that is linear in ``g`` with nothing else reading ``g`` (plain SGD
-        without momentum, clipping or weight decay) can say yes; every other
-        optimizer keeps None.
-        """
-        return None
-
-    def apply(self, store, prescaled=False) -> None:
-        """One step on ``store.data`` with ``store.grad``, in the order of A4 (module doc).
-
-        ``prescaled=True``: ``store.grad`` already holds ``lr*g`` (the model seeded
-        backpropagation with ``gradient_scale()`` times dL/dout; every gradient is
-        linear in that seed), so the step is the one subtraction ``w -= grad``
-        instead of a multiply and a subtraction over the whole buffer.
+        ``store.grad`` is only read: after the step it still holds the gradient of
+        the loss, which callbacks and users may print.
         """
         if not self.built or store.data is not self._data:
             if self.built and store is not self._store:
@@ -299,14 +257,11 @@ class Optimizer(StateMixin):
                     "optimizer.build(store) to start over on a new one"
                 )
             self.build(store)  # first step, or the same store re-bound to a new layout
-        if prescaled:
-            np.subtract(store.data, store.grad, out=store.data)
-        else:
-            lr = self.current_learning_rate()
-            g = self._clip(store.grad)
-            if self.weight_decay:
-                self._apply_weight_decay(store.data, lr)
-            self.update_step(g, store.data, lr)
+        lr = self.current_learning_rate()
+        g = self._clip(store.grad)
+        if self.weight_decay:
+            self._apply_weight_decay(store.data, lr)
+        self.update_step(g, store.data, lr)
         for view, constraint in self._constraints:
             view[...] = constraint(view)
         self.iterations += 1

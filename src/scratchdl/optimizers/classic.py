@@ -37,12 +37,6 @@ class SGD(Optimizer):
     def _slot_specs(self):
         return {"momentum": 0.0} if self.momentum else {}
 
-    def gradient_scale(self):
-        """``lr`` for plain SGD (``w -= lr*g``): the model may fold it into backprop."""
-        if self.momentum or self.weight_decay or self._clips():
-            return None
-        return self.current_learning_rate()
-
     def update_step(self, g, w, lr):
         if self.momentum:
             v = self._slots["momentum"]
