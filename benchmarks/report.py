@@ -106,6 +106,32 @@ def _ceilings(rows, names, floors):
     return ["", "## What this machine allows (same run)", ""] + out
 
 
+def _before_after(rows, names, baseline):
+    """scratchdl now against ``scratchdl@base`` (another checkout) timed in the same run."""
+    if not baseline:
+        return []
+    lines = [
+        "",
+        "## Before / after (same run, interleaved)",
+        "",
+        "Baseline: the scratchdl of another checkout (`--baseline`). Ratio = now / before "
+        "(medians; minima in parentheses); below 1.05 is within the 5 % budget.",
+        "",
+        "| workload | before (min / median) | now (min / median) | ratio |",
+        "|---|---|---|---|",
+    ]
+    for n in names:
+        now, base = rows[(n, "scratchdl")], rows.get((n, "scratchdl@base"))
+        if base is None:
+            continue
+        lines.append(
+            f"| {n} | {base['min']:.3f} / {base['median']:.3f} | {now['min']:.3f} / "
+            f"{now['median']:.3f} | {now['median'] / base['median']:.3f} "
+            f"({now['min'] / base['min']:.3f}) |"
+        )
+    return lines
+
+
 def write_report(rows, extra, names, repeats, threads, quick, with_torch, path):
     """``repeats`` is ``(rounds, repeats per round)``: fresh processes per cell, interleaved."""
     rounds, repeats = repeats
@@ -128,6 +154,7 @@ def write_report(rows, extra, names, repeats, threads, quick, with_torch, path):
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines = head + _ratio_rows(rows, names, with_torch, extra["floors"])
+    lines += _before_after(rows, names, extra.get("baseline"))
     lines += ["", "## Targets", ""] + _verdicts(rows, names, with_torch, extra)
     lines += _ceilings(rows, names, extra["floors"])
     if extra["peak"]:

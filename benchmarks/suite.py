@@ -30,7 +30,14 @@ def torch_available():
     return True
 
 
-def run_worker(impl, name, repeats, threads, quick):
+BASE = "scratchdl@base"  # the scratchdl of another source tree (--baseline), for before/after
+
+
+def run_worker(impl, name, repeats, threads, quick, baseline=None):
+    """One fresh process timing one cell; ``scratchdl@base`` imports scratchdl from ``baseline``."""
+    path = [str(HERE.parent)]
+    if impl == BASE:
+        impl, path = "scratchdl", [str(Path(baseline) / "src"), *path]
     cmd = [
         sys.executable,
         "-m",
@@ -42,9 +49,7 @@ def run_worker(impl, name, repeats, threads, quick):
         "--threads",
         str(threads),
     ] + (["--quick"] if quick else [])
-    env = dict(
-        os.environ, PYTHONPATH=str(HERE.parent) + os.pathsep + os.environ.get("PYTHONPATH", "")
-    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([*path, os.environ.get("PYTHONPATH", "")]))
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=HERE.parent)
     if proc.returncode != 0:
         raise RuntimeError(f"{impl} {name} failed:\n{proc.stderr[-2000:]}")
@@ -100,21 +105,24 @@ def _merge(results):
     return row
 
 
-def collect(names, repeats, threads, quick, with_torch, rounds=1):
+def collect(names, repeats, threads, quick, with_torch, rounds=1, baseline=None):
     """Every (workload, implementation) cell, each in ``rounds`` fresh processes.
 
     The rounds are interleaved (scratchdl, numpy, torch, scratchdl, numpy, torch, ...)
     so that a change of load on a shared machine falls on every implementation alike
     instead of on whichever ran last; each cell's times are pooled over its rounds.
+    With ``baseline`` (a source checkout, e.g. a git worktree of an older commit) its
+    scratchdl runs as one more interleaved implementation, ``scratchdl@base``.
     """
-    impls = ["scratchdl", "numpy"] + (["torch"] if with_torch else [])
+    impls = ["scratchdl"] + ([BASE] if baseline else []) + ["numpy"]
+    impls += ["torch"] if with_torch else []
     rows = {}
     for name in names:
         results = {impl: [] for impl in impls}
         for k in range(rounds):
             for impl in impls:
                 print(f"  {name} {impl} (round {k + 1}/{rounds}) ...", file=sys.stderr, flush=True)
-                results[impl].append(run_worker(impl, name, repeats, threads, quick))
+                results[impl].append(run_worker(impl, name, repeats, threads, quick, baseline))
         for impl in impls:
             rows[(name, impl)] = _merge(results[impl])
     return rows
@@ -148,6 +156,12 @@ def main(argv=None):
         help="fresh processes per cell, interleaved across implementations (default 2; 1 quick)",
     )
     p.add_argument("--no-torch", action="store_true")
+    p.add_argument(
+        "--baseline",
+        default=None,
+        help="a source checkout (e.g. `git worktree add /tmp/base <rev>`) whose scratchdl is "
+        "timed in the same run, for before/after ratios",
+    )
     p.add_argument("--out", default=None)
     a = p.parse_args(argv)
     names = a.workloads.split(",") if a.workloads else list(WORKLOADS)
@@ -166,7 +180,9 @@ def main(argv=None):
         f"torch: {with_torch}",
         file=sys.stderr,
     )
-    rows = collect(names, repeats, a.threads, a.quick, with_torch, rounds)
+    if a.baseline and not (Path(a.baseline) / "src" / "scratchdl").is_dir():
+        p.error(f"--baseline {a.baseline!r} has no src/scratchdl (give a source checkout)")
+    rows = collect(names, repeats, a.threads, a.quick, with_torch, rounds, a.baseline)
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(a.threads):  # the floor at the thread count the runs used
@@ -178,6 +194,7 @@ def main(argv=None):
         "predict_s": time_predict(a.threads),
         "profile": profile_w1_epoch(a.quick),
         "machine": f"{_cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "baseline": a.baseline,
     }
     out = Path(a.out) if a.out else (HERE / ("RESULTS-quick.md" if a.quick else "RESULTS.md"))
     text = write_report(rows, extra, names, (rounds, repeats), a.threads, a.quick, with_torch, out)

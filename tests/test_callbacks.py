@@ -3,7 +3,7 @@
 Holds the fake model and the scripted fit loop the other test_callbacks_* files use:
 the callbacks are tested against exactly the interface the model provides
 (stop_training, get/set_weights, save, save_weights, optimizer.learning_rate,
-metric_direction, get/set_training_state, _resume_epoch), not against model.py.
+metric_direction, get/set_training_state, fit_state), not against model.py.
 """
 
 import csv
@@ -22,6 +22,7 @@ from scratchdl.models.callbacks import (
     ProgbarLogger,
     TerminateOnNaN,
 )
+from scratchdl.models.fit_loop import FitState
 from scratchdl.models.saving import save_npz_atomic
 
 
@@ -46,6 +47,7 @@ class FakeModel:
     def __init__(self, seed=0, lr=0.01, directions=None):
         self.stop_training = False
         self.history = None
+        self.fit_state = FitState()
         self.optimizer = FakeOptimizer(lr)
         self.rng = np.random.default_rng(seed)
         self.weights = [self.rng.standard_normal(3), np.zeros(2)]
@@ -117,9 +119,9 @@ def fit(
     cbs.set_model(model)
     cbs.set_params({"verbose": verbose, "epochs": epochs, "steps": steps})
     model.stop_training = False
-    model._resume_epoch = None
+    model.fit_state = FitState(interrupted=model.fit_state.interrupted)
     cbs.on_train_begin()
-    start = 0 if model._resume_epoch is None else model._resume_epoch
+    start = model.fit_state.resume_epoch or 0
     for epoch in range(start, epochs):
         if epoch == crash_at_epoch:
             raise RuntimeError(f"killed at epoch {epoch}")

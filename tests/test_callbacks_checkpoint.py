@@ -227,12 +227,12 @@ def test_backup_kept_when_asked_or_interrupted(tmp_path):
         cb.on_epoch_begin(0)
         cb.on_epoch_end(0, {"loss": 1.0})
         cb.on_epoch_begin(1)
-        model._interrupted = flagged
+        model.fit_state.interrupted = flagged
         cb.on_train_end()
         assert (backup_dir / "training_state.npz").exists()  # 1 of 5 epochs finished
 
     model = FakeModel()
-    model._interrupted = True  # even after the last epoch, a flagged interrupt keeps it
+    model.fit_state.interrupted = True  # even after the last epoch, a flagged interrupt keeps it
     fit(model, [BackupAndRestore(tmp_path / "flag")], LOGS6[:2])
     assert (tmp_path / "flag" / "training_state.npz").exists()
 

@@ -72,9 +72,9 @@ def test_validation_split_takes_the_last_fraction_before_shuffling(rng):
     seen = {}
     original = model._evaluate_arrays
 
-    def spy(xv, yv, swv, bs):
+    def spy(xv, *rest):
         seen["x"] = xv.copy()
-        return original(xv, yv, swv, bs)
+        return original(xv, *rest)
 
     model._evaluate_arrays = spy
     model.fit(x, y, epochs=1, verbose=0, validation_split=0.3)

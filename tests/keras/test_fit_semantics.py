@@ -118,7 +118,7 @@ def test_validation_data_overrides_validation_split(rng):
     seen = _spy_steps(model)
     calls = []
     original = model._evaluate_arrays
-    model._evaluate_arrays = lambda a, b, c, d: calls.append(a.copy()) or original(a, b, c, d)
+    model._evaluate_arrays = lambda a, *rest: calls.append(a.copy()) or original(a, *rest)
     model.fit(x, y, epochs=1, verbose=0, validation_split=0.5, validation_data=(xv, yv))
     assert len(seen[0][0]) == 20  # nothing split off
     np.testing.assert_array_equal(calls[0], xv)

@@ -56,12 +56,12 @@ def test_ctrl_c_stops_after_the_current_batch(capsys):
     assert ctrl_c.batches_after == 0  # no batch ran after the interrupted one
     assert model.optimizer.iterations == 6 + 3  # epoch 0 complete, then batches 0..2
     assert h.epoch == [0] and all(len(v) == 1 for v in h.history.values())
-    assert model._interrupted and model.history is h
+    assert model.fit_state.interrupted and model.history is h
     assert "Training interrupted (Ctrl-C) during epoch 2" in capsys.readouterr().err
     assert signal.getsignal(signal.SIGINT) is handler_before
     assert model.predict(x, verbose=0).shape == (60, 2)  # the model stays usable
     h2 = model.fit(x, y, epochs=2, batch_size=10, verbose=0)
-    assert h2.epoch == [0, 1] and not model._interrupted
+    assert h2.epoch == [0, 1] and not model.fit_state.interrupted
 
 
 def test_second_ctrl_c_raises_keyboard_interrupt():

@@ -46,9 +46,13 @@ def serialize(layer) -> dict:
     return {"class_name": type(layer).__name__, "config": layer.get_config()}
 
 
-def get(config: dict):
-    """Rebuild a layer from ``serialize``'s output; unknown classes raise ValueError."""
+def get(config: dict, custom_objects: dict | None = None):
+    """Rebuild a layer from ``serialize``'s output; unknown classes raise ValueError.
+
+    ``custom_objects`` (``{class name: class}``) is searched before the built-in layers.
+    """
+    classes = {**_CLASSES, **(custom_objects or {})}
     name = config.get("class_name") if isinstance(config, dict) else None
-    if name not in _CLASSES:
-        raise ValueError(f"unknown layer class {name!r}; known layers: {sorted(_CLASSES)}")
-    return _CLASSES[name](**config.get("config", {}))
+    if name not in classes:
+        raise ValueError(f"unknown layer class {name!r}; known layers: {sorted(classes)}")
+    return classes[name](**config.get("config", {}))

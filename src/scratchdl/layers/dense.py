@@ -10,6 +10,7 @@ from scratchdl import initializers as initializers_module
 from scratchdl import regularizers as regularizers_module
 from scratchdl.kernels import batch_sum
 from scratchdl.layers.base import Layer, check_positive_int
+from scratchdl.variables import weight_property
 
 __all__ = ["Dense"]
 
@@ -57,6 +58,9 @@ class Dense(Layer):
     ``nn.Linear`` stores the transpose).  ``need_input_grad = False`` (set by the
     model on the first layer) skips the ``dx`` product nobody uses.
     """
+
+    kernel = weight_property("kernel", "W, shape (d_in, units): a Variable; assigning copies in.")
+    bias = weight_property("bias", "b, shape (units,): a Variable; assigning copies in.")
 
     def __init__(
         self,

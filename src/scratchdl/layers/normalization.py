@@ -10,6 +10,7 @@ from scratchdl import regularizers as regularizers_module
 from scratchdl.kernels import batch_sum
 from scratchdl.layers.base import Layer, check_rate
 from scratchdl.layers.dense import get_or_none, serialize_or_none
+from scratchdl.variables import weight_property
 
 __all__ = ["BatchNormalization"]
 
@@ -45,6 +46,11 @@ class BatchNormalization(Layer):
     is this one with momentum=0.9, epsilon=1e-6 and moving_variance_initializer
     "zeros" (its running variance starts at zero); ``scratchdl.book`` passes those.
     """
+
+    gamma = weight_property("gamma", "The scale, shape (C,) (absent when scale=False).")
+    beta = weight_property("beta", "The shift, shape (C,) (absent when center=False).")
+    moving_mean = weight_property("moving_mean", "Running mean used in inference, (C,).")
+    moving_variance = weight_property("moving_variance", "Running variance for inference, (C,).")
 
     def __init__(
         self,

@@ -13,6 +13,8 @@ __all__ = [
     "prepare_x",
     "check_batch_size",
     "check_fit_options",
+    "check_steps",
+    "check_validation_freq",
     "check_targets",
     "split_validation",
     "class_weights_to_sample_weights",
@@ -66,6 +68,33 @@ def check_fit_options(epochs, initial_epoch, shuffle) -> None:
     _check_count("initial_epoch", initial_epoch)
     if not (isinstance(shuffle, (bool, np.bool_)) or shuffle == "batch"):
         raise ValueError(f"shuffle must be True, False or 'batch', received shuffle={shuffle!r}")
+
+
+def check_steps(name, value) -> int | None:
+    """``None`` or a positive integer (``steps_per_epoch``, ``validation_steps``, ``steps``)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer or None, received {name}={value!r}")
+    return int(value)
+
+
+def check_validation_freq(freq):
+    """An int >= 1 (every ``freq`` epochs) or a list of 1-based epoch numbers (Keras)."""
+    if isinstance(freq, list):
+        for epoch in freq:
+            if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or epoch < 1:
+                raise ValueError(
+                    f"validation_freq lists 1-based epoch numbers, received the entry {epoch!r}"
+                )
+        return [int(e) for e in freq]
+    if isinstance(freq, bool) or not isinstance(freq, (int, np.integer)):
+        raise ValueError(
+            f"Expected `validation_freq` to be a list or int, received validation_freq={freq!r}"
+        )
+    if freq < 1:
+        raise ValueError(f"validation_freq must be >= 1, received validation_freq={freq!r}")
+    return int(freq)
 
 
 def _check_sparse(y, n_classes):

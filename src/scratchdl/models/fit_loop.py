@@ -12,6 +12,9 @@ import math
 import signal
 import sys
 import threading
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,6 +23,11 @@ from scratchdl.models.progress import Progbar
 from scratchdl.models.threads import training_threads
 
 __all__ = [
+    "FitPlan",
+    "FitState",
+    "batch_stream",
+    "make_callbacks",
+    "should_validate",
     "run_fit",
     "train_epoch",
     "resolve_verbose",
@@ -80,7 +88,7 @@ def _overrides_batch_hooks(callback_list) -> bool:
 
 
 def _epoch_order(rng, n, batch_size, shuffle):
-    """The sample order of one epoch: a full permutation, None (keep), or per-chunk.
+    """The sample order of one pass: a full permutation, None (keep), or per-chunk.
 
     ``shuffle="batch"`` (Keras: "shuffle within batch-sized chunks") permutes the
     samples inside each chunk ``[k*batch_size, (k+1)*batch_size)`` and keeps the
@@ -93,33 +101,93 @@ def _epoch_order(rng, n, batch_size, shuffle):
     return None
 
 
-def train_epoch(model, x, y, sw, batch_size, shuffle, cb, guard):
-    """One pass over the data; returns the epoch logs.
+def batch_stream(rng, n, batch_size, shuffle, passes):
+    """Every training batch of one ``fit``: ``(order, start)`` pairs, pass after pass.
 
-    Shuffling draws one permutation per epoch and gathers each batch's rows with
-    it into one reused buffer (``np.take(x, order[start:stop], axis=0, out=buf)``).
-    Convention: DESIGN §4 planned one gather of the whole data set per epoch
-    followed by slices; measured here, gathering per batch is about 2x cheaper
-    (81 ms vs 41 ms per MNIST epoch): the gathered batch is still in cache when the
-    first matrix product reads it, and no 188 MB copy is made.  ``mode="clip"``
-    only skips ``take``'s bounds check, which buffers ``out`` (the indices come
-    from a permutation, so none is out of range): 36 us per MNIST batch against
-    40 us for ``x[idx]`` and 51 us for the checked ``take``.  The buffer is
-    overwritten by the next batch; the layers' caches of the batch are only read
-    within its own step.  Without shuffling the batches are plain slices (views).
+    Each pass over the data draws its own order when it starts and ends with its
+    own partial batch; a batch never spans two passes.  Without ``steps_per_epoch``
+    an epoch is exactly one pass.  With it, an epoch takes that many batches from
+    this stream and the next epoch continues where it stopped (tf.keras 2.x with
+    arrays; docs/keras.md "steps_per_epoch").
     """
-    order = _epoch_order(model.rng, len(x), batch_size, shuffle)
-    buf = None if order is None else np.empty((min(batch_size, len(x)),) + x.shape[1:], x.dtype)
-    metrics = model.compiled_metrics
+    for _ in range(passes):
+        order = _epoch_order(rng, n, batch_size, shuffle)
+        for start in range(0, n, batch_size):
+            yield order, start
+
+
+@dataclass
+class FitState:
+    """What callbacks may read or set during ``fit`` (``model.fit_state``).
+
+    Attributes:
+        resume_epoch: set by BackupAndRestore in ``on_train_begin``: the epoch to
+            start from instead of ``initial_epoch``.
+        interrupted: True when Ctrl-C stopped the last ``fit``.
+        ran_out: True when ``steps_per_epoch * epochs`` asked for more batches
+            than the data has.
+    """
+
+    resume_epoch: int | None = None
+    interrupted: bool = False
+    ran_out: bool = False
+
+
+@dataclass
+class FitPlan:
+    """Everything ``run_fit`` needs, prepared by the model (no private model calls).
+
+    ``train_step(xb, yb, swb) -> (loss, outputs)`` makes one optimizer step;
+    ``evaluate(x, y, sw, batch_size, steps, callbacks) -> logs`` runs validation;
+    ``metrics`` are the compiled metric objects; ``rng`` shuffles.
+    """
+
+    train_step: Callable
+    evaluate: Callable
+    metrics: list
+    rng: np.random.Generator
+    x: np.ndarray
+    y: np.ndarray
+    sw: np.ndarray | None
+    batch_size: int
+    epochs: int
+    initial_epoch: int = 0
+    shuffle: bool | str = True
+    steps_per_epoch: int | None = None
+    validation_data: tuple | None = None
+    validation_batch_size: int | None = None
+    validation_steps: int | None = None
+    validation_freq: int | list = 1
+    verbose: int = 1
+    callbacks: list = field(default_factory=list)
+
+
+def train_epoch(plan, stream, steps, buf, cb, should_stop, state):
+    """``steps`` batches from ``stream``; returns the epoch logs (running means).
+
+    Each shuffled batch is gathered into one reused buffer with
+    ``np.take(x, idx, axis=0, out=buf, mode="clip")``: ``mode="clip"`` only skips
+    ``take``'s bounds check, which would buffer ``out`` (the indices come from a
+    permutation, so none is out of range).  Gathering per batch keeps the batch in
+    cache for the first matrix product and avoids a full copy of the data per
+    epoch (measured in benchmarks/RESULTS.md).  The buffer is overwritten by the
+    next batch; the layers' caches of a batch are read only within its own step.
+    Without shuffling the batches are plain slices (views).
+    """
+    x, y, sw, bs = plan.x, plan.y, plan.sw, plan.batch_size
+    metrics = plan.metrics
     for m in metrics:
         m.reset_state()
     updates = [m.update_state for m in metrics]  # bound once, not per batch
     loss_sum, seen = 0.0, 0
-    step = model._train_step
-    for batch, start in enumerate(range(0, len(x), batch_size)):
-        sel = (
-            slice(start, start + batch_size) if order is None else order[start : start + batch_size]
-        )
+    step = plan.train_step
+    for batch in range(steps):
+        item = next(stream, None)
+        if item is None:
+            state.ran_out = True
+            break
+        order, start = item
+        sel = slice(start, start + bs) if order is None else order[start : start + bs]
         if cb is not None:
             cb.on_train_batch_begin(batch)
         yb = y[sel]
@@ -132,7 +200,7 @@ def train_epoch(model, x, y, sw, batch_size, shuffle, cb, guard):
             update(yb, out)
         if cb is not None:
             cb.on_train_batch_end(batch, _logs(loss_sum / seen, metrics))
-        if guard.interrupted or model.stop_training:
+        if should_stop():
             break
     return _logs(loss_sum / max(seen, 1), metrics)
 
@@ -144,10 +212,13 @@ def _logs(loss, metrics):
     return logs
 
 
-def _make_callbacks(model, callbacks, verbose, epochs, steps):
-    history = callbacks_module.History()
+def make_callbacks(model, callbacks, verbose, epochs, steps, with_history=True):
+    """The CallbackList of a fit/evaluate/predict: the user's, then History and the bar."""
     cbs = list(callbacks or [])
-    cbs.append(history)
+    history = None
+    if with_history:
+        history = callbacks_module.History()
+        cbs.append(history)
     if verbose:
         cbs.append(callbacks_module.ProgbarLogger())
     cb = callbacks_module.CallbackList(cbs)
@@ -156,50 +227,73 @@ def _make_callbacks(model, callbacks, verbose, epochs, steps):
     return cb, history
 
 
-def run_fit(
-    model,
-    x,
-    y,
-    sw,
-    batch_size,
-    epochs,
-    verbose,
-    callbacks,
-    validation_data,
-    shuffle,
-    initial_epoch,
-    val_batch_size,
-    validation_freq,
-    steps_per_epoch=None,
-):
-    """The loop ``for epoch in range(initial_epoch, epochs)`` with callbacks; returns History."""
-    verbose = resolve_verbose(verbose)
-    steps = math.ceil(len(x) / batch_size)
-    cb, history = _make_callbacks(model, callbacks, verbose, epochs, steps)
+def should_validate(epoch, freq) -> bool:
+    """Keras's rule with 1-based epochs: ``(epoch+1) % freq == 0`` or ``epoch+1 in freq``."""
+    if isinstance(freq, list):
+        return epoch + 1 in freq
+    return (epoch + 1) % freq == 0
+
+
+def _ran_out_warning(steps, epochs):
+    warnings.warn(
+        "Your input ran out of data; interrupting training. Make sure that your dataset "
+        "or generator can generate at least `steps_per_epoch * epochs` batches (in this "
+        f"case, {steps * epochs} batches). You may need to use the repeat() function when "
+        "building your dataset.",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
+def run_fit(model, plan: FitPlan):
+    """``for epoch in range(initial_epoch, epochs)`` with callbacks; returns History.
+
+    Reads and sets only public model attributes: ``stop_training``, ``history`` and
+    ``fit_state`` (a ``FitState``).
+    """
+    n, bs = len(plan.x), plan.batch_size
+    steps = plan.steps_per_epoch or math.ceil(n / bs)
+    cb, history = make_callbacks(model, plan.callbacks, plan.verbose, plan.epochs, steps)
     model.stop_training = False
     model.history = history
-    model._resume_epoch = None
-    model._interrupted = False
+    state = model.fit_state = FitState()
     batch_cb = cb if _overrides_batch_hooks(cb.callbacks) else None
+    shuffled = bool(plan.shuffle)
+    buf = np.empty((min(bs, n),) + plan.x.shape[1:], plan.x.dtype) if shuffled else None
+    logs = None
     with InterruptGuard() as guard, training_threads():
+
+        def should_stop():
+            return guard.interrupted or model.stop_training
+
         cb.on_train_begin()
-        start = initial_epoch if model._resume_epoch is None else model._resume_epoch
-        for epoch in range(start, epochs):
+        start = plan.initial_epoch if state.resume_epoch is None else state.resume_epoch
+        stream = batch_stream(plan.rng, n, bs, plan.shuffle, max(plan.epochs - start, 0))
+        for epoch in range(start, plan.epochs):
             cb.on_epoch_begin(epoch)
-            logs = train_epoch(model, x, y, sw, batch_size, shuffle, batch_cb, guard)
+            logs = train_epoch(plan, stream, steps, buf, batch_cb, should_stop, state)
             if guard.interrupted:
-                model._interrupted = True  # BackupAndRestore keeps its backup
+                state.interrupted = True  # BackupAndRestore keeps its backup
                 _report_interrupt(epoch)
                 break
-            if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                xv, yv, swv = validation_data
-                val = model._evaluate_arrays(xv, yv, swv, val_batch_size)
-                logs.update({f"val_{k}": v for k, v in val.items()})
+            if plan.validation_data is not None and should_validate(epoch, plan.validation_freq):
+                logs.update(_validate(plan, cb))
             cb.on_epoch_end(epoch, logs)
+            if state.ran_out:
+                _ran_out_warning(steps, plan.epochs)
+                break
             if model.stop_training:
                 break
-        cb.on_train_end()
+        cb.on_train_end(logs)
     return history
+
+
+def _validate(plan, cb):
+    """Validation logs with the ``val_`` prefix; on_test_* hooks see them without it."""
+    xv, yv, swv = plan.validation_data
+    vbs = plan.validation_batch_size or plan.batch_size
+    val = plan.evaluate(xv, yv, swv, vbs, plan.validation_steps, cb)
+    return {f"val_{k}": v for k, v in val.items()}
 
 
 def _report_interrupt(epoch):
@@ -210,7 +304,7 @@ def _report_interrupt(epoch):
     )
 
 
-def evaluation_bar(n, batch_size, verbose):
+def evaluation_bar(n, batch_size, verbose, steps=None):
     """The Progbar ``evaluate``/``predict`` finish with (None when silent).
 
     Created before the loop so that its clock covers the whole evaluation.
@@ -218,7 +312,8 @@ def evaluation_bar(n, batch_size, verbose):
     verbose = resolve_verbose(verbose)
     if not verbose:
         return None
-    return Progbar(math.ceil(n / batch_size), verbose=verbose)
+    target = math.ceil(n / batch_size)
+    return Progbar(target if steps is None else min(steps, target), verbose=verbose)
 
 
 def finish_evaluation_bar(bar, logs=None):

@@ -13,6 +13,7 @@ unpickles and never executes anything from the file (``allow_pickle=False``).
 from __future__ import annotations
 
 import os
+import warnings
 
 import numpy as np
 
@@ -63,17 +64,19 @@ def _check_overwrite(path, overwrite):
         raise FileExistsError(f"{path} exists and overwrite=False")
 
 
-def save_model(model, path, overwrite=True):
+def save_model(model, path, overwrite=True, include_optimizer=True):
+    """Config, weights, RNG states and (unless ``include_optimizer=False``) the optimizer."""
     model._require_built("save()")
     _check_overwrite(path, overwrite)
     meta = {
         "kind": "model",
         "scratchdl_version": __version__,
         "model_config": model.get_config(),
-        "compile_config": _compile_config(model),
+        "compile_config": _compile_config(model) if include_optimizer else None,
         "rng": _rng_states(model),
     }
-    save_npz_atomic(path, meta, {**_weight_arrays(model), **_optimizer_arrays(model)})
+    optimizer = _optimizer_arrays(model) if include_optimizer else {}
+    save_npz_atomic(path, meta, {**_weight_arrays(model), **optimizer})
 
 
 def save_weights(model, path, overwrite=True):
@@ -117,7 +120,7 @@ def _set_layer_weights(layer, saved_name, entries, path):
         getattr(layer, kind)[key][...] = entries[(kind, key)]
 
 
-def _set_weights_from(model, arrays, path):
+def _set_weights_from(model, arrays, path, skip_mismatch=False):
     """Copy saved weights into ``model`` by position, as Keras's ``load_weights`` does.
 
     The i-th saved layer with weights fills the i-th model layer with weights, so
@@ -133,16 +136,26 @@ def _set_weights_from(model, arrays, path):
             f"{[layer.name for layer in targets]}"
         )
     for layer, (saved_name, entries) in zip(targets, saved):
-        _set_layer_weights(layer, saved_name, entries, path)
+        try:
+            _set_layer_weights(layer, saved_name, entries, path)
+        except ModelFileError as exc:
+            if not skip_mismatch:
+                raise
+            warnings.warn(f"Skipping loading weights for layer {layer.name!r}: {exc}", stacklevel=4)
 
 
-def load_weights(model, path):
-    """Load weights saved by ``save_weights`` or ``save`` into a model of the same layout."""
+def load_weights(model, path, skip_mismatch=False):
+    """Load weights saved by ``save_weights`` or ``save`` into a model of the same layout.
+
+    ``skip_mismatch=True`` leaves a layer whose saved weights differ in keys or shapes
+    as it is, with a warning naming it (Keras 3's behaviour); the number of layers
+    with weights must still match.
+    """
     meta, arrays = load_npz_safe(path)
     if meta.get("kind") not in ("weights", "model", "training_state"):
         raise ModelFileError(f"{path}: not a scratchdl weights file (kind={meta.get('kind')!r})")
     model._require_built("load_weights()")
-    _set_weights_from(model, arrays, path)
+    _set_weights_from(model, arrays, path, skip_mismatch=bool(skip_mismatch))
 
 
 def _compile_from(model, config, path):
@@ -152,7 +165,7 @@ def _compile_from(model, config, path):
         if not (isinstance(loss_cls, type) and issubclass(loss_cls, losses_module.Loss)):
             raise ValueError(f"unknown loss class {loss_cfg['class_name']!r}")
         model.compile(
-            optimizer=optimizers_module.deserialize(config["optimizer"]),
+            optimizer=dict(config["optimizer"]),
             loss=loss_cls(**loss_cfg["config"]),
             metrics=config.get("metrics") or None,
         )
@@ -185,11 +198,12 @@ def _restore_optimizer(model, arrays, path="model file"):
             raise ModelFileError(f"{path}: the optimizer state is damaged ({exc})") from None
 
 
-def _model_from_config(config, path):
+def _model_from_config(config, path, custom_objects=None, model_class=None):
     from scratchdl.models.sequential import Sequential
 
+    cls = Sequential if model_class is None else model_class
     try:
-        model = Sequential.from_config(config)
+        model = cls.from_config(config, custom_objects=custom_objects)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ModelFileError(f"{path}: the model configuration is damaged ({exc})") from None
     if not model.built:
@@ -197,14 +211,25 @@ def _model_from_config(config, path):
     return model
 
 
-def load_model(path, custom_objects=None, compile=True, safe_mode=True):
+def load_model(path, custom_objects=None, compile=True, safe_mode=True, model_class=None):
     """Rebuild a model saved by ``model.save``: layers, weights, optimizer state, step.
 
     The RNG states (shuffling, dropout) are restored too, so ``fit`` on the loaded
     model continues exactly as it would have continued on the saved one.  Every
     problem with the file raises ``ModelFileError`` (a ValueError) naming the file;
-    nothing in it is executed or unpickled.
+    nothing in it is executed or unpickled, whatever ``safe_mode`` says (Keras's
+    flag allows unsafe deserialisation; scratchdl has none to allow).
+
+    Args:
+        custom_objects: ``{class name: layer class}`` for layers defined by the user.
+        compile: False skips the optimizer, loss and metrics.
+        model_class: the class to rebuild (a face's Sequential); default the engine's.
     """
+    if custom_objects is not None and not isinstance(custom_objects, dict):
+        raise TypeError(
+            "custom_objects must be a dict {name: class}, received "
+            f"{type(custom_objects).__name__}"
+        )
     meta, arrays = load_npz_safe(path)
     if meta.get("kind") != "model":
         raise ModelFileError(
@@ -213,7 +238,7 @@ def load_model(path, custom_objects=None, compile=True, safe_mode=True):
         )
     if not isinstance(meta.get("model_config"), dict):
         raise ModelFileError(f"{path}: the file has no model configuration")
-    model = _model_from_config(meta["model_config"], path)
+    model = _model_from_config(meta["model_config"], path, custom_objects, model_class)
     _set_weights_from(model, arrays, path)
     if compile and meta.get("compile_config"):
         _compile_from(model, meta["compile_config"], path)

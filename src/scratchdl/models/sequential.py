@@ -24,6 +24,20 @@ from scratchdl.variables import ParamStore
 __all__ = ["Sequential"]
 
 
+def _check_neutral(name, value):
+    """Accept ``value`` only when it means "no change": None, 1, [1] or {output: 1}."""
+    if value is None:
+        return
+    values = list(value.values()) if isinstance(value, dict) else value
+    values = values if isinstance(values, (list, tuple)) else [values]
+    ok = len(values) == 1 and not isinstance(values[0], bool) and values[0] == 1
+    if not ok:
+        raise ValueError(
+            f"{name}={value!r} is not supported by a one-output Sequential model; "
+            f"leave it at None (or 1)"
+        )
+
+
 def _check_reusable(layer, shape, dtype, model_name):
     """Raise unless the built ``layer`` takes inputs of ``shape`` in ``dtype``."""
     if tuple(layer.input_shape) != tuple(shape):
@@ -218,17 +232,21 @@ class Sequential(TrainingMixin):
         run_eagerly=None,
         steps_per_execution=None,
         jit_compile=None,
-        **kwargs,
     ):
         """Choose the optimizer, loss and metrics (Keras names and aliases).
 
-        ``loss_weights``/``run_eagerly``/``steps_per_execution``/``jit_compile`` are
-        accepted for compatibility and have no effect on a single-output NumPy model.
+        ``run_eagerly`` and ``jit_compile`` choose how TensorFlow executes; a NumPy
+        model always runs eagerly, so any value computes the same.  ``loss_weights``
+        (a number or a one-entry list/dict for this one-output model) and
+        ``steps_per_execution`` are accepted at their neutral value 1 only.
         """
-        if kwargs:
-            raise ValueError(f"Unrecognized keyword arguments passed to compile: {kwargs}")
         if loss is None:
             raise ValueError("compile() needs a loss, e.g. loss='sparse_categorical_crossentropy'")
+        _check_neutral("loss_weights", loss_weights)
+        _check_neutral("steps_per_execution", steps_per_execution)
+        for name, flag in (("run_eagerly", run_eagerly), ("jit_compile", jit_compile)):
+            if flag is not None and not isinstance(flag, (bool, str)):
+                raise ValueError(f"{name} must be a bool or None, received {name}={flag!r}")
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = losses_module.get(loss)
         self._metric_specs = list(metrics or [])
@@ -260,6 +278,22 @@ class Sequential(TrainingMixin):
         return None
 
     # -- weights -----------------------------------------------------------------
+    @property
+    def weights(self):
+        """Every layer's Variables, layer by layer (trainable first within a layer)."""
+        return [v for layer in self._layers for v in layer.weights]
+
+    @property
+    def trainable_weights(self):
+        return [v for layer in self._layers for v in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self):
+        return [v for layer in self._layers for v in layer.non_trainable_weights]
+
+    trainable_variables = trainable_weights
+    variables = weights
+
     def get_weights(self):
         self._require_built("get_weights()")
         return [w for layer in self._layers for w in layer.get_weights()]
@@ -294,25 +328,32 @@ class Sequential(TrainingMixin):
         return {"name": self.name, "layers": layers, "dtype": self.dtype.name, "seed": self.seed}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config, custom_objects=None):
+        """Rebuild from ``get_config()``; ``custom_objects`` names user-defined layers."""
         model = cls(
             name=config.get("name"), seed=config.get("seed"), dtype=config.get("dtype", "float32")
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for layer_config in config.get("layers", []):
-                model.add(layers_module.get(layer_config))
+                model.add(layers_module.get(layer_config, custom_objects))
         return model
 
-    def save(self, filepath, overwrite=True, **kwargs):
+    def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None):
         """Write the native safe format (config + weights + optimizer + step) atomically.
 
-        Any extension works (``.keras``, ``.h5``, ``.hdf5``, ``.npz``): the file is
-        always scratchdl's ``.npz``-based format, never HDF5 or a pickle.
+        Any extension works (``.keras``, ``.h5``, ``.hdf5``, ``.npz``) and so does any
+        of Keras's ``save_format`` names: the file is always scratchdl's ``.npz``-based
+        format, never HDF5, a SavedModel directory or a pickle (docs/keras.md).
+        ``include_optimizer=False`` leaves out the compile settings and optimizer state.
         """
         from scratchdl.models.model_io import save_model
 
-        save_model(self, filepath, overwrite=overwrite)
+        if save_format not in (None, "h5", "tf", "keras", "npz"):
+            raise ValueError(
+                f"save_format must be None, 'keras', 'h5' or 'tf', received {save_format!r}"
+            )
+        save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
 
     def save_weights(self, filepath, overwrite=True):
         from scratchdl.models.model_io import save_weights
@@ -322,7 +363,7 @@ class Sequential(TrainingMixin):
     def load_weights(self, filepath, skip_mismatch=False):
         from scratchdl.models.model_io import load_weights
 
-        load_weights(self, filepath)
+        load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
     def get_training_state(self):
         from scratchdl.models.model_io import training_state

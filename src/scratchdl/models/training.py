@@ -16,7 +16,7 @@ inference mode.
 
 from __future__ import annotations
 
-import warnings
+import math
 
 import numpy as np
 
@@ -24,14 +24,18 @@ from scratchdl import metrics as metrics_module
 from scratchdl.models.data_adapter import (
     check_batch_size,
     check_fit_options,
+    check_steps,
     check_targets,
+    check_validation_freq,
     class_weights_to_sample_weights,
     prepare_x,
     split_validation,
 )
 from scratchdl.models.fit_loop import (
+    FitPlan,
     evaluation_bar,
     finish_evaluation_bar,
+    make_callbacks,
     resolve_verbose,
     run_fit,
 )
@@ -75,12 +79,10 @@ class TrainingMixin:
         fn = getattr(last, "activation", None) or getattr(last, "fn", None)
         return getattr(fn, "name", None) == want and getattr(fn, "axis", -1) == -1
 
-    def _backward(self, seed_scale=None):
-        """Backpropagation from the loss; ``seed_scale`` multiplies the seed (so every grad)."""
+    def _backward(self):
+        """Backpropagation from the loss: every layer writes dL/dθ into its gradients."""
         layers = self._layers
         d = self.loss.fused_backward() if self._fused else self.loss.backward()
-        if seed_scale is not None:
-            d = d * seed_scale  # a (batch, outputs) array: cheap next to a parameter pass
         k = len(layers) - 1
         if self._fused:  # d is dL/dz of the last activation: skip that activation
             last = layers[-1]
@@ -100,23 +102,26 @@ class TrainingMixin:
     def _train_step(self, xb, yb, swb):
         """Forward, loss, backward, update; returns (loss before the update, outputs).
 
-        Plain SGD (``w -= lr*g``) without regularizers: ``lr`` is folded into the seed
-        of backpropagation, so ``store.grad`` holds ``lr*g`` and the update is one
-        subtraction (one pass over the parameters instead of two; equal to the
-        two-step form to float rounding).  Penalty gradients would need the same
-        factor, so with regularizers the step keeps the plain form.
+        After the backward every trainable Variable's ``grad`` is dL/dθ of this
+        batch's loss (penalties included), whatever the optimizer.
         """
         out = self._forward(xb, True)
         loss = self.loss.forward_trusted(out, yb, swb)
-        regularized = self._reg_layers or self._act_reg_layers
-        if regularized:
+        if self._reg_layers or self._act_reg_layers:
             loss += self._penalty()
-        scale = None if regularized else self.optimizer.gradient_scale()
-        self._backward(scale)
+        self._backward()
         for layer in self._reg_layers:
             layer.add_penalty_gradients()
-        self.optimizer.apply(self.store, prescaled=scale is not None)
+        if self._check_next_step:
+            self._check_wiring()
+        self.optimizer.apply(self.store)
         return loss, out
+
+    def _check_wiring(self):
+        """Stop with a clear error if a layer replaced its params/grads dicts (first step)."""
+        for layer in self._layers:
+            layer.check_wiring()
+        self._check_next_step = False
 
     # -- input handling ------------------------------------------------------------
     def _prepare_input(self, x):
@@ -201,47 +206,55 @@ class TrainingMixin:
         validation_steps=None,
         validation_batch_size=None,
         validation_freq=1,
-        **kwargs,
     ):
         """Train for ``epochs`` epochs (Keras semantics; see the module docstring).
 
-        ``max_queue_size``, ``workers`` and ``use_multiprocessing`` (tf.keras) are
-        accepted and ignored.  Ctrl-C stops after the current batch; the model and
-        the returned History stay usable.
+        ``steps_per_epoch``: an epoch is that many batches of one stream of passes
+        over the data, continuing across epochs; if the stream runs out, training
+        stops with tf.keras's warning.  Without ``batch_size`` the batch size is then
+        ``ceil(N / steps_per_epoch)``.  ``validation_steps`` caps the validation
+        batches (each validation starts from the first).  Ctrl-C stops after the
+        current batch; the model and the returned History stay usable.
         """
-        for key in ("max_queue_size", "workers", "use_multiprocessing"):
-            kwargs.pop(key, None)
-        if kwargs:
-            raise ValueError(f"Unrecognized keyword arguments passed to fit: {kwargs}")
         self._require_compiled("training/testing")
-        batch_size = check_batch_size(batch_size)
+        steps_per_epoch = check_steps("steps_per_epoch", steps_per_epoch)
+        validation_steps = check_steps("validation_steps", validation_steps)
+        validation_freq = check_validation_freq(validation_freq)
         check_fit_options(epochs, initial_epoch, shuffle)
-        resolve_verbose(verbose)
+        verbose = resolve_verbose(verbose)
         if x is None or y is None:
             raise ValueError("fit() needs x and y arrays")
         x, y, sw = self._prepare_fit_data(x, y, sample_weight, class_weight)
+        if batch_size is None and steps_per_epoch is not None:
+            batch_size = math.ceil(len(x) / steps_per_epoch)
+        batch_size = check_batch_size(batch_size)
         if validation_data is None and validation_split:
             (x, y, sw), validation_data = split_validation(x, y, sw, validation_split)
         if validation_data is not None:
             validation_data = self._prepare_validation(validation_data)
         self._ensure_optimizer()
         self._build_metrics(y, self.output_shape)
-        return run_fit(
-            self,
-            x,
-            y,
-            sw,
-            batch_size,
-            epochs,
-            verbose,
-            callbacks,
-            validation_data,
-            shuffle,
-            initial_epoch,
-            validation_batch_size or batch_size,
-            validation_freq,
-            steps_per_epoch,
+        plan = FitPlan(
+            train_step=self._train_step,
+            evaluate=self._evaluate_arrays,
+            metrics=self.compiled_metrics,
+            rng=self.rng,
+            x=x,
+            y=y,
+            sw=sw,
+            batch_size=batch_size,
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            shuffle=shuffle,
+            steps_per_epoch=steps_per_epoch,
+            validation_data=validation_data,
+            validation_batch_size=check_batch_size(validation_batch_size or batch_size),
+            validation_steps=validation_steps,
+            validation_freq=validation_freq,
+            verbose=verbose,
+            callbacks=list(callbacks or []),
         )
+        return run_fit(self, plan)
 
     def _prepare_validation(self, data):
         if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
@@ -259,30 +272,48 @@ class TrainingMixin:
         return xv, yv, swv
 
     def _ensure_optimizer(self):
+        """Before training: the store is this model's, the optimizer built for it."""
+        self.ensure_store()
         if getattr(self.optimizer, "_built_for", None) is not self.store:
             self.optimizer.build(self.store)
             self.optimizer._built_for = self.store
         self._fused = self._fusable()
+        self._check_next_step = True
 
     # -- evaluate / predict ------------------------------------------------------------
-    def _evaluate_arrays(self, x, y, sw, batch_size):
-        """Loss (incl. penalties) and metric values on (x, y) in inference mode."""
+    def _evaluate_arrays(self, x, y, sw, batch_size, steps=None, callbacks=None):
+        """Loss (incl. penalties) and metric values on (x, y) in inference mode.
+
+        ``steps`` caps the number of batches; ``callbacks`` (a CallbackList) get the
+        ``on_test_*`` hooks with logs without a ``val_`` prefix.
+        """
         loss_sum, n_total = 0.0, 0
         metrics = self.compiled_metrics or []
         for m in metrics:
             m.reset_state()
-        for start in range(0, len(x), batch_size):
-            stop = start + batch_size
+        if callbacks is not None:
+            callbacks.on_test_begin()
+        n_batches = math.ceil(len(x) / batch_size)
+        for batch in range(n_batches if steps is None else min(steps, n_batches)):
+            start, stop = batch * batch_size, (batch + 1) * batch_size
+            if callbacks is not None:
+                callbacks.on_test_batch_begin(batch)
             out = self._forward(x[start:stop], False)
             yb = y[start:stop]
             swb = None if sw is None else sw[start:stop]
             loss = self.loss.forward(out, yb, sample_weight=swb)
-            n = len(out)
-            loss_sum += loss * n
-            n_total += n
+            loss_sum += loss * len(out)
+            n_total += len(out)
             for m in metrics:
                 m.update_state(yb, out)
-        loss = loss_sum / max(n_total, 1)
+            if callbacks is not None:
+                callbacks.on_test_batch_end(batch, self._logs(loss_sum / n_total, metrics))
+        logs = self._logs(loss_sum / max(n_total, 1), metrics)
+        if callbacks is not None:
+            callbacks.on_test_end(logs)
+        return logs
+
+    def _logs(self, loss, metrics):
         if self._reg_layers:
             loss += sum(layer.penalty() for layer in self._reg_layers)
         logs = {"loss": float(loss)}
@@ -300,52 +331,65 @@ class TrainingMixin:
         steps=None,
         callbacks=None,
         return_dict=False,
-        **kwargs,
     ):
-        """Loss and metrics on (x, y): a scalar (loss only), ``[loss, *metrics]``, or a dict."""
+        """Loss and metrics on (x, y): a scalar (loss only), ``[loss, *metrics]``, or a dict.
+
+        ``steps`` caps the number of batches; ``callbacks`` receive the ``on_test_*``
+        hooks.
+        """
         self._require_compiled("training/testing")
         batch_size = check_batch_size(batch_size)
+        steps = check_steps("steps", steps)
+        verbose = resolve_verbose(verbose)
         if x is None or y is None:
             raise ValueError("evaluate() needs x and y arrays")
         x, y, sw = self._prepare_fit_data(x, y, sample_weight, None)
         if self.compiled_metrics is None:
             self._build_metrics(y, self.output_shape)
         self._fused = self._fusable()
-        bar = evaluation_bar(len(x), batch_size, verbose)
-        logs = self._evaluate_arrays(x, y, sw, batch_size)
+        n_steps = math.ceil(len(x) / batch_size) if steps is None else steps
+        cb = None
+        if callbacks:
+            cb, _ = make_callbacks(self, callbacks, 0, 1, n_steps, with_history=False)
+        bar = evaluation_bar(len(x), batch_size, verbose, steps)
+        logs = self._evaluate_arrays(x, y, sw, batch_size, steps, cb)
         finish_evaluation_bar(bar, logs)
         if return_dict:
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
-        """Outputs for ``x`` in inference mode, computed in batches, as one array."""
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Outputs for ``x`` in inference mode, computed in batches, as one array.
+
+        ``steps`` caps the number of batches (the result then has ``steps *
+        batch_size`` rows at most); ``callbacks`` receive the ``on_predict_*`` hooks,
+        ``on_predict_batch_end`` with ``{"outputs": batch outputs}`` as tf.keras.
+        """
         batch_size = check_batch_size(batch_size)
+        steps = check_steps("steps", steps)
+        verbose = resolve_verbose(verbose)
         x = self._prepare_input(x)
+        if steps is not None:
+            x = x[: steps * batch_size]
+        n_steps = math.ceil(len(x) / batch_size)
+        cb = None
+        if callbacks:
+            cb, _ = make_callbacks(self, callbacks, 0, 1, n_steps, with_history=False)
+            cb.on_predict_begin()
         bar = evaluation_bar(len(x), batch_size, verbose)
         out = np.empty((len(x),) + tuple(self._layers[-1].output_shape), dtype=self.dtype)
-        for start in range(0, len(x), batch_size):
-            out[start : start + batch_size] = self._forward(x[start : start + batch_size], False)
+        for batch in range(n_steps):
+            sel = slice(batch * batch_size, (batch + 1) * batch_size)
+            if cb is not None:
+                cb.on_predict_batch_begin(batch)
+            out[sel] = self._forward(x[sel], False)
+            if cb is not None:
+                cb.on_predict_batch_end(batch, {"outputs": out[sel]})
+        if cb is not None:
+            cb.on_predict_end()
         finish_evaluation_bar(bar)
         return out
-
-    def predict_classes(self, x, batch_size=32, verbose=0):
-        """tf.keras <= 2.5: ``argmax(predict(x), -1)``, or ``predict(x) > 0.5`` for one output.
-
-        Removed in TF 2.6 (and from Keras 3); kept for old notes with a FutureWarning.
-        """
-        warnings.warn(
-            "`model.predict_classes()` was removed in TensorFlow 2.6; use "
-            "np.argmax(model.predict(x), axis=-1) (or (model.predict(x) > 0.5) for a "
-            "single sigmoid output)",
-            FutureWarning,
-            stacklevel=2,
-        )
-        p = self.predict(x, batch_size=batch_size, verbose=verbose)
-        if p.shape[-1] > 1:
-            return p.argmax(axis=-1)
-        return (p > 0.5).astype(np.int32)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One optimizer step on one batch; returns the loss (and metrics) before the update."""

@@ -196,7 +196,7 @@ class BackupAndRestore(Callback):
     ``model.get_training_state()`` (weights, optimizer state, RNG states) plus the
     epoch to ``{backup_dir}/training_state.npz``, atomically. At the next ``fit`` with
     the same callback directory, ``on_train_begin`` loads it, calls
-    ``model.set_training_state`` and sets ``model._resume_epoch``, so fit continues with
+    ``model.set_training_state`` and sets ``model.fit_state.resume_epoch``, so fit continues with
     the first unfinished epoch. With ``save_freq="epoch"`` the resumed run ends with the
     same weights as an uninterrupted one with the same seed; with a batch count the
     partly done epoch is redone from the mid-epoch state (as in Keras).
@@ -204,7 +204,7 @@ class BackupAndRestore(Callback):
     When fit finishes normally (all epochs, or stopped by a callback such as
     EarlyStopping), the backup file is deleted if ``delete_checkpoint`` (and the
     directory too if it is then empty). It is kept when the run was interrupted
-    (Ctrl-C: fit sets ``model._interrupted``, or fewer epochs finished than asked).
+    (Ctrl-C: fit sets ``model.fit_state.interrupted``, or fewer epochs finished than asked).
 
     Args:
         backup_dir: directory for the backup (created if needed); use one per run.
@@ -243,8 +243,8 @@ class BackupAndRestore(Callback):
                 "and 'model' entries in its metadata)"
             )
         self.model.set_training_state(meta["model"], arrays)
-        self.model._resume_epoch = int(backup["resume_epoch"])
-        self._last_finished = self.model._resume_epoch - 1
+        self.model.fit_state.resume_epoch = int(backup["resume_epoch"])
+        self._last_finished = self.model.fit_state.resume_epoch - 1
 
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = epoch
@@ -268,7 +268,8 @@ class BackupAndRestore(Callback):
         save_npz_atomic(self.path, meta, arrays)
 
     def _completed(self):
-        if getattr(self.model, "_interrupted", False):
+        state = getattr(self.model, "fit_state", None)
+        if state is not None and state.interrupted:
             return False
         if getattr(self.model, "stop_training", False):
             return True
