@@ -1,4 +1,4 @@
-"""Activation functions: gradient checks, Keras numbers (reference/keras.md A1), dtypes, get()."""
+"""Activations: gradient checks, Keras numbers (docs/keras-reference.md A1), dtypes, get()."""
 
 import math
 import warnings

@@ -55,9 +55,9 @@ def test_rounds_are_interleaved_and_pooled(monkeypatch):
 
     calls = []
 
-    def fake_worker(impl, name, repeats, threads, quick):
+    def fake_worker(impl, name, repeats, threads, quick, baseline=None):
         calls.append(impl)
-        base = {"scratchdl": 1.0, "numpy": 2.0}[impl] + len(calls)
+        base = {"scratchdl": 1.0, "numpy": 2.0, suite.BASE: 3.0}[impl] + len(calls)
         return {"times": [base, base + 0.5], "peak_rss_mb": len(calls), "accuracy": 0.5}
 
     monkeypatch.setattr(suite, "run_worker", fake_worker)
@@ -66,6 +66,27 @@ def test_rounds_are_interleaved_and_pooled(monkeypatch):
     s = rows[("W1", "scratchdl")]
     assert s["times"] == [2.0, 2.5, 4.0, 4.5]  # calls 1 and 3
     assert s["min"] == 2.0 and s["median"] == 3.25 and s["peak_rss_mb"] == 3
+
+
+def test_a_baseline_checkout_is_one_more_interleaved_implementation(monkeypatch, tmp_path):
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import suite
+    from benchmarks.report import _before_after
+
+    calls = []
+
+    def fake_worker(impl, name, repeats, threads, quick, baseline=None):
+        calls.append((impl, baseline))
+        return {"times": [1.0 if impl == "scratchdl" else 2.0], "peak_rss_mb": 1}
+
+    monkeypatch.setattr(suite, "run_worker", fake_worker)
+    rows = suite.collect(["W1"], 1, 1, False, with_torch=False, rounds=2, baseline=str(tmp_path))
+    impls = [impl for impl, _ in calls]
+    assert impls == ["scratchdl", suite.BASE, "numpy"] * 2
+    assert {b for _, b in calls} == {str(tmp_path)}
+    table = "\n".join(_before_after(rows, ["W1"], str(tmp_path)))
+    assert "| W1 | 2.000 / 2.000 | 1.000 / 1.000 | 0.500 (0.500) |" in table
+    assert _before_after(rows, ["W1"], None) == []
 
 
 def test_a_speedup_target_needs_both_median_and_min():

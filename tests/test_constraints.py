@@ -1,4 +1,4 @@
-"""Constraints: the formulas of reference/keras.md A7 (eps = 1e-7), axis handling, names."""
+"""Constraints: the formulas of docs/keras-reference.md A7 (eps = 1e-7), axis handling, names."""
 
 import re
 

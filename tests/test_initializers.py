@@ -1,4 +1,4 @@
-"""Initializers: reference/keras.md A6 and book.md a.6 (weight_init_std)."""
+"""Initializers: docs/keras-reference.md A6 and book.md a.6 (weight_init_std)."""
 
 import math
 import re

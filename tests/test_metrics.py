@@ -1,4 +1,4 @@
-"""Metrics: accuracy resolution and names (reference/keras.md A2), running means, values."""
+"""Metrics: accuracy resolution and names (docs/keras-reference.md A2), running means, values."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Each engine optimizer against reference/keras.md A4.
+"""Each engine optimizer against docs/keras-reference.md A4.
 
 Two kinds of evidence per optimizer:
 * a hand-computed first step on one scalar parameter (w = 1, g = 0.5), the numbers
@@ -285,7 +285,7 @@ def test_nadam_ten_steps(rng):
 
 
 def test_defaults_are_keras_defaults():
-    """reference/keras.md A4 default table (K3 and TK 2.11+)."""
+    """docs/keras-reference.md A4 default table (K3 and TK 2.11+)."""
     sgd, adam, rms = optimizers.SGD(), optimizers.Adam(), optimizers.RMSprop()
     assert (sgd.learning_rate, sgd.momentum, sgd.nesterov) == (0.01, 0.0, False)
     assert (adam.learning_rate, adam.beta_1, adam.beta_2) == (0.001, 0.9, 0.999)

@@ -1,4 +1,4 @@
-"""The optimizer step's cost does not grow with the number of layers (DESIGN §4).
+"""The optimizer step's cost does not grow with the number of layers (docs/architecture.md).
 
 One ``apply`` is traced with ``sys.settrace`` (Python line events in every frame,
 NumPy's Python wrappers included) and ``sys.setprofile`` (calls of C functions and

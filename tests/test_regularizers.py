@@ -1,4 +1,4 @@
-"""Regularizers: reference/keras.md A7 (no 1/2 in L2, l1_l2 versions, string lookup)."""
+"""Regularizers: docs/keras-reference.md A7 (no 1/2 in L2, l1_l2 versions, string lookup)."""
 
 import re
 

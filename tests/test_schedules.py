@@ -1,4 +1,4 @@
-"""Learning-rate schedules: the closed forms of reference/keras.md A8, written out here."""
+"""Learning-rate schedules: the closed forms of docs/keras-reference.md A8, written out here."""
 
 import math
 import re

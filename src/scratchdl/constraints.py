@@ -1,4 +1,4 @@
-"""Weight constraints (reference/keras.md A7): projections applied after each optimizer step.
+"""Weight constraints (docs/keras-reference.md A7): projections applied after each optimizer step.
 
 The optimizer writes the projection back into the weight's view: ``w[...] = c(w)``.
 With ``norm = sqrt(sum(w**2, axis, keepdims=True))`` and ``eps = 1e-7`` (Keras's epsilon)::

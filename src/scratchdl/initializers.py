@@ -1,4 +1,4 @@
-"""Weight initializers: Keras's set (reference/keras.md A6) and the book's meanings (book.md a.6).
+"""Weight initializers: Keras's (docs/keras-reference.md A6) and the book's (book.md a.6).
 
 Every initializer is called as ``init(shape, rng, dtype=np.float32)`` and returns a new array
 of exactly that shape and dtype.  Random values are drawn in float64 from ``rng`` and then cast,

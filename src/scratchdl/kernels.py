@@ -47,8 +47,8 @@ def rows(n):
 def zeros_like(z):
     """A cached all-zero array of z's shape and dtype (read only by convention).
 
-    ``np.maximum(z, zeros)`` is 2-3x faster than ``np.maximum(z, 0)`` on (100, 100)
-    float32 (2 vs 5 us measured here): a scalar operand takes a slower broadcast loop.
+    ``np.maximum(z, zeros)`` is faster than ``np.maximum(z, 0)`` on small float32
+    batches: a scalar operand takes a slower broadcast loop (benchmarks/KERNELS.md).
     """
     return _cached(_ZEROS, (z.shape, z.dtype), lambda: np.zeros(z.shape, z.dtype))
 
@@ -56,9 +56,9 @@ def zeros_like(z):
 def batch_sum(a, out=None):
     """``sum(a, axis=0)`` of a 2-D float array as one BLAS product ``ones @ a``.
 
-    Why: NumPy's axis-0 reduction of a C-ordered (100, 100) float32 array takes 3.5 us
-    here, the matrix-vector product 1.4 us; bias and batch-norm gradients need several
-    such sums per step.  The result equals ``a.sum(axis=0)`` to float rounding (BLAS
+    Why: on batch-sized float32 arrays the matrix-vector product beats NumPy's axis-0
+    reduction (benchmarks/KERNELS.md); bias and batch-norm gradients
+    need several such sums per step.  The result equals ``a.sum(axis=0)`` to float rounding (BLAS
     adds in another order, so a few last bits differ).
     """
     return np.matmul(_ones(a.shape[0], a.dtype), a, out=out)
@@ -67,8 +67,8 @@ def batch_sum(a, out=None):
 def last_axis_sum(z):
     """``sum(z, axis=-1, keepdims=True)``; for a 2-D float32/float64 array as ``z @ ones``.
 
-    Why: the matrix-vector product takes 1.1 us on a (100, 10) batch here, the
-    row-by-row reduction 2.9 us.  BLAS adds in another order, so the last bit of a
+    Why: on a (batch, classes) array the matrix-vector product beats NumPy's row-by-row
+    reduction (benchmarks/KERNELS.md).  BLAS adds in another order, so the last bit of a
     sum may differ from ``np.sum``'s (pairwise) result.
     """
     if z.ndim == 2 and z.dtype in (np.float32, np.float64):
@@ -79,8 +79,8 @@ def last_axis_sum(z):
 def last_axis_max(z):
     """``max(z, axis=-1, keepdims=True)``; for a 2-D C-ordered array as ``z[i, argmax_i]``.
 
-    Why: NumPy reduces a short last axis row by row (5.4 us for a (100, 10) batch of
-    logits here) while ``argmax`` runs a vectorised scan (1 us); picking the arg-max
+    Why: NumPy reduces a short last axis row by row while ``argmax`` runs a vectorised
+    scan (benchmarks/KERNELS.md); picking the arg-max
     element gives the very same value (NaN first, as ``maximum`` propagates it).
     """
     if z.ndim == 2 and z.shape[1] > 0 and z.flags.c_contiguous:

@@ -2,7 +2,7 @@
 
 ``update_state(y_true, y_pred, sample_weight=None)`` adds a batch, ``result()`` returns a
 Python float, ``reset_state()`` starts over.  ``.name`` is exactly the string the user
-passed (``"acc"`` -> history key ``acc``, reference/keras.md A2) and ``.direction`` tells
+passed (``"acc"`` -> history key ``acc``, docs/keras-reference.md A2) and ``.direction`` tells
 callbacks whether bigger is better (``"up"``) or worse (``"down"``).
 
 Most metrics are means of a per-sample value ``v_i`` (the last axis reduced):
@@ -142,7 +142,7 @@ class SparseCategoricalAccuracy(CategoricalAccuracy):
     def update_state(self, y_true, y_pred, sample_weight=None):
         if sample_weight is not None:
             return Metric.update_state(self, y_true, y_pred, sample_weight)
-        if (  # fit's case, (N,) labels for (N, C) arrays: skip ~1 us of checks per batch
+        if (  # fit's case, (N,) labels for (N, C) arrays: skip the checks per batch
             type(y_true) is np.ndarray
             and type(y_pred) is np.ndarray
             and y_true.shape == y_pred.shape[:-1]

@@ -1,4 +1,4 @@
-"""Seeds: one seed determines everything (DESIGN §3).
+"""Seeds: one seed determines everything (docs/architecture.md).
 
 Every stochastic function of scratchdl takes an ``np.random.Generator``.  Models
 without an explicit seed draw one from a process-wide seed source, which

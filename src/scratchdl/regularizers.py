@@ -1,4 +1,4 @@
-"""Weight regularizers (reference/keras.md A7): penalties added to the loss.
+"""Weight regularizers (docs/keras-reference.md A7): penalties added to the loss.
 
 Penalty and gradient of each (sums over every entry of ``w``)::
 

@@ -1,4 +1,4 @@
-"""Learning-rate schedules (reference/keras.md A8): ``lr = schedule(step)``.
+"""Learning-rate schedules (docs/keras-reference.md A8): ``lr = schedule(step)``.
 
 ``step`` is ``optimizer.iterations``: the number of **batches** already applied, starting at 0
 (not epochs).  Every schedule returns a Python float.  Per-epoch schedules belong to the

@@ -1,4 +1,4 @@
-"""fit / evaluate / predict semantics of reference/keras.md A3, through the Keras face."""
+"""fit / evaluate / predict semantics of docs/keras-reference.md A3, through the Keras face."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""model.save / load_model / save_weights / load_weights (DESIGN §6, keras.md A10)."""
+"""model.save / load_model / save_weights / load_weights (docs/architecture.md, keras.md A10)."""
 
 import json
 import os

@@ -194,9 +194,8 @@ class CallableActivation(ActivationFunction):
         return np.asarray(self.fn(z))
 
     def backward(self, dout, z, y):
-        from scratchdl.activations import names  # the package registry (imports this module)
-
         raise ValueError(
             f"activation {self.name!r} is a plain callable without a backward, so it cannot be "
-            f"trained through; use one of {names()} or subclass ActivationFunction"
+            "trained through; use a built-in activation (scratchdl.activations.names() lists "
+            "them) or subclass ActivationFunction"
         )

@@ -78,11 +78,7 @@ class Sequential(_EngineSequential):
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """``keras.models.load_model``: the engine's loader, returning this face's Sequential."""
     return _engine_load_model(
-        filepath,
-        custom_objects=custom_objects,
-        compile=compile,
-        safe_mode=safe_mode,
-        model_class=Sequential,
+        filepath, Sequential, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
     )
 
 

@@ -136,7 +136,7 @@ def command_predict(args) -> int:
     import numpy as np
 
     from scratchdl.datasets.images import load_digit
-    from scratchdl.models.model_io import load_model
+    from scratchdl.models.sequential import load_model
 
     model = load_model(args.model)
     status = 0

@@ -1,4 +1,4 @@
-"""Losses with Keras semantics (reference/keras.md A5) and explicit gradients.
+"""Losses with Keras semantics (docs/keras-reference.md A5) and explicit gradients.
 
 A loss first computes one value per sample by reducing the **last axis**
 (``l_i``, shape ``y_pred.shape[:-1]``), multiplies it by ``sample_weight`` (``w_i``),
@@ -13,7 +13,7 @@ y_true, sample_weight)`` returns L as a Python float; ``backward()`` returns dL/
 for the last forward, in y_pred's dtype (for reduction "none": d sum(w_i l_i)/dy_pred).
 ``__call__(y_true, y_pred, sample_weight)`` takes Keras's argument order.
 
-Fused gradients (DESIGN §3; the book's SoftmaxWithLoss): when the last layer is a
+Fused gradients (docs/architecture.md; the book's SoftmaxWithLoss): when the last layer is a
 softmax (sigmoid) and the loss is (sparse) categorical (binary) cross-entropy on
 probabilities, ``fuses_with`` names that activation and ``fused_backward()`` returns
 dL/dz for its input z directly: ``(p - t) * w / N`` (``/ (N*D)`` for BCE, which averages

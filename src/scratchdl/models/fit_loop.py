@@ -170,7 +170,7 @@ def train_epoch(plan, stream, steps, buf, cb, should_stop, state):
     ``take``'s bounds check, which would buffer ``out`` (the indices come from a
     permutation, so none is out of range).  Gathering per batch keeps the batch in
     cache for the first matrix product and avoids a full copy of the data per
-    epoch (measured in benchmarks/RESULTS.md).  The buffer is overwritten by the
+    epoch (measured in benchmarks/KERNELS.md).  The buffer is overwritten by the
     next batch; the layers' caches of a batch are read only within its own step.
     Without shuffling the batches are plain slices (views).
     """

@@ -198,12 +198,9 @@ def _restore_optimizer(model, arrays, path="model file"):
             raise ModelFileError(f"{path}: the optimizer state is damaged ({exc})") from None
 
 
-def _model_from_config(config, path, custom_objects=None, model_class=None):
-    from scratchdl.models.sequential import Sequential
-
-    cls = Sequential if model_class is None else model_class
+def _model_from_config(config, path, custom_objects, model_class):
     try:
-        model = cls.from_config(config, custom_objects=custom_objects)
+        model = model_class.from_config(config, custom_objects=custom_objects)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ModelFileError(f"{path}: the model configuration is damaged ({exc})") from None
     if not model.built:
@@ -211,7 +208,7 @@ def _model_from_config(config, path, custom_objects=None, model_class=None):
     return model
 
 
-def load_model(path, custom_objects=None, compile=True, safe_mode=True, model_class=None):
+def load_model(path, model_class, custom_objects=None, compile=True, safe_mode=True):
     """Rebuild a model saved by ``model.save``: layers, weights, optimizer state, step.
 
     The RNG states (shuffling, dropout) are restored too, so ``fit`` on the loaded
@@ -223,7 +220,8 @@ def load_model(path, custom_objects=None, compile=True, safe_mode=True, model_cl
     Args:
         custom_objects: ``{class name: layer class}`` for layers defined by the user.
         compile: False skips the optimizer, loss and metrics.
-        model_class: the class to rebuild (a face's Sequential); default the engine's.
+        model_class: the class to rebuild (``scratchdl.models.load_model`` passes the
+            engine's Sequential, the Keras face its own).
     """
     if custom_objects is not None and not isinstance(custom_objects, dict):
         raise TypeError(

@@ -1,6 +1,6 @@
 """The Keras progress bar, in the look of tf.keras 2.x (the students' notes).
 
-What it prints (``reference/keras.md`` A3, "TK bar", width 30)::
+What it prints (docs/keras-reference.md A3, "TK bar", width 30)::
 
     Epoch 1/20                                              <- epoch_header(), fit prints it
       32/1875 [..............................] - ETA: 3s - loss: 0.9012 - accuracy: 0.7100

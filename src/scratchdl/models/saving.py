@@ -6,7 +6,7 @@ File layout (a ZIP archive readable by ``np.load(path, allow_pickle=False)``)::
                             {"format": "scratchdl", "format_version": 1, "meta": <meta>}
     <name>.npy              one entry per array, e.g. "dense_1/kernel.npy"
 
-Why this format (DESIGN §6):
+Why this format (docs/architecture.md):
 - Loading never unpickles and never executes anything: every entry is read with
   ``allow_pickle=False``, so an object array (which would need pickle) is refused
   with ``ModelFileError`` instead of being loaded. The metadata is JSON text, parsed
@@ -23,7 +23,7 @@ Why this format (DESIGN §6):
   ``.npz``.
 
 Convention: Keras writes ``.keras`` as a zip of JSON + HDF5 and ``.h5`` as HDF5;
-scratchdl writes this one format under any name (see ``reference/keras.md`` A10).
+scratchdl writes this one format under any name (see docs/keras-reference.md A10).
 """
 
 from __future__ import annotations

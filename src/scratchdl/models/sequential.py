@@ -16,12 +16,22 @@ from scratchdl import losses as losses_module
 from scratchdl import optimizers as optimizers_module
 from scratchdl.layers import InputLayer, Layer
 from scratchdl.layers.base import unique_name
+from scratchdl.models.model_io import (
+    load_model as _load_model_as,
+)
+from scratchdl.models.model_io import (
+    load_weights,
+    restore_training_state,
+    save_model,
+    save_weights,
+    training_state,
+)
 from scratchdl.models.summary import format_summary
 from scratchdl.models.training import TrainingMixin
 from scratchdl.random import make_rng
 from scratchdl.variables import ParamStore
 
-__all__ = ["Sequential"]
+__all__ = ["Sequential", "load_model"]
 
 
 def _check_neutral(name, value):
@@ -347,8 +357,6 @@ class Sequential(TrainingMixin):
         format, never HDF5, a SavedModel directory or a pickle (docs/keras.md).
         ``include_optimizer=False`` leaves out the compile settings and optimizer state.
         """
-        from scratchdl.models.model_io import save_model
-
         if save_format not in (None, "h5", "tf", "keras", "npz"):
             raise ValueError(
                 f"save_format must be None, 'keras', 'h5' or 'tf', received {save_format!r}"
@@ -356,24 +364,23 @@ class Sequential(TrainingMixin):
         save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
 
     def save_weights(self, filepath, overwrite=True):
-        from scratchdl.models.model_io import save_weights
-
         save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False):
-        from scratchdl.models.model_io import load_weights
-
         load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
     def get_training_state(self):
-        from scratchdl.models.model_io import training_state
-
         return training_state(self)
 
     def set_training_state(self, meta, arrays):
-        from scratchdl.models.model_io import restore_training_state
-
         restore_training_state(self, meta, arrays)
 
     def __repr__(self):
         return f"<Sequential name={self.name!r}, {len(self._layers)} layers, built={self.built}>"
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Rebuild a Sequential saved by ``model.save`` (see ``model_io.load_model``)."""
+    return _load_model_as(
+        filepath, Sequential, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
+    )

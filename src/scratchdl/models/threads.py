@@ -1,10 +1,9 @@
-"""How many BLAS threads the training loops use (DESIGN §4).
+"""How many BLAS threads the training loops use (docs/architecture.md).
 
 At the sizes students train (batch 32-128, layers of 50-500 units) one BLAS thread
 is as fast as two or faster, and two threads collapse when another process shares
-the cores (OpenBLAS spin-waits on a descheduled thread): measured here, a W1 step
-took 0.7 ms with one thread and 5 ms with two under load.  So ``fit``, the book's
-``Trainer`` and the experiments run with one BLAS thread by default.
+the cores (OpenBLAS spin-waits on a descheduled thread; benchmarks/KERNELS.md).
+So ``fit``, the book's ``Trainer`` and the experiments use one BLAS thread by default.
 
 Set ``SCRATCHDL_BLAS_THREADS`` to another number, or to ``auto`` to leave the BLAS
 library's own setting alone.  Uses threadpoolctl (a dependency); without it this

@@ -1,4 +1,4 @@
-"""Optimizers on the flat parameter store (reference/keras.md A4) and their pure rules.
+"""Optimizers on the flat parameter store (docs/keras-reference.md A4) and their pure rules.
 
     from scratchdl.optimizers import Adam, get
     opt = Adam(learning_rate=1e-3)      # or get("adam")

@@ -1,4 +1,4 @@
-"""Adam, AdamW, Adamax and Nadam on the flat store (reference/keras.md A4).
+"""Adam, AdamW, Adamax and Nadam on the flat store (docs/keras-reference.md A4).
 
 Each ``update_step`` is one call of a pure rule from ``rules.py`` on the whole flat
 parameter buffer; the step-dependent scalars (Adam's alpha, Nadam's momentum

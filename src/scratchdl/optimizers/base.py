@@ -1,6 +1,6 @@
 """The Optimizer base class: one step on the flat parameter store, in Keras's order.
 
-One ``apply(store)`` (reference/keras.md A4):
+One ``apply(store)`` (docs/keras-reference.md A4):
 
     1. clip the gradient: clipnorm (per tensor) | global_clipnorm | clipvalue
     2. decoupled weight decay        w -= w*weight_decay*lr   (before the step)
@@ -73,7 +73,7 @@ def _takes_step(fn) -> bool:
 class Optimizer(StateMixin):
     """Base class.  Subclasses define ``_slot_specs()`` and ``update_step(g, w, lr)``.
 
-    Args (Keras names and defaults, reference/keras.md A4):
+    Args (Keras names and defaults, docs/keras-reference.md A4):
         learning_rate: a number >= 0 or a schedule (any callable taking the step,
             e.g. ``scratchdl.schedules.ExponentialDecay``); evaluated at ``iterations``.
         weight_decay: decoupled decay ``w -= w*weight_decay*lr`` before each step.

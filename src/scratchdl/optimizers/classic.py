@@ -1,7 +1,7 @@
 """SGD (with momentum / Nesterov), Adagrad, RMSprop and Adadelta on the flat store.
 
 Each ``update_step`` is one call of a pure rule from ``rules.py`` on the whole flat
-parameter buffer; the formulas are written there (reference/keras.md A4).
+parameter buffer; the formulas are written there (docs/keras-reference.md A4).
 """
 
 from __future__ import annotations

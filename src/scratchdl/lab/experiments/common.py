@@ -186,7 +186,7 @@ def blas_threads(n: int = 1):
     """Limit the BLAS thread pool to ``n`` threads while the experiments run.
 
     At the experiments' batch sizes one thread is faster than two, and two threads
-    collapse when another process shares the cores (DESIGN section 4).  Uses threadpoolctl
+    collapse when another process shares the cores (docs/architecture.md).  Uses threadpoolctl
     when it is installed; otherwise a no-op (set OPENBLAS_NUM_THREADS=1 by hand).
     """
     try:

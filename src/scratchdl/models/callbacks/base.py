@@ -1,6 +1,6 @@
 """The callback hooks, the list that dispatches them, and History.
 
-Hooks (``reference/keras.md`` A9): ``on_{train,test,predict}_{begin,end}(logs)``,
+Hooks (docs/keras-reference.md A9): ``on_{train,test,predict}_{begin,end}(logs)``,
 ``on_epoch_{begin,end}(epoch, logs)`` and ``on_{train,test,predict}_batch_{begin,end}
 (batch, logs)``; ``epoch`` and ``batch`` are 0-based. ``logs`` is a dict of floats;
 at epoch end it holds the epoch's running means (``loss`` first, then the metrics in
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numbers
 
-__all__ = ["HOOKS", "Callback", "CallbackList", "History"]
+__all__ = ["HOOKS", "Callback", "History", "check_callback", "implements"]
 
 HOOKS = tuple(
     [f"on_{mode}_{when}" for mode in ("train", "test", "predict") for when in ("begin", "end")]
@@ -101,7 +101,7 @@ class Callback:
 _ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
 
 
-def _implements(callback, hook):
+def implements(callback, hook):
     """Whether ``callback`` does something in ``hook`` (a class that overrides it)."""
     if not isinstance(callback, Callback):
         return True  # a duck-typed object: always call it
@@ -109,7 +109,8 @@ def _implements(callback, hook):
     return any(getattr(type(callback), n) is not getattr(Callback, n) for n in names)
 
 
-def _check_callback(callback):
+def check_callback(callback):
+    """Raise a clear error unless ``callback`` is a Callback instance (or has every hook)."""
     if isinstance(callback, type):
         raise ValueError(
             f"callbacks must be Callback instances, received the class {callback.__name__} "
@@ -121,140 +122,6 @@ def _check_callback(callback):
             f"callbacks must be Callback instances, received {callback!r} "
             f"(of type {type(callback).__name__}, missing {', '.join(missing)})"
         )
-
-
-class CallbackList:
-    """Calls a hook on every callback, in list order, passing one shared ``logs`` dict.
-
-    Args:
-        callbacks: list of Callback instances.
-        add_history: append a History if there is none.
-        add_progbar: append a ProgbarLogger (after History, as Keras 3 and tf.keras
-            >= 2.10 do) if there is none.
-        model, **params: passed to ``set_model`` / ``set_params``.
-
-    A hook is dispatched only to the callbacks that override it, so an empty batch
-    hook costs one loop over an empty list per batch.
-    """
-
-    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
-        self.callbacks = []
-        for callback in callbacks or []:
-            _check_callback(callback)
-            self.callbacks.append(callback)
-        self._add_defaults(add_history, add_progbar)
-        self._index_hooks()
-        self.model = None
-        self.params = {}
-        if model is not None:
-            self.set_model(model)
-        if params:
-            self.set_params(params)
-
-    def _add_defaults(self, add_history, add_progbar):
-        from scratchdl.models.callbacks.loggers import ProgbarLogger
-
-        if add_history and not any(isinstance(cb, History) for cb in self.callbacks):
-            self.callbacks.append(History())
-        if add_progbar and not any(isinstance(cb, ProgbarLogger) for cb in self.callbacks):
-            self.callbacks.append(ProgbarLogger())
-
-    def _index_hooks(self):
-        self._active = {
-            hook: [cb for cb in self.callbacks if _implements(cb, hook)] for hook in HOOKS
-        }
-
-    @property
-    def history(self):
-        """The History in the list, or None."""
-        return next((cb for cb in self.callbacks if isinstance(cb, History)), None)
-
-    def append(self, callback):
-        _check_callback(callback)
-        self.callbacks.append(callback)
-        self._index_hooks()
-        if self.model is not None:
-            callback.set_model(self.model)
-        if self.params:
-            callback.set_params(self.params)
-
-    def __iter__(self):
-        return iter(self.callbacks)
-
-    def __len__(self):
-        return len(self.callbacks)
-
-    def implements(self, hook):
-        """Whether any callback overrides ``hook`` (fit skips batch hooks otherwise)."""
-        return bool(self._active[hook])
-
-    def set_model(self, model):
-        self.model = model
-        history = self.history
-        if history is not None:
-            model.history = history
-        for callback in self.callbacks:
-            callback.set_model(model)
-
-    def set_params(self, params):
-        self.params = params
-        for callback in self.callbacks:
-            callback.set_params(params)
-
-    def _call(self, hook, logs):
-        logs = {} if logs is None else logs
-        for callback in self._active[hook]:
-            getattr(callback, hook)(logs)
-
-    def _call_indexed(self, hook, index, logs):
-        logs = {} if logs is None else logs
-        for callback in self._active[hook]:
-            getattr(callback, hook)(index, logs)
-
-    def on_train_begin(self, logs=None):
-        self._call("on_train_begin", logs)
-
-    def on_train_end(self, logs=None):
-        self._call("on_train_end", logs)
-
-    def on_test_begin(self, logs=None):
-        self._call("on_test_begin", logs)
-
-    def on_test_end(self, logs=None):
-        self._call("on_test_end", logs)
-
-    def on_predict_begin(self, logs=None):
-        self._call("on_predict_begin", logs)
-
-    def on_predict_end(self, logs=None):
-        self._call("on_predict_end", logs)
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._call_indexed("on_epoch_begin", epoch, logs)
-
-    def on_epoch_end(self, epoch, logs=None):
-        self._call_indexed("on_epoch_end", epoch, logs)
-
-    def on_train_batch_begin(self, batch, logs=None):
-        self._call_indexed("on_train_batch_begin", batch, logs)
-
-    def on_train_batch_end(self, batch, logs=None):
-        self._call_indexed("on_train_batch_end", batch, logs)
-
-    on_batch_begin = on_train_batch_begin
-    on_batch_end = on_train_batch_end
-
-    def on_test_batch_begin(self, batch, logs=None):
-        self._call_indexed("on_test_batch_begin", batch, logs)
-
-    def on_test_batch_end(self, batch, logs=None):
-        self._call_indexed("on_test_batch_end", batch, logs)
-
-    def on_predict_batch_begin(self, batch, logs=None):
-        self._call_indexed("on_predict_batch_begin", batch, logs)
-
-    def on_predict_batch_end(self, batch, logs=None):
-        self._call_indexed("on_predict_batch_end", batch, logs)
 
 
 def _python_value(value):

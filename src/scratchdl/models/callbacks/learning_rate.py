@@ -41,7 +41,7 @@ def set_lr(owner, model, value):
 class ReduceLROnPlateau(Callback):
     """Multiply the learning rate by ``factor`` when ``monitor`` stops improving.
 
-    Update, at each ``on_epoch_end(epoch)`` (``reference/keras.md`` A9)::
+    Update, at each ``on_epoch_end(epoch)`` (docs/keras-reference.md A9)::
 
         logs["lr"] = lr
         if cooldown_counter > 0: cooldown_counter -= 1; wait = 0

@@ -1,6 +1,6 @@
 """Monitoring a logged quantity: mode resolution, EarlyStopping.
 
-Mode ``"auto"`` (Keras 3's rule, ``reference/keras.md`` A9): strip ``val_``; ``loss``
+Mode ``"auto"`` (Keras 3's rule, docs/keras-reference.md A9): strip ``val_``; ``loss``
 means min; otherwise ask the model which way the compiled metric of that name goes
 (``model.metric_direction(name)``: ``"up"`` -> max, ``"down"`` -> min); if nobody knows,
 raise ValueError asking for ``mode="max"`` or ``mode="min"``. An unknown mode warns and
@@ -67,7 +67,7 @@ class EarlyStopping(Callback):
     """Stop training when ``monitor`` has stopped improving.
 
     Algorithm, at each ``on_epoch_end(epoch)`` with ``epoch >= start_from_epoch`` and the
-    monitor present in the logs (``reference/keras.md`` A9, Keras 3)::
+    monitor present in the logs (docs/keras-reference.md A9, Keras 3)::
 
         if restore_best_weights and no weights stored: store the current weights
         wait += 1
