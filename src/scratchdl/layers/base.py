@@ -30,7 +30,9 @@ from collections import defaultdict
 
 import numpy as np
 
+from scratchdl.eager import as_eager
 from scratchdl.kernels import batch_sum  # kept importable from here (older imports)
+from scratchdl.random import make_rng
 from scratchdl.variables import Variable, WeightDict
 
 __all__ = ["Layer", "reset_name_counters", "check_positive_int", "check_rate", "batch_sum"]
@@ -126,10 +128,38 @@ class Layer:
         return tuple(input_shape)
 
     def forward(self, x, training=False):
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} does not define forward(x, training); a layer needs "
+            "forward (and backward, to be trained)"
+        )
 
     def backward(self, dout):
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} does not define backward(dout), so it cannot be trained; "
+            "write backward(dout) returning dL/dx and filling self.grads"
+        )
+
+    # -- calling a layer like a function ----------------------------------------------
+    def __call__(self, inputs, training=None):
+        """``layer(x)``: build on the first call from ``x``'s shape, then ``forward``.
+
+        Returns an ``EagerTensor`` (an ndarray with ``.numpy()``).  ``training``
+        defaults to False (inference), as outside ``fit`` in Keras.  A built layer
+        keeps its weights; an input it was not built for raises.
+        """
+        x = np.asarray(inputs)
+        if x.ndim < 1:
+            raise ValueError(f"layer {self.name!r} needs a batch of inputs, received {x!r}")
+        if not self.built:
+            dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+            self.build(x.shape[1:], rng=make_rng(None), dtype=dtype)
+        elif tuple(x.shape[1:]) != tuple(self.input_shape):
+            raise ValueError(
+                f"Input of layer {self.name!r} is incompatible: it was built for inputs of "
+                f"shape {(None,) + tuple(self.input_shape)}, received shape {x.shape}"
+            )
+        x = x.astype(self.dtype, copy=False)
+        return as_eager(self.forward(x, training=bool(training)))
 
     # -- weights -------------------------------------------------------------------
     def _reset_weights(self) -> None:

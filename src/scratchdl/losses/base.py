@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from scratchdl.eager import as_eager
 from scratchdl.kernels import rows as _rows
 
 EPSILON = 1e-7
@@ -36,7 +37,13 @@ class Loss:
         self._cache = None
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        return self.forward(y_pred, y_true, sample_weight)
+        """Keras's order ``loss(y_true, y_pred)``; the value as an EagerTensor (``.numpy()``).
+
+        The dtype is y_pred's float dtype (float32 for other inputs), as Keras's.
+        """
+        value = self.forward(y_pred, y_true, sample_weight)
+        dtype = self._cache[0].dtype if self._cache is not None else np.float32
+        return as_eager(np.asarray(value, dtype=dtype))
 
     def forward(self, y_pred, y_true, sample_weight=None):
         yp = _as_float(y_pred)

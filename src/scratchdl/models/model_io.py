@@ -34,7 +34,7 @@ __all__ = [
 
 def _weight_arrays(model):
     arrays = {}
-    for layer in model.layers:
+    for layer in model.flat_layers():
         for kind, key in layer.weight_keys():
             arrays[f"w/{layer.name}/{kind}/{key}"] = np.array(getattr(layer, kind)[key])
     return arrays
@@ -128,7 +128,7 @@ def _set_weights_from(model, arrays, path, skip_mismatch=False):
     ``dense``...) loads the file.  Counts, keys and shapes must all match.
     """
     saved = _saved_layers(arrays, path)
-    targets = [layer for layer in model.layers if layer.weight_keys()]
+    targets = [layer for layer in model.flat_layers() if layer.weight_keys()]
     if len(saved) != len(targets):
         raise ModelFileError(
             f"{path}: the file holds weights for {len(saved)} layers "
@@ -175,7 +175,7 @@ def _compile_from(model, config, path):
 
 def _layer_renames(model, arrays, path):
     """Saved layer name -> this model's layer name, by position (see _set_weights_from)."""
-    targets = [layer for layer in model.layers if layer.weight_keys()]
+    targets = [layer for layer in model.flat_layers() if layer.weight_keys()]
     return {name: layer.name for layer, (name, _) in zip(targets, _saved_layers(arrays, path))}
 
 
@@ -246,13 +246,13 @@ def load_model(path, model_class, custom_objects=None, compile=True, safe_mode=T
 
 
 def _rng_keys(model):
-    """``"model"`` and ``"layer:<i>"`` (position in model.layers) for every Generator.
+    """``"model"`` and ``"layer:<i>"`` (position in model.flat_layers()) for every Generator.
 
     Keyed by position, not name, so a model rebuilt in the same session (``dropout_1``
     instead of ``dropout``) gets its states back, as its weights do.
     """
     keys = {"model": model.rng}
-    for i, layer in enumerate(model.layers):
+    for i, layer in enumerate(model.flat_layers()):
         if getattr(layer, "rng", None) is not None:
             keys[f"layer:{i}"] = layer.rng
     return keys

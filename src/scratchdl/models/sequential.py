@@ -26,6 +26,7 @@ from scratchdl.models.model_io import (
     save_weights,
     training_state,
 )
+from scratchdl.models.nesting import ModelAsLayer, input_shape_of, output_shape_of
 from scratchdl.models.summary import format_summary
 from scratchdl.models.training import TrainingMixin
 from scratchdl.random import make_rng
@@ -50,10 +51,10 @@ def _check_neutral(name, value):
 
 def _check_reusable(layer, shape, dtype, model_name):
     """Raise unless the built ``layer`` takes inputs of ``shape`` in ``dtype``."""
-    if tuple(layer.input_shape) != tuple(shape):
+    if input_shape_of(layer) != tuple(shape):
         raise ValueError(
             f"layer {layer.name!r} was built for inputs of shape "
-            f"{(None,) + tuple(layer.input_shape)} and keeps its weights; model "
+            f"{(None,) + input_shape_of(layer)} and keeps its weights; model "
             f"{model_name!r} would feed it {(None,) + tuple(shape)}. Use a new layer instead."
         )
     if np.dtype(layer.dtype) != np.dtype(dtype):
@@ -63,7 +64,7 @@ def _check_reusable(layer, shape, dtype, model_name):
         )
 
 
-class Sequential(TrainingMixin):
+class Sequential(ModelAsLayer, TrainingMixin):
     """A linear stack of layers: ``y = layer_k(... layer_1(x))``.
 
     Args:
@@ -75,7 +76,8 @@ class Sequential(TrainingMixin):
         dtype: compute dtype, float32 by default (float64 for gradient checks).
 
     Convention: as in Keras, ``model.layers`` excludes the input layer, and the
-    model builds as soon as it knows its input shape.
+    model builds as soon as it knows its input shape.  A model is a layer: it can be
+    added to another model, which then shares (never re-initialises) its weights.
     """
 
     def __init__(self, layers=None, name=None, seed=None, dtype="float32", trainable=True):
@@ -87,9 +89,10 @@ class Sequential(TrainingMixin):
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
             raise ValueError(f"dtype must be a float dtype, received dtype={dtype!r}")
-        self.trainable = trainable
         self._input_layer = None
         self._layers: list[Layer] = []
+        self._trainable = bool(trainable)
+        self._first_grad = 0
         self.built = False
         self.store = ParamStore(self.dtype)
         self.optimizer = None
@@ -105,13 +108,26 @@ class Sequential(TrainingMixin):
     def layers(self):
         return list(self._layers)
 
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value) -> None:
+        """``model.trainable = False`` freezes every layer (True unfreezes them), as Keras."""
+        self._trainable = bool(value)
+        for layer in self._layers:
+            layer.trainable = self._trainable
+
     def add(self, layer):
-        """Append a layer; an ``input_shape=`` on the first layer creates the InputLayer."""
-        if not isinstance(layer, Layer):
+        """Append a layer or a model; an ``input_shape=`` on the first creates the InputLayer."""
+        if not isinstance(layer, (Layer, ModelAsLayer)):
             raise ValueError(
-                f"Only instances of scratchdl.layers.Layer can be added to a Sequential "
-                f"model, received {layer!r} (of type {type(layer).__name__})"
+                f"Only instances of scratchdl.layers.Layer (or models) can be added to a "
+                f"Sequential model, received {layer!r} (of type {type(layer).__name__})"
             )
+        if layer is self:
+            raise ValueError(f"model {self.name!r} cannot be added to itself")
         if isinstance(layer, InputLayer):
             if self._input_layer is not None or self._layers:
                 raise ValueError(
@@ -132,6 +148,28 @@ class Sequential(TrainingMixin):
         self.built = False
         if self._input_layer is not None and self._layers:
             self._build_from(self._input_layer.shape)
+
+    def get_layer(self, name=None, index=None):
+        """A layer by name or by position in ``model.layers`` (Keras's messages)."""
+        if name is not None and index is not None:
+            raise ValueError("Provide only a layer name or a layer index at `get_layer`.")
+        if index is not None:
+            if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+                raise ValueError(f"index must be an int, received index={index!r}")
+            if not -len(self._layers) <= index < len(self._layers):
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has "
+                    f"{len(self._layers)} layers."
+                )
+            return self._layers[index]
+        if name is None:
+            raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+        for layer in self._layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"No such layer: {name}. Existing layers are: {[lay.name for lay in self._layers]}."
+        )
 
     def pop(self):
         if not self._layers:
@@ -170,10 +208,12 @@ class Sequential(TrainingMixin):
             layer_rng = np.random.default_rng(init_rng.integers(0, 2**63 - 1))
             if layer.built:
                 _check_reusable(layer, shape, self.dtype, self.name)
+            elif isinstance(layer, ModelAsLayer):
+                layer.build_as_layer(shape, self.dtype)
             else:
                 layer.build(shape, rng=layer_rng, dtype=self.dtype)
-            shape = layer.output_shape
-        if not self.trainable:
+            shape = output_shape_of(layer)
+        if not self._trainable:
             for layer in self._layers:
                 layer.trainable = False
         self._bind_store()
@@ -183,7 +223,9 @@ class Sequential(TrainingMixin):
         """(Re)bind every layer's trainable Variables to this model's flat store."""
         for layer in self._layers:
             layer.check_wiring()
-        self.store = ParamStore(self.dtype).bind(self._layers)
+        leaves = self.flat_layers()
+        self.store = ParamStore(self.dtype).bind(leaves)
+        self._bound_trainable = [lay.trainable for lay in leaves]
         self._configure_backward()
         if self.optimizer is not None:
             self.optimizer.build(self.store)
@@ -193,26 +235,32 @@ class Sequential(TrainingMixin):
 
         Values are never lost (binding copies them); only optimizer state restarts.
         """
-        if not self.store.is_home():
-            self._bind_store()
+        if not self.store.is_home() or self._bound_trainable != [
+            lay.trainable for lay in self.flat_layers()
+        ]:
+            self._bind_store()  # a shared layer moved, or a layer was frozen / unfrozen
 
     def _configure_backward(self):
-        """The first layer with parameters needs no dx; layers before it need no backward."""
+        """The first layer with trainable weights needs no dx; layers before it no backward.
+
+        Frozen layers at the start (``trainable=False``) are therefore skipped by
+        backpropagation entirely.  Penalties come from every leaf layer.
+        """
         self._first_grad = len(self._layers)
         for i, layer in enumerate(self._layers):
             if hasattr(layer, "need_input_grad"):
                 layer.need_input_grad = True
-            if layer.params and self._first_grad == len(self._layers):
+            if layer.trainable_weights and self._first_grad == len(self._layers):
                 self._first_grad = i
         if self._first_grad < len(self._layers):
             first = self._layers[self._first_grad]
             if hasattr(first, "need_input_grad"):
                 first.need_input_grad = False
-        self._reg_layers = [lay for lay in self._layers if lay.regularizers]
+        leaves = self.flat_layers()
+        self._reg_layers = [lay for lay in leaves if lay.regularizers]
         self._act_reg_layers = [
-            lay for lay in self._layers if getattr(lay, "activity_regularizer", None) is not None
+            lay for lay in leaves if getattr(lay, "activity_regularizer", None) is not None
         ]
-        self._constrained = any(lay.constraints for lay in self._layers)
 
     @property
     def input_shape(self):
@@ -222,7 +270,7 @@ class Sequential(TrainingMixin):
     def output_shape(self):
         if not self.built:
             raise ValueError(f"model {self.name!r} is not built yet; call build() or fit()")
-        return (None,) + tuple(self._layers[-1].output_shape)
+        return (None,) + output_shape_of(self._layers[-1])
 
     def _require_built(self, what):
         if not self.built:
@@ -306,25 +354,23 @@ class Sequential(TrainingMixin):
 
     def get_weights(self):
         self._require_built("get_weights()")
-        return [w for layer in self._layers for w in layer.get_weights()]
+        return [v.numpy() for v in self.weights]
 
     def set_weights(self, weights):
         self._require_built("set_weights()")
-        weights = list(weights)
-        expected = sum(len(layer.weight_keys()) for layer in self._layers)
-        if len(weights) != expected:
+        weights, variables = list(weights), self.weights
+        if len(weights) != len(variables):
             raise ValueError(
-                f"model {self.name!r} expects {expected} weight arrays, received {len(weights)}"
+                f"model {self.name!r} expects {len(variables)} weight arrays, "
+                f"received {len(weights)}"
             )
-        i = 0
-        for layer in self._layers:
-            n = len(layer.weight_keys())
-            layer.set_weights(weights[i : i + n])
-            i += n
+        for var, w in zip(variables, weights):
+            var.assign(w)
 
     def count_params(self):
+        """Every weight's size, trainable or not (Keras's ``count_params``)."""
         self._require_built("count_params()")
-        return int(sum(lay.count_params() + lay.count_state() for lay in self._layers))
+        return int(sum(v.size for v in self.weights))
 
     def summary(self, line_length=None, print_fn=None):
         """Print tf.keras 2.x's summary table: name (type), output shape, parameter count."""
@@ -346,7 +392,14 @@ class Sequential(TrainingMixin):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for layer_config in config.get("layers", []):
-                model.add(layers_module.get(layer_config, custom_objects))
+                if isinstance(layer_config, dict) and layer_config.get("class_name") in (
+                    "Sequential",
+                    cls.__name__,
+                ):
+                    layer = cls.from_config(layer_config.get("config", {}), custom_objects)
+                else:
+                    layer = layers_module.get(layer_config, custom_objects)
+                model.add(layer)
         return model
 
     def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None):

@@ -7,6 +7,8 @@ older tf.keras (<= 2.12) printed no memory size; the table is otherwise the same
 
 from __future__ import annotations
 
+from scratchdl.models.nesting import output_shape_of
+
 __all__ = ["format_summary", "format_bytes"]
 
 
@@ -37,8 +39,8 @@ def format_summary(model, line_length=None) -> str:
     lines.append(_row(["Layer (type)", "Output Shape", "Param #"], stops))
     lines.append("=" * width)
     for i, layer in enumerate(model.layers):
-        shape = "?" if not model.built else str((None,) + tuple(layer.output_shape))
-        count = layer.count_params() + layer.count_state() if model.built else 0
+        shape = "?" if not model.built else str((None,) + output_shape_of(layer))
+        count = sum(v.size for v in layer.weights) if model.built else 0
         lines.append(_row([f"{layer.name} ({type(layer).__name__})", shape, count], stops))
         if i < len(model.layers) - 1:
             lines.append(" " * width)
@@ -47,7 +49,7 @@ def format_summary(model, line_length=None) -> str:
         lines.append("Total params: 0 (unbuilt)")
     else:
         itemsize = model.dtype.itemsize
-        trainable = sum(lay.count_params() for lay in model.layers if lay.trainable)
+        trainable = sum(v.size for v in model.trainable_weights)
         total = model.count_params()
         for label, n in (
             ("Total", total),

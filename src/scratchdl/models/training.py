@@ -21,6 +21,7 @@ import math
 import numpy as np
 
 from scratchdl import metrics as metrics_module
+from scratchdl.eager import as_eager
 from scratchdl.models.data_adapter import (
     check_batch_size,
     check_fit_options,
@@ -67,8 +68,13 @@ class TrainingMixin:
             x = layer.forward(x, training)
         return x
 
-    def __call__(self, x, training=False):
-        return self._forward(self._prepare_input(x), training)
+    def __call__(self, x, training=None):
+        """``model(x)``: the outputs (an EagerTensor, ``.numpy()`` works).
+
+        ``training=True`` runs the layers in training mode (dropout active, batch
+        norm on batch statistics, updating its moving ones), as Keras's call does.
+        """
+        return as_eager(self._forward(self._prepare_input(x), bool(training)))
 
     def _fusable(self):
         """True when the last layer's activation is the one the loss fuses with."""
