@@ -32,9 +32,11 @@ class experimental:  # noqa: N801 (TensorFlow's name: tf.data.experimental.AUTOT
 
 
 def _map_structure(fn, s):
+    """``fn`` applied to each leaf of a tuple / dict structure (a list is a leaf: one
+    tensor's values, as in TensorFlow)."""
     if isinstance(s, dict):
         return {k: _map_structure(fn, v) for k, v in s.items()}
-    if isinstance(s, (tuple, list)):
+    if isinstance(s, tuple):
         return tuple(_map_structure(fn, v) for v in s)
     return fn(s)
 
@@ -42,7 +44,7 @@ def _map_structure(fn, s):
 def _leaves(s):
     if isinstance(s, dict):
         return [leaf for v in s.values() for leaf in _leaves(v)]
-    if isinstance(s, (tuple, list)):
+    if isinstance(s, tuple):
         return [leaf for v in s for leaf in _leaves(v)]
     return [s]
 
