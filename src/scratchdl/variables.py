@@ -225,6 +225,21 @@ class Variable:
 
     __iadd__ = __isub__ = __imul__ = __itruediv__ = _no_inplace
 
+    def __eq__(self, other):
+        """An ndarray compares elementwise (as before ``__array_priority__`` made NumPy
+        hand the comparison over); anything else compares identity, so Variables
+        stay usable in lists, sets and dicts."""
+        if isinstance(other, np.ndarray):
+            return self._value == other
+        return NotImplemented
+
+    def __ne__(self, other):
+        if isinstance(other, np.ndarray):
+            return self._value != other
+        return NotImplemented
+
+    __hash__ = object.__hash__
+
 
 class WeightDict(dict):
     """A layer's ``params``, ``grads`` or ``state``: name -> the weight's live array.

@@ -1,5 +1,6 @@
 """GradientTape semantics: what is recorded, how gradients combine, what is None."""
 
+import threading
 import warnings
 
 import numpy as np
@@ -147,7 +148,7 @@ def test_stop_gradient_cuts_the_path():
 def test_nothing_is_recorded_without_an_active_tape():
     w = Variable(np.ones(2))
     y = w * 2.0  # no tape: computed, not recorded
-    assert tape._recording == []
+    assert tape._local.tapes == []
     with GradientTape() as t:
         z = y * 3.0
     assert t._nodes == []  # y is a plain constant to this tape
@@ -211,3 +212,26 @@ def test_a_tape_cannot_be_entered_twice_at_once():
     t = GradientTape()
     with t, pytest.raises(RuntimeError, match="already recording"), t:
         pass
+
+
+def test_a_tape_does_not_record_other_threads():
+    w = Variable(np.ones(2))
+    with GradientTape(persistent=True) as t:
+        worker = threading.Thread(target=lambda: w * 5.0)
+        worker.start()
+        worker.join()
+        y = w * 2.0
+    assert [n.op.name for n in t._nodes] == ["multiply"]
+    np.testing.assert_allclose(t.gradient(y, w).numpy(), [2.0, 2.0])
+
+
+def test_a_gradient_of_the_wrong_shape_is_named():
+    from scratchdl.autodiff import apply
+    from scratchdl.autodiff.ops import Function
+
+    w = Variable(np.ones(3))
+    op = Function(lambda v: v * 2, lambda dy: dy[:2], name="clumsy")
+    with GradientTape() as t:
+        y = apply(op, w)
+    with pytest.raises(ValueError, match="'clumsy' returned a gradient of shape"):
+        t.gradient(y, w)

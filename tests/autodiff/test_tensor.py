@@ -80,3 +80,17 @@ def test_repr_names_shape_and_dtype():
 def test_a_tensor_wraps_its_array_without_copying():
     a = np.zeros(3)
     assert np.asarray(Tensor(a)) is a
+
+
+def test_numpy_functions_take_tensors_and_give_arrays():
+    t = tf.constant([0.0, 1.0])
+    out = np.exp(t)
+    assert isinstance(out, np.ndarray)
+    np.testing.assert_allclose(out, [1.0, np.e], rtol=1e-6)
+    assert float(np.mean(t)) == 0.5
+
+
+def test_two_plain_values_take_the_first_ones_dtype():
+    assert tf.add(1.0, np.float64(2.0)).dtype == np.float32
+    with pytest.raises(InvalidArgumentError):
+        tf.add(1, 2.5)

@@ -29,7 +29,7 @@ def backpropagate(tape, targets, output_gradients=None) -> dict:
         dxs = node.op.backward(dout)
         for x, dx in zip(node.inputs, dxs):
             if dx is not None and id(x) in tape._ids:
-                _accumulate(grads, x, dx)
+                _accumulate(grads, x, _checked(dx, x, node.op))
     return grads
 
 
@@ -55,6 +55,16 @@ def _seeds(targets, output_gradients) -> list:
 def _float(t):
     dtype = np.dtype(t.dtype)
     return dtype if dtype.kind == "f" else np.float32
+
+
+def _checked(dx, x, op):
+    """``dx`` if it has ``x``'s shape; otherwise an error naming the op."""
+    if np.shape(dx) != tuple(x.shape):
+        raise ValueError(
+            f"the backward of {getattr(op, 'name', op)!r} returned a gradient of shape "
+            f"{np.shape(dx)} for an input of shape {tuple(x.shape)}"
+        )
+    return dx
 
 
 def _accumulate(grads: dict, x, g) -> None:

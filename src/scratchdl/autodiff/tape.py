@@ -4,7 +4,7 @@ Recording.  While at least one tape is recording, every operation whose inputs
 include something the tape tracks (a watched tensor, a trainable float
 ``Variable`` it has read, or the output of an operation it recorded) is appended
 to the tape as a ``Node`` (op, inputs, output).  With no tape active nothing is
-recorded: ``apply`` tests one module-level list and goes on.
+recorded: ``apply`` tests one (per-thread) list and goes on.
 
 Backward.  ``gradient`` seeds dL/dtarget = 1 (the gradient of the *sum* of the
 target's elements) and walks the nodes in reverse recording order.  An op is
@@ -17,6 +17,7 @@ used twice receives the sum of both gradients.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -26,8 +27,16 @@ from scratchdl.variables import Variable
 
 __all__ = ["GradientTape", "Node", "record", "UnconnectedGradients"]
 
-#: the tapes that are currently recording (innermost last)
-_recording: list = []
+
+class _Recording(threading.local):
+    """The tapes recording in this thread (innermost last): a tape sees only the
+    operations of the thread that entered it, as in TensorFlow."""
+
+    def __init__(self):
+        self.tapes = []
+
+
+_local = _Recording()
 
 
 @dataclass
@@ -48,7 +57,7 @@ class UnconnectedGradients:
 
 def record(op, inputs, output) -> None:
     """Append ``op`` to every recording tape that tracks one of ``inputs``."""
-    for tape in _recording:
+    for tape in _local.tapes:
         if tape._tracks_any(inputs):
             tape._nodes.append(Node(op, inputs, output))
             tape._ids[id(output)] = output
@@ -89,13 +98,13 @@ class GradientTape:
         if self._entered:
             raise RuntimeError("this GradientTape is already recording (nested `with tape`)")
         self._entered = True
-        _recording.append(self)
+        _local.tapes.append(self)
         return self
 
     def __exit__(self, *exc):
         self._entered = False
-        if self in _recording:
-            _recording.remove(self)
+        if self in _local.tapes:
+            _local.tapes.remove(self)
         return False
 
     def stop_recording(self):
@@ -175,7 +184,7 @@ class GradientTape:
                 "gradients (or jacobians); create the tape with persistent=True to call "
                 "gradient more than once"
             )
-        others = [t for t in _recording if t is not self and not t._paused]
+        others = [t for t in _local.tapes if t is not self and not t._paused]
         if others:
             raise NotImplementedError(
                 "gradient() was called while another GradientTape is recording: "
@@ -236,4 +245,4 @@ def _result(grads, source, mode):
         if mode == "none":
             return None
         return Tensor(np.zeros(source.shape, dtype=source.dtype))
-    return Tensor(np.asarray(g, dtype=source.dtype).reshape(source.shape))
+    return Tensor(np.asarray(g, dtype=source.dtype))

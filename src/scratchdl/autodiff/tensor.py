@@ -97,7 +97,7 @@ def convert_to_tensor(value, dtype=None) -> Tensor | Variable:
 def apply(op, *inputs) -> Tensor:
     """Run ``op`` on tensors and return its output; record it if a tape is recording."""
     out = Tensor(op.forward(*[value_of(x) for x in inputs]))
-    if tape._recording:
+    if tape._local.tapes:
         tape.record(op, inputs, out)
     return out
 
@@ -126,7 +126,8 @@ def operands(a, b, op_name):
         return a, like(b, a.dtype)
     if is_tensor(b):
         return like(a, b.dtype), b
-    return convert_to_tensor(a), convert_to_tensor(b)
+    a = convert_to_tensor(a)  # two plain values: the first one sets the dtype
+    return a, like(b, a.dtype)
 
 
 def _binary(op_class, swap=False):
@@ -187,7 +188,7 @@ class TensorOperators:
     """The operators shared by ``Tensor`` and ``Variable``."""
 
     __slots__ = ()
-    __array_ufunc__ = None  # ``ndarray + tensor`` defers to the tensor's ``__radd__``
+    __array_priority__ = 100  # ``ndarray + tensor`` calls the tensor's ``__radd__``
 
     __add__, __radd__ = _binary(ops.Add), _binary(ops.Add, swap=True)
     __sub__, __rsub__ = _binary(ops.Subtract), _binary(ops.Subtract, swap=True)
