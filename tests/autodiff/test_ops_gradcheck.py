@@ -254,3 +254,13 @@ def test_unbroadcast_sums_over_the_broadcast_axes(shape, target, expected, rng):
     out = ops.unbroadcast(g, shape)
     assert out.shape == shape
     np.testing.assert_allclose(out, expected(g))
+
+
+def test_matmul_skips_the_gradient_of_an_untracked_input(rng):
+    op = ops.MatMul()
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
+    op.forward(a, b)
+    op.needs_grad = (False, True)
+    da, db = op.backward(np.ones((3, 2)))
+    assert da is None
+    np.testing.assert_allclose(db, a.T @ np.ones((3, 2)))

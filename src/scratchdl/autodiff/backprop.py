@@ -26,6 +26,7 @@ def backpropagate(tape, targets, output_gradients=None) -> dict:
         dout = grads.get(id(node.output))
         if dout is None:
             continue
+        node.op.needs_grad = tuple(id(x) in tape._ids for x in node.inputs)
         dxs = node.op.backward(dout)
         for x, dx in zip(node.inputs, dxs):
             if dx is not None and id(x) in tape._ids:

@@ -249,6 +249,10 @@ class MatMul(Op):
         return a @ b
 
     def backward(self, dout):
-        da = dout @ np.swapaxes(self.b, -1, -2)
-        db = np.swapaxes(self.a, -1, -2) @ dout
-        return unbroadcast(da, self.a.shape), unbroadcast(db, self.b.shape)
+        need_a, need_b = self.needs_grad or (True, True)
+        da = db = None  # a gradient nobody tracks is not computed (x in x @ W)
+        if need_a:
+            da = unbroadcast(dout @ np.swapaxes(self.b, -1, -2), self.a.shape)
+        if need_b:
+            db = unbroadcast(np.swapaxes(self.a, -1, -2) @ dout, self.b.shape)
+        return da, db

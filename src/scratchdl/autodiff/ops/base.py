@@ -23,9 +23,15 @@ class Op:
     ``dy = dL/dy`` of y's shape; each ``dxi`` has ``xi``'s shape.
 
     Subclasses set ``name`` and implement both methods.
+
+    ``needs_grad``: before calling ``backward`` the tape sets it to one bool per
+    input (False for an input it does not track, such as the data batch); an op
+    whose input gradients are costly (``MatMul``) may return None for those.
+    None means every gradient is wanted.
     """
 
     name = "op"
+    needs_grad = None
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__} must implement forward(*arrays)")

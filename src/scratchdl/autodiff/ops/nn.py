@@ -46,9 +46,12 @@ class Sigmoid(Op):
     name = "sigmoid"
 
     def forward(self, x):
-        e = np.exp(-np.abs(x))  # never overflows: exp of a non-positive number
-        self.y = np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
-        return self.y
+        # 1 / (1 + exp(-x)) == (1 + tanh(x / 2)) / 2, which cannot overflow
+        y = np.tanh(x * 0.5)
+        y += 1
+        y *= 0.5
+        self.y = y
+        return y
 
     def backward(self, dout):
         return (dout * self.y * (1 - self.y),)
