@@ -208,3 +208,10 @@ def test_dtype_names_are_numpy_types():
     assert tf.float32 is np.float32 and tf.int64 is np.int64 and tf.bool is np.bool_
     assert tf.constant([1.0]).dtype == tf.float32
     assert tf.as_dtype("float64") == np.float64
+
+
+def test_concat_and_stack_name_shapes_that_do_not_fit():
+    with pytest.raises(ValueError, match=r"stack: all tensors must have one shape"):
+        tf.stack([tf.zeros((2, 3)), tf.zeros((3,))])
+    with pytest.raises(ValueError, match=r"concat: shapes \[\(2, 3\), \(2, 4\)\] cannot be joined"):
+        tf.concat([tf.zeros((2, 3)), tf.zeros((2, 4))], axis=0)

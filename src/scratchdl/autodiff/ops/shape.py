@@ -123,8 +123,15 @@ class Concat(Op):
         self.axis = int(axis)
 
     def forward(self, *xs):
+        try:
+            y = np.concatenate(xs, axis=self.axis)
+        except ValueError:  # numpy.AxisError is a ValueError too
+            raise ValueError(
+                f"concat: shapes {[x.shape for x in xs]} cannot be joined on axis "
+                f"{self.axis}; they must agree on every other axis"
+            ) from None
         self.sizes = [x.shape[self.axis] for x in xs]
-        return np.concatenate(xs, axis=self.axis)
+        return y
 
     def backward(self, dout):
         return tuple(np.split(dout, np.cumsum(self.sizes)[:-1], axis=self.axis))
@@ -139,6 +146,10 @@ class Stack(Op):
         self.axis = int(axis)
 
     def forward(self, *xs):
+        if len({x.shape for x in xs}) > 1:
+            raise ValueError(
+                f"stack: all tensors must have one shape, received {[x.shape for x in xs]}"
+            )
         y = np.stack(xs, axis=self.axis)
         self.axis_used = self.axis % y.ndim
         return y
