@@ -62,6 +62,10 @@ CASES = {
         ),
         [(3, 4), (3, 4)],
     ),
+    "variance and std": (
+        lambda a: tf.math.reduce_variance(a, axis=0) + tf.math.reduce_std(a, axis=0),
+        [(4, 3)],
+    ),
     "l2_loss": (lambda a: tf.nn.l2_loss(a) * tf.ones((2,), dtype=tf.float64), [(3, 2)]),
     "maximum minimum": (lambda a, b: tf.maximum(a, b) * tf.minimum(a, 0.5), [(3, 4), (4,)]),
     "add_n and pow": (lambda a, b: tf.add_n([a, b, a]) ** 2.0, [(2, 2), (2, 2)]),

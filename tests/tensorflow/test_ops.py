@@ -215,3 +215,9 @@ def test_concat_and_stack_name_shapes_that_do_not_fit():
         tf.stack([tf.zeros((2, 3)), tf.zeros((3,))])
     with pytest.raises(ValueError, match=r"concat: shapes \[\(2, 3\), \(2, 4\)\] cannot be joined"):
         tf.concat([tf.zeros((2, 3)), tf.zeros((2, 4))], axis=0)
+
+
+def test_variance_and_std_divide_by_n():
+    x = tf.constant([[1.0, 2.0], [3.0, 6.0]])
+    np.testing.assert_allclose(tf.math.reduce_variance(x, axis=0).numpy(), [1.0, 4.0])
+    np.testing.assert_allclose(tf.math.reduce_std(x).numpy(), np.std(np.asarray(x)), rtol=1e-6)

@@ -30,6 +30,7 @@ __all__ = [
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
     "logical_and", "logical_or", "logical_not",
     "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
+    "reduce_variance", "reduce_std",
     "argmax", "argmin", "sigmoid", "tanh",
 ]  # fmt: skip
 
@@ -247,6 +248,18 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
     """The product over ``axis``."""
     return apply(ops.Prod(axis, keepdims), _numeric(input_tensor, "reduce_prod"))
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """mean((x - mean(x))**2) over ``axis`` (the population variance, divisor n)."""
+    x = _float_tensor(input_tensor, "reduce_variance")
+    centered = x - reduce_mean(x, axis=axis, keepdims=True)
+    return reduce_mean(square(centered), axis=axis, keepdims=keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """sqrt(reduce_variance(x)) over ``axis``."""
+    return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
 
 
 def _arg_reduce(fn, x, axis, output_type):
