@@ -235,3 +235,11 @@ def test_a_gradient_of_the_wrong_shape_is_named():
         y = apply(op, w)
     with pytest.raises(ValueError, match="'clumsy' returned a gradient of shape"):
         t.gradient(y, w)
+
+
+def test_a_target_that_is_not_a_tensor_is_named():
+    w = Variable(np.ones(2))
+    with GradientTape() as t:
+        w * 2.0
+    with pytest.raises(TypeError, match="target must be a tensor"):
+        t.gradient(3.0, w)

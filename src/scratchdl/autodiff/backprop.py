@@ -18,6 +18,12 @@ def backpropagate(tape, targets, output_gradients=None) -> dict:
     Walks the nodes once in reverse; an output nobody's gradient reached is skipped.
     """
     grads: dict[int, np.ndarray] = {}
+    for t in targets:
+        if not hasattr(t, "dtype") or not hasattr(t, "shape"):
+            raise TypeError(
+                f"gradient: the target must be a tensor (or a list of tensors) computed "
+                f"under the tape, received {type(t).__name__}"
+            )
     seeds = _seeds(targets, output_gradients)
     for t, seed in zip(targets, seeds):
         if id(t) in tape._ids:
