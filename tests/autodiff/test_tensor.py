@@ -74,7 +74,7 @@ def test_truth_value_needs_one_element():
 
 
 def test_repr_names_shape_and_dtype():
-    assert repr(tf.constant([1.0])) == "<tf.Tensor: shape=[1], dtype=float32, numpy=[1.]>"
+    assert repr(tf.constant([1.0])) == "<tf.Tensor: shape=(1,), dtype=float32, numpy=[1.]>"
 
 
 def test_a_tensor_wraps_its_array_without_copying():

@@ -95,3 +95,9 @@ def test_a_typical_pipeline_gives_epochs_of_batches():
         assert sorted(seen.tolist()) == list(range(10))
     assert [xb.shape[0] for xb, _ in ds] == [4, 4, 2]
     assert list(ds.as_numpy_iterator())[0][0].__class__ is np.ndarray
+
+
+def test_range_gives_int64_scalars():
+    ds = Dataset.range(2, 8, 3)
+    assert values(ds) == [2, 5] and len(ds) == 2
+    assert next(iter(ds)).dtype == np.int64

@@ -287,7 +287,7 @@ class Tensor(TensorOperators):
 
     def __repr__(self):
         body = np.array2string(self._value, separator=", ")
-        return f"<tf.Tensor: shape={self.shape.as_list()}, dtype={self.dtype.name}, numpy={body}>"
+        return f"<tf.Tensor: shape={tuple(self.shape)}, dtype={self.dtype.name}, numpy={body}>"
 
     def __str__(self):
         return f"tf.Tensor({self._value}, shape={tuple(self.shape)}, dtype={self.dtype.name})"
