@@ -26,6 +26,7 @@ __all__ = [
     "check_layer",
     "check_loss",
     "check_function",
+    "check_op",
     "GradCheckResult",
     "GradientCheckError",
 ]
@@ -171,4 +172,30 @@ def check_loss(loss, y_pred, y_true, rng=None, tolerance=1e-6, h=1e-6, sample_we
         f"loss {getattr(loss, 'name', type(loss).__name__)}", tolerance=tolerance
     )
     result.add("y_pred", analytic, numeric)
+    return result
+
+
+def check_op(op, inputs, rng, tolerance=1e-6, h=1e-5):
+    """Check an autodiff operation: ``op.backward(G)[i] == d sum(op.forward(*xs) * G) / dx_i``.
+
+    Args:
+        op: an object with ``forward(*arrays)`` and ``backward(dout)`` returning one
+            gradient per input (``scratchdl.autodiff.ops``).
+        inputs: the input arrays; float ones are cast to float64 and checked, integer
+            ones (indices) are passed as they are and not checked.
+        rng: a Generator for the random upstream gradient ``G``.
+    """
+    xs = [np.asarray(x) for x in inputs]
+    xs = [np.array(x, dtype=np.float64) if x.dtype.kind == "f" else x for x in xs]
+    G = rng.standard_normal(np.shape(op.forward(*xs)))
+    op.forward(*xs)
+    analytic = [None if g is None else np.array(g, dtype=np.float64) for g in op.backward(G.copy())]
+    result = GradCheckResult(f"op {getattr(op, 'name', type(op).__name__)}", tolerance=tolerance)
+    for i, x in enumerate(xs):
+        if x.dtype.kind != "f":
+            continue
+        numeric = numerical_gradient(lambda: np.sum(op.forward(*xs) * G), x, h)
+        if analytic[i] is None:
+            analytic[i] = np.zeros_like(numeric)  # "no gradient" must then really be zero
+        result.add(f"x{i}", analytic[i], numeric)
     return result

@@ -184,6 +184,62 @@ class Variable:
             f"trainable={self.trainable}>"
         )
 
+    # -- tensor operators ----------------------------------------------------------
+    # A Variable takes part in tensor math as its current value, and an operation
+    # that reads it while a GradientTape records makes it a source of that tape.
+    # The operators live in scratchdl.autodiff, imported on first use, so the
+    # engine never loads the autodiff itself.
+    __array_priority__ = 100  # ``ndarray @ variable`` calls ``variable.__rmatmul__``
+
+    def _tensor_operator(name):  # noqa: N805 (runs in the class body, not a method)
+        def method(self, *args):
+            from scratchdl.autodiff.tensor import TensorOperators
+
+            return getattr(TensorOperators, name)(self, *args)
+
+        method.__name__ = name
+        return method
+
+    __add__, __radd__ = _tensor_operator("__add__"), _tensor_operator("__radd__")
+    __sub__, __rsub__ = _tensor_operator("__sub__"), _tensor_operator("__rsub__")
+    __mul__, __rmul__ = _tensor_operator("__mul__"), _tensor_operator("__rmul__")
+    __truediv__ = _tensor_operator("__truediv__")
+    __rtruediv__ = _tensor_operator("__rtruediv__")
+    __floordiv__ = _tensor_operator("__floordiv__")
+    __rfloordiv__ = _tensor_operator("__rfloordiv__")
+    __mod__, __rmod__ = _tensor_operator("__mod__"), _tensor_operator("__rmod__")
+    __pow__, __rpow__ = _tensor_operator("__pow__"), _tensor_operator("__rpow__")
+    __matmul__ = _tensor_operator("__matmul__")
+    __rmatmul__ = _tensor_operator("__rmatmul__")
+    __neg__, __abs__ = _tensor_operator("__neg__"), _tensor_operator("__abs__")
+    __lt__, __le__ = _tensor_operator("__lt__"), _tensor_operator("__le__")
+    __gt__, __ge__ = _tensor_operator("__gt__"), _tensor_operator("__ge__")
+    del _tensor_operator
+
+    def _no_inplace(self, other):
+        raise RuntimeError(
+            f"`variable += value` (or -=, *=, /=) is not supported for Variable "
+            f"{self.path!r}: it would make a new tensor, not change the Variable. "
+            f"Use variable.assign_add(value) / assign_sub(value) / assign(...) instead"
+        )
+
+    __iadd__ = __isub__ = __imul__ = __itruediv__ = _no_inplace
+
+    def __eq__(self, other):
+        """An ndarray compares elementwise (as before ``__array_priority__`` made NumPy
+        hand the comparison over); anything else compares identity, so Variables
+        stay usable in lists, sets and dicts."""
+        if isinstance(other, np.ndarray):
+            return self._value == other
+        return NotImplemented
+
+    def __ne__(self, other):
+        if isinstance(other, np.ndarray):
+            return self._value != other
+        return NotImplemented
+
+    __hash__ = object.__hash__
+
 
 class WeightDict(dict):
     """A layer's ``params``, ``grads`` or ``state``: name -> the weight's live array.
