@@ -11,8 +11,10 @@ the ``Affine1`` layer reads the same memory, so an in-place optimizer update
 (``params[key] -= ...``) changes the network, exactly as the book relies on.
 
 Convention (differences from the book's code, reference/book.md a.6):
-* ``gradient()`` returns views of the gradient buffer: the next ``gradient()`` call
-  overwrites them (copy them, ``{k: g.copy() ...}``, to keep two results).
+* ``network.params[key] = value`` copies into the buffer (shape and dtype checked), so the
+  chapter-4 habit ``params[key] = params[key] - lr * grad[key]`` trains the network.
+* ``gradient()`` returns fresh arrays, as the book's; ``gradient_views()`` is the opt-in
+  reuse of the gradient buffer (the next call overwrites its result).
 * ``rng`` (Generator or int seed) draws the weights; default: a Generator seeded from
   NumPy's global state, so ``np.random.seed(...)`` makes a script repeatable.
 * The weight-decay term is skipped when ``weight_decay_lambda == 0`` (the book computes
