@@ -37,9 +37,12 @@ def test_programs_import_only_scratchdl_book():
         for line in path.read_text().splitlines():
             if line.startswith(("import ", "from ")):
                 module = line.split()[1]
-                assert module.split(".")[0] in {"numpy", "os", "time"} or module.startswith(
-                    "scratchdl.book"
-                ), (path.name, line)
+                assert module.split(".")[0] in {
+                    "numpy",
+                    "os",
+                    "time",
+                    "pickle",
+                } or module.startswith("scratchdl.book"), (path.name, line)
 
 
 def test_ch05_gradient_check():
