@@ -3,7 +3,7 @@
 The book's script keeps ``params = {"x": -7.0, "y": 2.0}`` (Python floats) and its
 optimizers do ``params[key] -= ...``, which replaces each entry.  The first two steps on
 f(x, y) = x**2/20 + y**2 (gradient (x/10, 2y)) from (-7, 2) are written out here by hand
-with the book's formulas (docs/book.md, "Optimizers").
+with the book's formulas (docs/book.md a.5).
 """
 
 import math

@@ -1,4 +1,4 @@
-"""The book's experiments (reference/book.md (b)) run by scripts that import only scratchdl.book.
+"""The book's experiments (docs/book.md, section B) run by scripts that import only scratchdl.book.
 
 Each program in tests/programs/book/ is a book script with its imports changed; it is run
 here as ``__main__`` (runpy, in this process, with one BLAS thread) and its globals are

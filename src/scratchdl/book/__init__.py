@@ -9,7 +9,7 @@ only its imports::
     # or keep the book's paths: scratchdl.book.common.*, scratchdl.book.dataset.mnist,
     # scratchdl.book.ch04.two_layer_net, scratchdl.book.ch05.two_layer_net
 
-The semantics are the book's (reference/book.md): non-inverted dropout, 0.5*lambda*W**2
+The semantics are the book's (docs/book.md): non-inverted dropout, 0.5*lambda*W**2
 weight decay on every W, batch norm with momentum 0.9 / eps 1e-6 / running variance from
 0, the Trainer's sampling with replacement.  The math is the engine's (one Dense, one
 BatchNorm, one set of optimizer rules), in float64 like the book.

@@ -13,7 +13,7 @@ hands the math to the one engine (``scratchdl.layers`` / ``scratchdl.activations
     BatchNormalization   engine BatchNormalization(momentum, epsilon=1e-6,
                          moving_variance_initializer="zeros")
 
-Conventions (reference/book.md a.4):
+Conventions (docs/book.md a.4):
 * ``Relu.backward`` returns a new array; the book zeroes ``dout`` in place.
 * Parameters are held by reference: ``W -= lr * dW`` done in place by an optimizer is seen
   by the layer, exactly as the book relies on.  ``layer.W = W2`` (the book's ``load_params``)

@@ -3,7 +3,7 @@
     from scratchdl.book.dataset.mnist import load_mnist
     (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True, one_hot_label=True)
 
-The module offers the book's names (docs/book.md, "dataset.mnist"): ``load_mnist``,
+The module offers the book's names (docs/book.md a.1): ``load_mnist``,
 ``init_mnist``, ``download_mnist`` and the constants ``url_base``, ``key_file``,
 ``dataset_dir``, ``save_file``, ``train_num``, ``test_num``, ``img_dim``, ``img_size``.
 

@@ -10,7 +10,7 @@ in one float64 ``ParamStore``.  ``network.params["W1"]`` is a *view* of that buf
 the ``Affine1`` layer reads the same memory, so an in-place optimizer update
 (``params[key] -= ...``) changes the network, exactly as the book relies on.
 
-Convention (differences from the book's code, reference/book.md a.6):
+Convention (differences from the book's code, docs/book.md a.6):
 * ``network.params[key] = value`` copies into the buffer (shape and dtype checked), so the
   chapter-4 habit ``params[key] = params[key] - lr * grad[key]`` trains the network.
 * ``gradient()`` returns fresh arrays, as the book's; ``gradient_views()`` is the opt-in
@@ -50,7 +50,7 @@ class MultiLayerNet(_LayerNet):
     OrderedDict ``Affine1``, ``Activation_function1``, ..., ``Affine{L+1}``), ``last_layer``.
     Methods (the book's): predict(x), loss(x, t), accuracy(x, t), numerical_gradient(x, t),
     gradient(x, t); the code is shared with the other book nets in ``layer_net.py``.
-    Reference: reference/book.md a.6.
+    Reference: docs/book.md a.6.
     """
 
     def __init__(
