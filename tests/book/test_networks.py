@@ -30,9 +30,12 @@ def test_params_are_float64_views_of_one_flat_buffer(rng):
     assert buffer.dtype == np.float64 and buffer.size == sum(p.size for p in net.params.values())
     for key, p in net.params.items():
         assert np.shares_memory(p, buffer), key
-    grads = net.gradient(*data(rng))
-    for key, g in grads.items():
+    views = net.gradient_views(*data(rng))  # the opt-in reuse: views of the grad buffer
+    for key, g in views.items():
         assert np.shares_memory(g, net._store.grad), key
+    fresh = net.gradient(*data(rng))  # the book's: new arrays
+    for key, g in fresh.items():
+        assert not np.shares_memory(g, net._store.grad), key
     assert net.layers["Affine1"].W is net.params["W1"] or np.shares_memory(
         net.layers["Affine1"].W, net.params["W1"]
     )

@@ -1,4 +1,4 @@
-"""The book face's optimizers against reference/book.md a.5 (``common/optimizer.py``).
+"""The book face's optimizers against docs/book.md a.5 (``common/optimizer.py``).
 
 Each class runs 10 steps on a dict of two parameters and must equal a float64
 transcription of the a.5 table written here (never calling scratchdl's rules), update

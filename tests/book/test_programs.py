@@ -1,4 +1,4 @@
-"""The book's experiments (reference/book.md (b)) run by scripts that import only scratchdl.book.
+"""The book's experiments (docs/book.md, section B) run by scripts that import only scratchdl.book.
 
 Each program in tests/programs/book/ is a book script with its imports changed; it is run
 here as ``__main__`` (runpy, in this process, with one BLAS thread) and its globals are
@@ -37,9 +37,12 @@ def test_programs_import_only_scratchdl_book():
         for line in path.read_text().splitlines():
             if line.startswith(("import ", "from ")):
                 module = line.split()[1]
-                assert module.split(".")[0] in {"numpy", "os", "time"} or module.startswith(
-                    "scratchdl.book"
-                ), (path.name, line)
+                assert module.split(".")[0] in {
+                    "numpy",
+                    "os",
+                    "time",
+                    "pickle",
+                } or module.startswith("scratchdl.book"), (path.name, line)
 
 
 def test_ch05_gradient_check():

@@ -9,7 +9,7 @@ from scratchdl.book.util import conv_output_size, shuffle_dataset, smooth_curve
 
 
 def book_smooth(x):
-    """reference/book.md a.9 written out: Kaiser(11, beta 2), mirrored ends, same length."""
+    """docs/book.md a.9 written out: Kaiser(11, beta 2), mirrored ends, same length."""
     s = np.r_[x[10:0:-1], x, x[-1:-11:-1]]
     w = np.kaiser(11, 2)
     y = np.convolve(w / w.sum(), s, mode="valid")

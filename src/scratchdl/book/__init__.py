@@ -1,15 +1,24 @@
 """``scratchdl.book``: the code of "Deep Learning from Scratch" (Koki Saito) on scratchdl's engine.
 
-A script written against the book's ``common/`` and ``dataset/`` modules runs after changing
-only its imports::
+A script written against the book's repository runs after changing only its import prefix
+(``common.X`` -> ``scratchdl.book.common.X``, ``dataset.mnist`` ->
+``scratchdl.book.dataset.mnist``, a chapter file ``two_layer_net`` imported from ``ch05/`` ->
+``scratchdl.book.ch05.two_layer_net``); star imports give what the book's modules give,
+``np`` included (docs/book.md, section D)::
 
-    from scratchdl.book.mnist import load_mnist                  # dataset.mnist
-    from scratchdl.book.multi_layer_net import MultiLayerNet     # common.multi_layer_net
-    from scratchdl.book.optimizer import SGD                     # common.optimizer
-    # or keep the book's paths: scratchdl.book.common.*, scratchdl.book.dataset.mnist,
-    # scratchdl.book.ch04.two_layer_net, scratchdl.book.ch05.two_layer_net
+    from scratchdl.book.dataset.mnist import load_mnist
+    from scratchdl.book.common.multi_layer_net import MultiLayerNet
+    from scratchdl.book.common.optimizer import *
 
-The semantics are the book's (reference/book.md): non-inverted dropout, 0.5*lambda*W**2
+Short forms: ``scratchdl.book.load_mnist``, ``scratchdl.book.MultiLayerNet``,
+``scratchdl.book.optimizer.SGD`` ...
+
+Habits that work as in the book: ``optimizer.update(net.params, grads)`` (arrays in place,
+Python floats replaced), ``net.params[key] = net.params[key] - lr * grads[key]`` (copied
+into the network), ``layers["Affine1"].W = params["W1"]`` (load_params), ``gradient()``
+returning fresh arrays.
+
+The semantics are the book's (docs/book.md): non-inverted dropout, 0.5*lambda*W**2
 weight decay on every W, batch norm with momentum 0.9 / eps 1e-6 / running variance from
 0, the Trainer's sampling with replacement.  The math is the engine's (one Dense, one
 BatchNorm, one set of optimizer rules), in float64 like the book.

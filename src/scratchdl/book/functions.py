@@ -6,7 +6,7 @@ Sigmoid and softmax are the engine's (``scratchdl.activations``).  Integer input
 to float64 first (as NumPy's ``np.exp`` would in the book's code); float input keeps its
 dtype.
 
-Conventions (reference/book.md a.2):
+Conventions (docs/book.md a.2):
 * ``sigmoid`` is numerically stable: exactly 0.0 at -1000 without the book's overflow
   RuntimeWarning (the book computes ``1/(1+np.exp(-x))`` directly).
 * ``step_function`` returns ``dtype=int`` (JP); the KR edition's ``np.int`` fails on NumPy>=1.24.

@@ -16,13 +16,9 @@ Here an integer ``x`` is copied to float64 with a ``UserWarning``; ``f`` then re
 float copy (so it must use its argument) and ``x`` itself is not modified.
 """
 
-from __future__ import annotations
-
-import warnings
+import warnings as _warnings
 
 import numpy as np
-
-__all__ = ["numerical_gradient", "numerical_gradient_2d", "_numerical_gradient_1d", "H"]
 
 H = 1e-4  # the book's step
 
@@ -35,7 +31,7 @@ def _as_float_array(x):
         )
     if np.issubdtype(x.dtype, np.floating):
         return x
-    warnings.warn(
+    _warnings.warn(
         f"numerical_gradient received an array of dtype {x.dtype}, which cannot hold x + h; "
         "computing the gradient at a float64 copy (pass a float array, e.g. np.array([3.0, 4.0]))",
         UserWarning,
@@ -81,7 +77,7 @@ def _central_difference(f, x, idx, flat_x=None):
 
 def _numerical_gradient_1d(f, x):
     """The book's 1-D helper: numerical_gradient for a 1-D x."""
-    x = np.asarray(x) if not isinstance(x, np.ndarray) else x
+    x = _as_float_array(x)
     if x.ndim != 1:
         raise ValueError(f"_numerical_gradient_1d expects a 1-D array, received shape {x.shape}")
     return numerical_gradient(f, x)
@@ -93,10 +89,9 @@ def numerical_gradient_2d(f, X):
     ``f`` is called with one row (a 1-D array), as in the book's ``gradient_2d.py`` where
     each row is a point (x0, x1).  A 1-D X is one point.
     """
-    X = np.asarray(X) if not isinstance(X, np.ndarray) else X
+    X = _as_float_array(X)
     if X.ndim == 1:
         return _numerical_gradient_1d(f, X)
-    X = _as_float_array(X)
     grad = np.zeros_like(X)
     for i, row in enumerate(X):
         grad[i] = numerical_gradient(f, row)

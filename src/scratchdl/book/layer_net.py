@@ -31,6 +31,7 @@ from scratchdl.book.layers import (
     Relu,
     Sigmoid,
 )
+from scratchdl.book.network_params import NetworkParams, params_property
 from scratchdl.book.util import get_rng
 from scratchdl.initializers import BookNormal, book_scale
 from scratchdl.layers.dense import Dense
@@ -119,6 +120,11 @@ def numerical_gradients(params, loss):
     return {key: numerical_gradient(lambda W: loss(), p) for key, p in params.items()}
 
 
+def fresh_copies(grads):
+    """A new dict of new arrays: ``{key: g.copy()}``."""
+    return {key: g.copy() for key, g in grads.items()}
+
+
 class _LayerNet:
     """Shared machinery of the layer-based book networks (not public).
 
@@ -129,6 +135,7 @@ class _LayerNet:
 
     weight_decay_lambda = 0.0
     _activation_key = "Activation_function{}"
+    params = params_property()
 
     def _set_sizes(self, input_size, hidden_size_list, output_size, weight_decay_lambda):
         """Check the widths; set input_size, output_size, hidden_size_list, hidden_layer_num
@@ -146,11 +153,12 @@ class _LayerNet:
         affines = _engine_affines(sizes, weight_init_std, rng)
         bns = _engine_batchnorms(sizes[1:-1], rng) if use_batchnorm else []
         self._store = ParamStore(np.float64).bind(affines + bns)
-        self.params, self._grads = {}, {}
+        params, self._grads = {}, {}
         for info in self._store.tensors:
             key = _BOOK_KEYS[info.key] + re.search(r"\d+$", info.layer.name).group()
-            self.params[key] = info.layer.params[info.key]
+            params[key] = info.layer.params[info.key]
             self._grads[key] = info.layer.grads[info.key]
+        self._params = NetworkParams(type(self).__name__, params)
         self.layers = OrderedDict()
         for i in range(1, len(sizes) - 1):
             self.layers[f"Affine{i}"] = Affine.from_engine(affines[i - 1])
@@ -197,10 +205,18 @@ class _LayerNet:
         return numerical_gradients(self.params, lambda: self.loss(x, t))
 
     def gradient(self, x, t):
-        """Backprop gradients for every parameter (views of the gradient buffer).
+        """Backprop gradients for every parameter, as fresh arrays (the book's).
 
         One forward pass in training mode (train_flg=True), backward through the layers
-        in reverse, then grads["W_i"] += lambda * W_i.
+        in reverse, then grads["W_i"] += lambda * W_i.  Each call returns new arrays, so
+        two results kept side by side stay different.
+        """
+        return fresh_copies(self.gradient_views(x, t))
+
+    def gradient_views(self, x, t):
+        """``gradient(x, t)`` without the copy: views of the network's gradient buffer.
+
+        Opt-in reuse for tight loops (the Trainer uses it): the next call overwrites them.
         """
         self._loss_layer().forward(self._forward(x, True), t)
         dout = self._loss_layer().backward(1)

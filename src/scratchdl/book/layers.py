@@ -13,45 +13,90 @@ hands the math to the one engine (``scratchdl.layers`` / ``scratchdl.activations
     BatchNormalization   engine BatchNormalization(momentum, epsilon=1e-6,
                          moving_variance_initializer="zeros")
 
-Conventions (reference/book.md a.4):
+Conventions (docs/book.md a.4):
 * ``Relu.backward`` returns a new array; the book zeroes ``dout`` in place.
 * Parameters are held by reference: ``W -= lr * dW`` done in place by an optimizer is seen
-  by the layer, exactly as the book relies on.
+  by the layer, exactly as the book relies on.  ``layer.W = W2`` (the book's ``load_params``)
+  makes a stand-alone layer hold ``W2`` itself, as the book's attribute would; a layer of a
+  ``scratchdl.book`` network copies ``W2`` into the network's store instead (its ``params``
+  entries are views of that store, so both stay one array).  Either way the shape and the
+  dtype are checked and a mismatch raises naming the attribute.
 * ``Dropout`` and ``BatchNormalization`` take an optional ``rng`` (the book draws from the
   global ``np.random``; see ``scratchdl.book.util.get_rng``).
 * ``BatchNormalization`` creates ``running_mean`` / ``running_var`` as zeros at construction
   (the book creates the same zeros lazily at the first forward).
 """
 
-from __future__ import annotations
-
 import numpy as np
 
-from scratchdl import activations
-from scratchdl.book.functions import cross_entropy_error, softmax
-from scratchdl.book.util import get_rng
-from scratchdl.layers.dense import Dense
-from scratchdl.layers.dropout import Dropout as EngineDropout
-from scratchdl.layers.normalization import BatchNormalization as EngineBatchNorm
+from scratchdl import activations as _activations
+from scratchdl.book.functions import cross_entropy_error as _cross_entropy_error
+from scratchdl.book.functions import softmax as _softmax
+from scratchdl.book.util import get_rng as _get_rng
+from scratchdl.layers.dense import Dense as _Dense
+from scratchdl.layers.dropout import Dropout as _EngineDropout
+from scratchdl.layers.normalization import BatchNormalization as _EngineBatchNorm
+from scratchdl.variables import assign_into as _assign_into
 
-__all__ = [
-    "Relu",
-    "Sigmoid",
-    "Affine",
-    "SoftmaxWithLoss",
-    "Dropout",
-    "BatchNormalization",
-    "MulLayer",
-    "AddLayer",
-]
+# No __all__: ``from ... import *`` gives every public name, as the book's module does.
 
 BN_EPSILON = 1e-6  # the book writes 10e-7
+
+
+def _hold(layer, key, array, what):
+    """Make the engine layer's weight ``key`` hold the caller's ``array`` itself.
+
+    The book's layers keep references to the arrays they are given; the Variable keeps
+    its gradient buffer and now reads and writes ``array``.
+    """
+    var = layer._variables[key]
+    if not isinstance(array, np.ndarray) or array.shape != var.shape or array.dtype.kind != "f":
+        shape = getattr(array, "shape", None)
+        dtype = getattr(array, "dtype", type(array).__name__)
+        raise ValueError(
+            f"cannot set {what}: expected a float NumPy array of shape {var.shape}, "
+            f"received shape {shape}, dtype {dtype}"
+        )
+    var._rebind(array, var.grad, None)
+    layer.params._put(key, array)
+
+
+def _set_weight(layer, key, value, what):
+    """``layer.W = value``: hold ``value`` (stand-alone layer) or copy it into the store."""
+    if layer._variables[key]._store is None:
+        _hold(layer, key, value, what)
+    else:
+        _assign_into(layer.params[key], value, what)
+
+
+def _weight_attribute(key, book_name):
+    """The book's attribute ``book_name`` (``W``, ``gamma`` ...) for engine weight ``key``."""
+
+    def get(self):
+        return self.layer.params[key]
+
+    def set_(self, value):
+        _set_weight(self.layer, key, value, f"{type(self).__name__}.{book_name}")
+
+    return property(get, set_, doc=f"The layer's {book_name} (settable, see the module doc).")
+
+
+def _state_attribute(key, book_name):
+    """The book's ``running_mean`` / ``running_var``: setting copies into the layer's state."""
+
+    def get(self):
+        return self.layer.state[key]
+
+    def set_(self, value):
+        _assign_into(self.layer.state[key], value, f"{type(self).__name__}.{book_name}")
+
+    return property(get, set_, doc=f"The layer's {book_name} (setting copies into it).")
 
 
 class _ActivationLayer:
     """Forward ``out = f(x)``, backward ``dx = f'(x) * dout`` by an engine activation object."""
 
-    fn: activations.ActivationFunction
+    fn: _activations.ActivationFunction
 
     def __init__(self):
         self.x = None
@@ -71,7 +116,7 @@ class Relu(_ActivationLayer):
 
     def __init__(self):
         super().__init__()
-        self.fn = activations.ReLU()
+        self.fn = _activations.ReLU()
 
     @property
     def mask(self):
@@ -84,7 +129,7 @@ class Sigmoid(_ActivationLayer):
 
     def __init__(self):
         super().__init__()
-        self.fn = activations.Sigmoid()
+        self.fn = _activations.Sigmoid()
 
 
 class Affine:
@@ -100,15 +145,15 @@ class Affine:
 
     def __init__(self, W, b):
         W, b = np.asarray(W), np.asarray(b)
-        if W.ndim != 2 or b.shape != (W.shape[1],):
+        if W.ndim != 2 or b.shape != (W.shape[1],) or W.dtype.kind != "f":
             raise ValueError(
-                f"Affine expects W of shape (d_in, d_out) and b of shape (d_out,), "
-                f"received W.shape={W.shape}, b.shape={b.shape}"
+                f"Affine expects float arrays W of shape (d_in, d_out) and b of shape "
+                f"(d_out,), received W.shape={W.shape} ({W.dtype}), b.shape={b.shape}"
             )
-        layer = Dense(W.shape[1], name="affine")
+        layer = _Dense(W.shape[1], name="affine")
         layer.build((W.shape[0],), dtype=W.dtype)
-        layer.params = {"kernel": W, "bias": b}
-        layer.grads = {"kernel": np.zeros_like(W), "bias": np.zeros_like(b)}
+        _hold(layer, "kernel", W, "Affine.W")
+        _hold(layer, "bias", b, "Affine.b")
         self._wrap(layer)
 
     @classmethod
@@ -122,8 +167,8 @@ class Affine:
         self.layer = layer
         self.original_x_shape = None
 
-    W = property(lambda self: self.layer.params["kernel"])
-    b = property(lambda self: self.layer.params["bias"])
+    W = _weight_attribute("kernel", "W")
+    b = _weight_attribute("bias", "b")
     dW = property(lambda self: self.layer.grads["kernel"])  # noqa: N815 (the book's name)
     db = property(lambda self: self.layer.grads["bias"])
     x = property(lambda self: getattr(self.layer, "_x", None))
@@ -154,8 +199,8 @@ class SoftmaxWithLoss:
 
     def forward(self, x, t):
         self.t = t
-        self.y = softmax(x)
-        self.loss = cross_entropy_error(self.y, t)
+        self.y = _softmax(x)
+        self.loss = _cross_entropy_error(self.y, t)
         return self.loss
 
     def backward(self, dout=1):
@@ -185,8 +230,8 @@ class Dropout:
 
     def __init__(self, dropout_ratio=0.5, rng=None):
         self.dropout_ratio = dropout_ratio
-        layer = EngineDropout(dropout_ratio, inverted=False, name="dropout")  # validates
-        layer.build((1,), rng=get_rng(rng))
+        layer = _EngineDropout(dropout_ratio, inverted=False, name="dropout")  # validates
+        layer.build((1,), rng=_get_rng(rng))
         self.layer = layer
 
     @property
@@ -222,20 +267,20 @@ class BatchNormalization:
 
     def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None):
         gamma, beta = np.asarray(gamma), np.asarray(beta)
-        if gamma.ndim != 1 or beta.shape != gamma.shape:
+        if gamma.ndim != 1 or beta.shape != gamma.shape or gamma.dtype.kind != "f":
             raise ValueError(
                 f"BatchNormalization expects gamma and beta of the same shape (D,), "
                 f"received gamma.shape={gamma.shape}, beta.shape={beta.shape}"
             )
-        layer = EngineBatchNorm(
+        layer = _EngineBatchNorm(
             momentum=momentum,
             epsilon=BN_EPSILON,
             moving_variance_initializer="zeros",
             name="batch_norm",
         )
         layer.build(gamma.shape, dtype=gamma.dtype)
-        layer.params = {"gamma": gamma, "beta": beta}
-        layer.grads = {"gamma": np.zeros_like(gamma), "beta": np.zeros_like(beta)}
+        _hold(layer, "gamma", gamma, "BatchNormalization.gamma")
+        _hold(layer, "beta", beta, "BatchNormalization.beta")
         for key, value in (("moving_mean", running_mean), ("moving_variance", running_var)):
             if value is not None:
                 layer.state[key][...] = value
@@ -250,12 +295,12 @@ class BatchNormalization:
         return self
 
     momentum = property(lambda self: self.layer.momentum)
-    gamma = property(lambda self: self.layer.params["gamma"])
-    beta = property(lambda self: self.layer.params["beta"])
+    gamma = _weight_attribute("gamma", "gamma")
+    beta = _weight_attribute("beta", "beta")
     dgamma = property(lambda self: self.layer.grads["gamma"])
     dbeta = property(lambda self: self.layer.grads["beta"])
-    running_mean = property(lambda self: self.layer.state["moving_mean"])
-    running_var = property(lambda self: self.layer.state["moving_variance"])
+    running_mean = _state_attribute("moving_mean", "running_mean")
+    running_var = _state_attribute("moving_variance", "running_var")
 
     def forward(self, x, train_flg=True):
         self.input_shape = x.shape

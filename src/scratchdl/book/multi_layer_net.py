@@ -10,9 +10,11 @@ in one float64 ``ParamStore``.  ``network.params["W1"]`` is a *view* of that buf
 the ``Affine1`` layer reads the same memory, so an in-place optimizer update
 (``params[key] -= ...``) changes the network, exactly as the book relies on.
 
-Convention (differences from the book's code, reference/book.md a.6):
-* ``gradient()`` returns views of the gradient buffer: the next ``gradient()`` call
-  overwrites them (copy them, ``{k: g.copy() ...}``, to keep two results).
+Convention (differences from the book's code, docs/book.md a.6):
+* ``network.params[key] = value`` copies into the buffer (shape and dtype checked), so the
+  chapter-4 habit ``params[key] = params[key] - lr * grad[key]`` trains the network.
+* ``gradient()`` returns fresh arrays, as the book's; ``gradient_views()`` is the opt-in
+  reuse of the gradient buffer (the next call overwrites its result).
 * ``rng`` (Generator or int seed) draws the weights; default: a Generator seeded from
   NumPy's global state, so ``np.random.seed(...)`` makes a script repeatable.
 * The weight-decay term is skipped when ``weight_decay_lambda == 0`` (the book computes
@@ -48,7 +50,7 @@ class MultiLayerNet(_LayerNet):
     OrderedDict ``Affine1``, ``Activation_function1``, ..., ``Affine{L+1}``), ``last_layer``.
     Methods (the book's): predict(x), loss(x, t), accuracy(x, t), numerical_gradient(x, t),
     gradient(x, t); the code is shared with the other book nets in ``layer_net.py``.
-    Reference: reference/book.md a.6.
+    Reference: docs/book.md a.6.
     """
 
     def __init__(

@@ -39,7 +39,7 @@ class MultiLayerNetExtend(_LayerNet):
     Convention: ``numerical_gradient`` evaluates the loss with train_flg=True, as the book:
     it is only meaningful without dropout (each evaluation draws a new mask), and with
     batch norm needs a batch of at least 2 (with one row BN outputs beta exactly).
-    Reference: reference/book.md a.7.
+    Reference: docs/book.md a.7.
     """
 
     def __init__(

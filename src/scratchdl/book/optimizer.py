@@ -1,17 +1,23 @@
-"""The book's optimizers (``common/optimizer.py``, reference/book.md a.5) on the engine's rules.
+"""The book's optimizers (``common/optimizer.py``, docs/book.md) on the engine's rules.
 
     from scratchdl.book.optimizer import SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam
     optimizer = Adam()
     optimizer.update(network.params, grads)
 
-``update(params, grads)`` changes every ``params[key]`` array **in place**
-(``params[key] -= ...`` semantics): the same array objects change, so layers that
-hold them (and the engine's flat store they are views of) see the new values.
-State (``v``, ``h``, ``m``) is created lazily on the first update, as a dict keyed
-by the parameter names, exactly as in the book.
+``update(params, grads)`` does what the book's ``params[key] -= ...`` does to each entry:
 
-The formulas are the engine's (``scratchdl.optimizers.rules``) with the book's
-defaults; eps is 1e-7 everywhere and is not a parameter, as in the book.
+* a float NumPy array changes **in place** (the same array object), so layers holding it
+  (and the engine's flat store it is a view of) see the new values;
+* a Python number or a NumPy scalar (``params["x"] = -7.0``, as in the book's
+  ``optimizer_compare_naive.py``) cannot change in place, so the entry is **replaced**
+  by the updated number (a Python float stays a Python float, a NumPy scalar keeps its
+  type);
+* anything else (a list, a string, an integer array that cannot hold the update) raises
+  a TypeError naming the key: nothing is skipped silently.
+
+State (``v``, ``h``, ``m``) is a dict keyed by the parameter names, created on the first
+update, as in the book.  The formulas are the engine's (``scratchdl.optimizers.rules``)
+with the book's defaults; eps is 1e-7 everywhere and is not a parameter, as in the book.
 
 Convention (differences from ``scratchdl.optimizers``, the Keras face):
     Nesterov   the book's (JP, after fix 89eadd0) Bengio form using the OLD v;
@@ -21,33 +27,89 @@ Convention (differences from ``scratchdl.optimizers``, the Keras face):
     Adam       identical to Keras's Adam (bias correction folded into lr_t).
 """
 
-from __future__ import annotations
+import numbers as _numbers
 
 import numpy as np
 
-from scratchdl.optimizers import rules
-
-__all__ = ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"]
+from scratchdl.optimizers import rules as _rules
 
 EPS = 1e-7  # the book hard-codes 1e-7 in every optimizer
 
 
-def _zeros_like_all(params):
-    return {key: np.zeros_like(val) for key, val in params.items()}
+def _working_array(params, key):
+    """The array to update for ``params[key]`` and whether the entry must be replaced after.
+
+    A float ndarray is updated in place; a real number (Python or NumPy scalar) becomes a
+    0-d float array whose value is written back with ``_write_back``.
+    """
+    value = params[key]
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind != "f":
+            raise TypeError(
+                f"params[{key!r}] is an array of dtype {value.dtype}, which cannot hold the "
+                f"update in place; use a float array (e.g. {key!r}: np.array(..., dtype=float))"
+            )
+        return value, False
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (_numbers.Real, np.number)):
+        raise TypeError(
+            f"params[{key!r}] must be a float NumPy array or a real number, "
+            f"received {type(value).__name__} {value!r}"
+        )
+    dtype = value.dtype if isinstance(value, np.floating) else np.float64
+    return np.array(value, dtype=dtype), True
 
 
-class SGD:
+def _write_back(params, key, w):
+    """Replace ``params[key]`` by the updated number, keeping its Python / NumPy type."""
+    old = params[key]
+    params[key] = w[()] if isinstance(old, np.generic) else float(w)
+
+
+def _gradient(grads, key):
+    try:
+        return grads[key]
+    except KeyError:
+        raise KeyError(
+            f"grads has no entry {key!r} for params[{key!r}]; grads keys: {list(grads)}"
+        ) from None
+
+
+class _BookOptimizer:
+    """``update(params, grads)``: one ``_step(key, w, g)`` per entry of ``params``."""
+
+    def update(self, params, grads):
+        self._begin()
+        for key in params:
+            w, replace = _working_array(params, key)
+            self._step(key, w, _gradient(grads, key))
+            if replace:
+                _write_back(params, key, w)
+
+    def _begin(self):
+        """Hook run once per ``update`` before the entries (Adam counts its step here)."""
+
+    def _state(self, name, key, w):
+        """The state array ``self.<name>[key]`` (zeros like ``w`` on first use)."""
+        table = getattr(self, name)
+        if table is None:
+            table = {}
+            setattr(self, name, table)
+        if key not in table:
+            table[key] = np.zeros_like(w)
+        return table[key]
+
+
+class SGD(_BookOptimizer):
     """Stochastic gradient descent.  Update: ``params[key] -= lr*grads[key]``."""
 
     def __init__(self, lr=0.01):
         self.lr = lr
 
-    def update(self, params, grads):
-        for key in params:
-            rules.sgd_step(params[key], grads[key], self.lr)
+    def _step(self, key, w, g):
+        _rules.sgd_step(w, g, self.lr)
 
 
-class Momentum:
+class Momentum(_BookOptimizer):
     """Momentum SGD.  Update: ``v = momentum*v - lr*g;  p += v`` (v starts at 0)."""
 
     def __init__(self, lr=0.01, momentum=0.9):
@@ -55,14 +117,11 @@ class Momentum:
         self.momentum = momentum
         self.v = None
 
-    def update(self, params, grads):
-        if self.v is None:
-            self.v = _zeros_like_all(params)
-        for key in params:
-            rules.momentum_step(params[key], grads[key], self.v[key], self.lr, self.momentum)
+    def _step(self, key, w, g):
+        _rules.momentum_step(w, g, self._state("v", key, w), self.lr, self.momentum)
 
 
-class Nesterov:
+class Nesterov(_BookOptimizer):
     """Nesterov's accelerated gradient in the book's fixed order (Bengio et al. form).
 
     Update (the parameter step uses the OLD v):
@@ -78,30 +137,24 @@ class Nesterov:
         self.momentum = momentum
         self.v = None
 
-    def update(self, params, grads):
-        if self.v is None:
-            self.v = _zeros_like_all(params)
-        for key in params:
-            rules.nesterov_bengio_step(params[key], grads[key], self.v[key], self.lr, self.momentum)
+    def _step(self, key, w, g):
+        v = self._state("v", key, w)
+        _rules.nesterov_bengio_step(w, g, v, self.lr, self.momentum)
 
 
-class AdaGrad:
+class AdaGrad(_BookOptimizer):
     """AdaGrad.  Update: ``h += g*g;  p -= lr*g/(sqrt(h) + 1e-7)`` (h starts at 0)."""
 
     def __init__(self, lr=0.01):
         self.lr = lr
         self.h = None
 
-    def update(self, params, grads):
-        if self.h is None:
-            self.h = _zeros_like_all(params)
-        for key in params:
-            rules.adagrad_step(
-                params[key], grads[key], self.h[key], self.lr, EPS, epsilon_inside=False
-            )
+    def _step(self, key, w, g):
+        h = self._state("h", key, w)
+        _rules.adagrad_step(w, g, h, self.lr, EPS, epsilon_inside=False)
 
 
-class RMSprop:
+class RMSprop(_BookOptimizer):
     """RMSprop.  Update: ``h = decay_rate*h + (1-decay_rate)*g*g;  p -= lr*g/(sqrt(h) + 1e-7)``."""
 
     def __init__(self, lr=0.01, decay_rate=0.99):
@@ -109,22 +162,12 @@ class RMSprop:
         self.decay_rate = decay_rate
         self.h = None
 
-    def update(self, params, grads):
-        if self.h is None:
-            self.h = _zeros_like_all(params)
-        for key in params:
-            rules.rmsprop_step(
-                params[key],
-                grads[key],
-                self.h[key],
-                self.lr,
-                self.decay_rate,
-                EPS,
-                epsilon_inside=False,
-            )
+    def _step(self, key, w, g):
+        h = self._state("h", key, w)
+        _rules.rmsprop_step(w, g, h, self.lr, self.decay_rate, EPS, epsilon_inside=False)
 
 
-class Adam:
+class Adam(_BookOptimizer):
     """Adam with the bias correction folded into the step size (Kingma & Ba, Sec. 2).
 
     Update (iter counts the calls of ``update``, from 1):
@@ -143,19 +186,10 @@ class Adam:
         self.m = None
         self.v = None
 
-    def update(self, params, grads):
-        if self.m is None:
-            self.m, self.v = _zeros_like_all(params), _zeros_like_all(params)
+    def _begin(self):
         self.iter += 1
-        lr_t = rules.adam_alpha(self.lr, self.beta1, self.beta2, self.iter)
-        for key in params:
-            rules.adam_step(
-                params[key],
-                grads[key],
-                self.m[key],
-                self.v[key],
-                lr_t,
-                self.beta1,
-                self.beta2,
-                EPS,
-            )
+        self._lr_t = _rules.adam_alpha(self.lr, self.beta1, self.beta2, self.iter)
+
+    def _step(self, key, w, g):
+        m, v = self._state("m", key, w), self._state("v", key, w)
+        _rules.adam_step(w, g, m, v, self._lr_t, self.beta1, self.beta2, EPS)

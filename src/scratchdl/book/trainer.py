@@ -6,7 +6,7 @@
     trainer.train()
     trainer.train_acc_list, trainer.test_acc_list
 
-Semantics kept from the book (reference/book.md a.8), because recorded curves depend on them:
+Semantics kept from the book (docs/book.md a.8), because recorded curves depend on them:
 
 * every step draws a mini-batch **with replacement** (``choice(train_size, batch_size)``);
   "epochs" are nominal: ``iter_per_epoch = max(train_size / mini_batch_size, 1)`` is a

@@ -12,7 +12,8 @@ packages ``scratchdl.book.ch04`` / ``scratchdl.book.ch05`` give each its book na
 Both keep ``params`` W1, b1, W2, b2 as views of one float64 buffer shared with engine
 ``Dense`` layers (so ``optimizer.update(net.params, grads)`` changes the network), draw
 ``W = weight_init_std * randn`` from ``rng`` (default: seeded from np.random's global
-state), and return gradients as views of the gradient buffer (overwritten by the next call).
+state), and return gradients as fresh arrays (``gradient_views`` is the opt-in reuse).
+Assigning ``net.params[key] = value`` copies into the network (see network_params.py).
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from scratchdl.book.layer_net import (
     _engine_affines,
     _LayerNet,
     accuracy_of,
+    fresh_copies,
     numerical_gradients,
 )
 from scratchdl.book.layers import SoftmaxWithLoss
+from scratchdl.book.network_params import NetworkParams, params_property
 from scratchdl.book.util import get_rng
 from scratchdl.variables import ParamStore
 
@@ -66,18 +69,23 @@ class Ch04TwoLayerNet:
         dense1, dense2 = _engine_affines(sizes, weight_init_std, get_rng(rng), "sigmoid")
         self._store = ParamStore(np.float64).bind([dense1, dense2])
         self.engine_layers = (dense1, dense2)
-        self.params = {
-            "W1": dense1.params["kernel"],
-            "b1": dense1.params["bias"],
-            "W2": dense2.params["kernel"],
-            "b2": dense2.params["bias"],
-        }
+        self._params = NetworkParams(
+            "TwoLayerNet",
+            {
+                "W1": dense1.params["kernel"],
+                "b1": dense1.params["bias"],
+                "W2": dense2.params["kernel"],
+                "b2": dense2.params["bias"],
+            },
+        )
         self._grads = {
             "W1": dense1.grads["kernel"],
             "b1": dense1.grads["bias"],
             "W2": dense2.grads["kernel"],
             "b2": dense2.grads["bias"],
         }
+
+    params = params_property()
 
     def predict(self, x):
         """Softmax probabilities y, shape (B, output_size)."""
@@ -97,7 +105,11 @@ class Ch04TwoLayerNet:
         return numerical_gradients(self.params, lambda: self.loss(x, t))
 
     def gradient(self, x, t):
-        """Backprop gradients (views of the gradient buffer)."""
+        """Backprop gradients as fresh arrays (the book's: each call returns new ones)."""
+        return fresh_copies(self.gradient_views(x, t))
+
+    def gradient_views(self, x, t):
+        """``gradient`` without the copy: views of the gradient buffer, overwritten next call."""
         dense1, dense2 = self.engine_layers
         dy = _labels_to_delta(self.predict(x), t)
         dense1.backward(dense2.backward_linear(dy))

@@ -10,13 +10,11 @@ takes an optional ``rng`` (an ``np.random.Generator`` or an int seed).  Without 
 of a student's script makes the whole run repeatable, as it would with the book's code.
 """
 
-from __future__ import annotations
-
 import numpy as np
 
-from scratchdl.datasets import utils as data_utils
+from scratchdl.datasets import utils as _data_utils
 
-__all__ = ["get_rng", "shuffle_dataset", "smooth_curve", "conv_output_size"]
+# No __all__: ``from ... import *`` gives every public name (np included), as the book's.
 
 SMOOTH_WINDOW = 11  # the book's Kaiser window length
 SMOOTH_BETA = 2  # and its beta
@@ -30,7 +28,7 @@ def get_rng(rng=None) -> np.random.Generator:
     """
     if rng is None:
         return np.random.default_rng(np.random.randint(2**31))
-    return data_utils.as_generator(rng)
+    return _data_utils.as_generator(rng)
 
 
 def shuffle_dataset(x, t, rng=None):
@@ -39,7 +37,7 @@ def shuffle_dataset(x, t, rng=None):
     Returns new arrays ``(x[p], t[p])`` for one random permutation ``p``.
     Convention: the book uses ``np.random.permutation``; here ``rng`` (default: see get_rng).
     """
-    return data_utils.shuffle_dataset(x, t, rng=get_rng(rng))
+    return _data_utils.shuffle_dataset(x, t, rng=get_rng(rng))
 
 
 def smooth_curve(x):

@@ -103,6 +103,16 @@ def _add_bench(sub):
     p.set_defaults(func=lambda a: _call("scratchdl.lab.bench", "command_bench", a))
 
 
+def _add_book(sub):
+    p = sub.add_parser("book", help="helpers for running the book's own scripts")
+    book_sub = p.add_subparsers(dest="book_command", metavar="BOOK_COMMAND", required=True)
+    q = book_sub.add_parser("sample-weights", help="train and write chapter 3's sample_weight.pkl")
+    from scratchdl.lab.book_weights import add_arguments
+
+    add_arguments(q)
+    q.set_defaults(func=lambda a: _call("scratchdl.lab.book_weights", "command_sample_weights", a))
+
+
 def _call(module, function, *args, **kwargs):
     import importlib
 
@@ -125,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_serve,
         _add_gradcheck,
         _add_bench,
+        _add_book,
     ):
         add(sub)
     return parser

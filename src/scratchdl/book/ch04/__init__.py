@@ -1,1 +1,2 @@
-"""The book's ``ch04/`` modules: ``from scratchdl.book.ch04.two_layer_net import TwoLayerNet``."""
+"""The book's ``ch04/`` modules that other scripts import: ``two_layer_net``, ``gradient_2d``
+(and ``gradient_1d``)."""

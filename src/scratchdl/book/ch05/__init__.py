@@ -1,1 +1,1 @@
-"""The book's ``ch05/`` modules: ``from scratchdl.book.ch05.two_layer_net import TwoLayerNet``."""
+"""The book's ``ch05/`` modules that other scripts import: ``two_layer_net``, ``layer_naive``."""

@@ -1,5 +1,6 @@
-"""The book's ``ch05/layer_naive.py``: MulLayer and AddLayer (from ``scratchdl.book.layers``)."""
+"""The book's ``ch05/layer_naive.py``: the same names (``np`` included) for ``import *``.
 
-from scratchdl.book.layers import AddLayer, MulLayer
+The code is ``scratchdl.book.layers``; see docs/book.md.
+"""
 
-__all__ = ["MulLayer", "AddLayer"]
+from scratchdl.book.layers import AddLayer, MulLayer  # noqa: F401

@@ -1,4 +1,12 @@
-"""The book's ``common/gradient.py``: see ``scratchdl.book.gradient``."""
+"""The book's ``common/gradient.py``: the same names (``np`` included) for ``import *``.
 
-from scratchdl.book.gradient import *  # noqa: F403
-from scratchdl.book.gradient import __all__  # noqa: F401
+The code is ``scratchdl.book.gradient``; see docs/book.md.
+"""
+
+import numpy as np  # noqa: F401 (the book's module namespace offers np to star imports)
+
+from scratchdl.book.gradient import (
+    _numerical_gradient_1d,  # noqa: F401
+    numerical_gradient,  # noqa: F401
+    numerical_gradient_2d,  # noqa: F401
+)

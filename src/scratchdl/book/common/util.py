@@ -1,4 +1,8 @@
-"""The book's ``common/util.py``: see ``scratchdl.book.util``."""
+"""The book's ``common/util.py``: the same names (``np`` included) for ``import *``.
+
+The code is ``scratchdl.book.util``; see docs/book.md.
+"""
+
+import numpy as np  # noqa: F401 (the book's module namespace offers np to star imports)
 
 from scratchdl.book.util import *  # noqa: F403
-from scratchdl.book.util import __all__  # noqa: F401
