@@ -187,15 +187,17 @@ class Variable:
     # -- tensor operators ----------------------------------------------------------
     # A Variable takes part in tensor math as its current value, and an operation
     # that reads it while a GradientTape records makes it a source of that tape.
-    # The operators live in scratchdl.autodiff, imported on first use, so the
-    # engine never loads the autodiff itself.
+    # The operators live in scratchdl.autodiff, which registers them here when it
+    # is imported (``register_tensor_operators``); the engine never imports the
+    # autodiff.  Before that (no autodiff loaded, so no tape can be recording) a
+    # Variable computes as its NumPy value.
     __array_priority__ = 100  # ``ndarray @ variable`` calls ``variable.__rmatmul__``
 
     def _tensor_operator(name):  # noqa: N805 (runs in the class body, not a method)
         def method(self, *args):
-            from scratchdl.autodiff.tensor import TensorOperators
-
-            return getattr(TensorOperators, name)(self, *args)
+            if _TENSOR_OPERATORS is None:
+                return getattr(self._value, name)(*args)
+            return getattr(_TENSOR_OPERATORS, name)(self, *args)
 
         method.__name__ = name
         return method
@@ -239,6 +241,15 @@ class Variable:
         return NotImplemented
 
     __hash__ = object.__hash__
+
+
+_TENSOR_OPERATORS = None
+
+
+def register_tensor_operators(operators) -> None:
+    """Called by ``scratchdl.autodiff`` on import: Variables then compute as tensors."""
+    global _TENSOR_OPERATORS
+    _TENSOR_OPERATORS = operators
 
 
 class WeightDict(dict):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from scratchdl.autodiff.recording import flatten
+
 __all__ = ["backpropagate"]
 
 
@@ -43,9 +45,7 @@ def backpropagate(tape, targets, output_gradients=None) -> dict:
 def _seeds(targets, output_gradients) -> list:
     if output_gradients is None:
         return [np.ones(np.shape(t), dtype=_float(t)) for t in targets]
-    from scratchdl.autodiff.tape import _flatten
-
-    given = _flatten(output_gradients)
+    given = flatten(output_gradients)
     if len(given) != len(targets):
         raise ValueError(f"output_gradients has {len(given)} entries for {len(targets)} targets")
     seeds = []

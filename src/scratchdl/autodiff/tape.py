@@ -17,54 +17,23 @@ used twice receives the sum of both gradients.
 
 from __future__ import annotations
 
-import threading
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 
+from scratchdl.autodiff.backprop import backpropagate
+from scratchdl.autodiff.recording import (
+    Node,
+    UnconnectedGradients,
+    _is_float,
+    _local,
+    flatten,
+    record,
+)
+from scratchdl.autodiff.tensor import Tensor
 from scratchdl.variables import Variable
 
 __all__ = ["GradientTape", "Node", "record", "UnconnectedGradients"]
-
-
-class _Recording(threading.local):
-    """The tapes recording in this thread (innermost last): a tape sees only the
-    operations of the thread that entered it, as in TensorFlow."""
-
-    def __init__(self):
-        self.tapes = []
-
-
-_local = _Recording()
-
-
-@dataclass
-class Node:
-    """One recorded call: ``output = op.forward(*inputs)``."""
-
-    op: object
-    inputs: tuple
-    output: object
-
-
-class UnconnectedGradients:
-    """What ``gradient`` returns for a source the target does not depend on."""
-
-    NONE = "none"
-    ZERO = "zero"
-
-
-def record(op, inputs, output) -> None:
-    """Append ``op`` to every recording tape that tracks one of ``inputs``."""
-    for tape in _local.tapes:
-        if tape._tracks_any(inputs):
-            tape._nodes.append(Node(op, inputs, output))
-            tape._ids[id(output)] = output
-
-
-def _is_float(x) -> bool:
-    return np.dtype(x.dtype).kind == "f"
 
 
 class GradientTape:
@@ -123,7 +92,7 @@ class GradientTape:
         Integer or boolean tensors cannot carry a gradient: they are not tracked
         and a warning says so (their gradient stays None), as in TensorFlow.
         """
-        for t in _flatten(tensor):
+        for t in flatten(tensor):
             if not hasattr(t, "dtype") or not hasattr(t, "shape"):
                 raise TypeError(f"watch expects tensors or Variables, received {type(t).__name__}")
             if not _is_float(t):
@@ -167,11 +136,9 @@ class GradientTape:
         Returns:
             Tensors shaped like the sources, or None where unconnected.
         """
-        from scratchdl.autodiff.backprop import backpropagate
-
         self._check_can_differentiate()
         mode = _unconnected_mode(unconnected_gradients)
-        grads = backpropagate(self, _flatten(target), output_gradients)
+        grads = backpropagate(self, flatten(target), output_gradients)
         if not self._persistent:
             self._used = True
             self._nodes, self._ids = [], {}
@@ -215,15 +182,6 @@ def _unconnected_mode(value) -> str:
     return mode
 
 
-def _flatten(structure) -> list:
-    """The leaves of a tensor, or of a (nested) list / tuple / dict of tensors."""
-    if isinstance(structure, dict):
-        return [leaf for v in structure.values() for leaf in _flatten(v)]
-    if isinstance(structure, (list, tuple)):
-        return [leaf for v in structure for leaf in _flatten(v)]
-    return [structure]
-
-
 def _restructure(structure, fn):
     """``structure`` with ``fn`` applied to each leaf (list, tuple, dict kept)."""
     if isinstance(structure, dict):
@@ -234,8 +192,6 @@ def _restructure(structure, fn):
 
 
 def _result(grads, source, mode):
-    from scratchdl.autodiff.tensor import Tensor
-
     if not hasattr(source, "dtype"):
         raise TypeError(
             f"gradient sources must be Variables or tensors, received {type(source).__name__}"

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from scratchdl.autodiff import ops, tape
-from scratchdl.variables import Variable
+from scratchdl.autodiff import ops, recording
+from scratchdl.variables import Variable, register_tensor_operators
 
 __all__ = [
     "Tensor",
@@ -97,8 +97,8 @@ def convert_to_tensor(value, dtype=None) -> Tensor | Variable:
 def apply(op, *inputs) -> Tensor:
     """Run ``op`` on tensors and return its output; record it if a tape is recording."""
     out = Tensor(op.forward(*[value_of(x) for x in inputs]))
-    if tape._local.tapes:
-        tape.record(op, inputs, out)
+    if recording._local.tapes:
+        recording.record(op, inputs, out)
     return out
 
 
@@ -291,3 +291,6 @@ class Tensor(TensorOperators):
 
     def __str__(self):
         return f"tf.Tensor({self._value}, shape={tuple(self.shape)}, dtype={self.dtype.name})"
+
+
+register_tensor_operators(TensorOperators)  # Variables now record on tapes, as tensors
