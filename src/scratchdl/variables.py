@@ -108,6 +108,7 @@ class Variable:
         self.regularizer = regularizer
         self.constraint = constraint
         self._store = None  # the ParamStore whose buffers hold value and grad, if any
+        self._owner = None  # the layer holding it in its params/grads, if any
 
     # -- the arrays --------------------------------------------------------------
     @property
@@ -175,8 +176,16 @@ class Variable:
         return self
 
     def _rebind(self, value_view, grad_view, store) -> None:
-        """Move into a store's buffers (the store copies the value in first)."""
+        """Move into a store's buffers (the store copies the value in first).
+
+        The owning layer's ``params``/``grads`` entries follow, so the layer keeps
+        reading and writing the weight's one home.
+        """
         self._value, self._grad, self._store = value_view, grad_view, store
+        owner = self._owner
+        if owner is not None and self.name in owner.params:
+            owner.params._put(self.name, value_view)
+            owner.grads._put(self.name, grad_view)
 
     def __repr__(self):
         return (
@@ -384,8 +393,32 @@ class ParamStore:
             value = data[t.start : t.stop].reshape(t.shape)
             g = grad[t.start : t.stop].reshape(t.shape)
             t.variable._rebind(value, g, self)
-            t.layer.params._put(t.key, value)
-            t.layer.grads._put(t.key, g)
+        self.data, self.grad, self.tensors = data, grad, entries
+        self._by_path = {t.path: t for t in entries}
+        self.offsets = np.array([t.start for t in entries], dtype=np.intp)
+        return self
+
+    def bind_variables(self, variables) -> ParamStore:
+        """A store over Variables no layer holds (``tf.Variable``s of a custom loop).
+
+        They move into this store's buffers with their current values; a model whose
+        layers own some of them binds them back before it trains.
+        """
+        entries, total = [], 0
+        for var in variables:
+            entries.append(
+                TensorInfo(var.path, None, var.name, total, total + var.size, var.shape, var)
+            )
+            total += var.size
+        data = np.empty(total, dtype=self.dtype)
+        grad = np.zeros(total, dtype=self.dtype)
+        for t in entries:
+            data[t.start : t.stop] = t.variable.value.ravel()
+            t.variable._rebind(
+                data[t.start : t.stop].reshape(t.shape),
+                grad[t.start : t.stop].reshape(t.shape),
+                self,
+            )
         self.data, self.grad, self.tensors = data, grad, entries
         self._by_path = {t.path: t for t in entries}
         self.offsets = np.array([t.start for t in entries], dtype=np.intp)

@@ -109,3 +109,38 @@ def test_regularizers_constraints_dropout_and_schedules():
     steps, lr = int(match.group(1)), float(match.group(2))
     assert steps == 3 * 338  # 10800 training samples / batch 32 -> 338 batches
     assert lr == pytest.approx(1e-2 * 0.9 ** (steps / 10000), rel=1e-12)
+
+
+def test_a_training_loop_with_a_tape_learns_on_a_small_subset():
+    out = run_program("training_loop_with_a_tape.py", 3000, 2)
+    assert out.count("epoch ") == 2 and "train acc" in out and "val acc" in out
+    assert value(out, "test accuracy") >= 0.85
+
+
+@pytest.mark.slow
+def test_a_training_loop_with_a_tape_matches_fit_on_mnist():
+    """The issue's acceptance: the same model and data, tape loop vs fit, within 0.5 %."""
+    import numpy as np
+
+    import scratchdl.keras as keras
+
+    out = run_program("training_loop_with_a_tape.py", 55000, 3)
+    loop_accuracy = value(out, "test accuracy")
+    keras.utils.set_random_seed(7)
+    (x, y), (xt, yt) = keras.datasets.mnist.load_data()
+    x, xt = x.reshape(-1, 784) / 255.0, xt.reshape(-1, 784) / 255.0
+    model = keras.Sequential(
+        [
+            keras.layers.Dense(64, activation="relu", input_shape=(784,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(10),
+        ]
+    )
+    model.compile(
+        keras.optimizers.Adam(1e-3),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    model.fit(x[:55000], y[:55000], batch_size=64, epochs=3, verbose=0)
+    fit_accuracy = float(np.mean(model.predict(xt, verbose=0).argmax(-1) == yt))
+    assert loop_accuracy > 0.95 and abs(loop_accuracy - fit_accuracy) <= 0.005

@@ -30,6 +30,8 @@ from collections import defaultdict
 
 import numpy as np
 
+from scratchdl.autodiff.calls import call_layer, on_tape
+from scratchdl.autodiff.tensor import value_of
 from scratchdl.eager import as_eager
 from scratchdl.kernels import batch_sum  # kept importable from here (older imports)
 from scratchdl.random import make_rng
@@ -147,7 +149,7 @@ class Layer:
         defaults to False (inference), as outside ``fit`` in Keras.  A built layer
         keeps its weights; an input it was not built for raises.
         """
-        x = np.asarray(inputs)
+        x = np.asarray(value_of(inputs))
         if x.ndim < 1:
             raise ValueError(f"layer {self.name!r} needs a batch of inputs, received {x!r}")
         if not self.built:
@@ -158,6 +160,8 @@ class Layer:
                 f"Input of layer {self.name!r} is incompatible: it was built for inputs of "
                 f"shape {(None,) + tuple(self.input_shape)}, received shape {x.shape}"
             )
+        if on_tape(inputs):  # recorded as one op whose backward is self.backward
+            return call_layer(self, inputs, bool(training))
         x = x.astype(self.dtype, copy=False)
         return as_eager(self.forward(x, training=bool(training)))
 
@@ -187,6 +191,7 @@ class Layer:
             path=f"{self.name}/{key}",
         )
         self._variables[key] = var
+        var._owner = self
         if trainable:
             self.params._put(key, var.value)
             self.grads._put(key, var.grad)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from scratchdl.autodiff.calls import call_loss, on_tape
 from scratchdl.eager import as_eager
 from scratchdl.kernels import rows as _rows
 
@@ -41,6 +42,8 @@ class Loss:
 
         The dtype is y_pred's float dtype (float32 for other inputs), as Keras's.
         """
+        if on_tape(y_pred):  # recorded: its backward is self.backward()
+            return call_loss(self, y_true, y_pred, sample_weight)
         value = self.forward(y_pred, y_true, sample_weight)
         dtype = self._cache[0].dtype if self._cache is not None else np.float32
         return as_eager(np.asarray(value, dtype=dtype))

@@ -21,6 +21,9 @@ import math
 import numpy as np
 
 from scratchdl import metrics as metrics_module
+from scratchdl.autodiff.calls import on_tape
+from scratchdl.autodiff.ops.shape import Reshape
+from scratchdl.autodiff.tensor import Tensor, apply, value_of
 from scratchdl.eager import as_eager
 from scratchdl.models.data_adapter import (
     check_batch_size,
@@ -74,6 +77,14 @@ class TrainingMixin:
         ``training=True`` runs the layers in training mode (dropout active, batch
         norm on batch statistics, updating its moving ones), as Keras's call does.
         """
+        if on_tape(x):  # each layer call is one recorded op (autodiff/calls.py)
+            prepared = self._prepare_input(value_of(x))  # builds; checks the shape
+            out = x if isinstance(x, Tensor) else Tensor(prepared)
+            if out.shape != prepared.shape:  # e.g. (N, 28, 28, 1) for a (28, 28) model
+                out = apply(Reshape(prepared.shape), out)
+            for layer in self._layers:
+                out = layer(out, training=training)
+            return out
         return as_eager(self._forward(self._prepare_input(x), bool(training)))
 
     def _fusable(self):

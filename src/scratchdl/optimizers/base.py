@@ -22,10 +22,12 @@ from __future__ import annotations
 import inspect
 import math
 import re
+import warnings
 
 import numpy as np
 
 from scratchdl.optimizers.state import StateMixin
+from scratchdl.variables import ParamStore, Variable
 
 __all__ = ["Optimizer", "check_number"]
 
@@ -68,6 +70,25 @@ def _takes_step(fn) -> bool:
         return True
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     return any(p.kind in kinds or p.kind == inspect.Parameter.VAR_POSITIONAL for p in params)
+
+
+def store_of(variables) -> ParamStore:
+    """The flat store holding exactly ``variables`` (a new one when none does)."""
+    for v in variables:
+        if not isinstance(v, Variable):
+            raise TypeError(f"apply_gradients needs Variables, received {type(v).__name__}")
+        if v.dtype.kind != "f":
+            raise TypeError(f"variable {v.path!r} has dtype {v.dtype}; only floats are trained")
+    ids = {id(v) for v in variables}
+    if len(ids) != len(variables):
+        raise ValueError("apply_gradients received the same variable twice")
+    store = variables[0]._store
+    if store is not None and store.is_home() and {id(t.variable) for t in store.tensors} == ids:
+        return store
+    dtypes = {v.dtype for v in variables}
+    if len(dtypes) > 1:
+        raise TypeError(f"apply_gradients needs variables of one dtype, received {dtypes}")
+    return ParamStore(dtypes.pop()).bind_variables(variables)
 
 
 class Optimizer(StateMixin):
@@ -205,7 +226,7 @@ class Optimizer(StateMixin):
         self._clip_sizes = np.array([t.size for t in live], dtype=np.intp)
         self._constraints = []
         for t in store.tensors:
-            c = getattr(t.layer, "constraints", {}).get(t.key)
+            c = t.variable.constraint if t.variable is not None else None
             if c is not None:
                 self._constraints.append((store.view(t.path), c))
         self._decay_mask = self._weight_decay_mask(store)
@@ -244,12 +265,47 @@ class Optimizer(StateMixin):
         return mask.astype(store.dtype)
 
     # -- one step ----------------------------------------------------------------
-    def apply(self, store) -> None:
+    def apply_gradients(self, grads_and_vars) -> None:
+        """One step from ``zip(grads, variables)``: the custom training loop's update.
+
+        Gradients (arrays or tensors) are copied into the Variables' ``grad``; then
+        the step runs on the flat store that holds exactly these Variables — the
+        model's own store when they are all of its trainable weights, so the
+        update is the same whole-buffer step as in ``fit``.  A pair whose gradient
+        is None is skipped with TensorFlow's warning.
+        """
+        pairs = list(grads_and_vars)
+        missing = [v for g, v in pairs if g is None]
+        pairs = [(g, v) for g, v in pairs if g is not None]
+        if not pairs:
+            names = [getattr(v, "path", repr(v)) for v in missing]
+            raise ValueError(f"No gradients provided for any variable: {names}")
+        if missing:
+            warnings.warn(
+                "Gradients do not exist for variables "
+                f"{[getattr(v, 'path', repr(v)) for v in missing]} when minimizing the loss.",
+                UserWarning,
+                stacklevel=2,
+            )
+        store = store_of([v for _, v in pairs])
+        for g, v in pairs:
+            v.grad = np.asarray(g, dtype=v.dtype) if not isinstance(g, np.ndarray) else g
+        self.apply(store)
+
+    def apply(self, store, trainable_variables=None) -> None:
         """One step on ``store.data`` with ``store.grad`` (= dL/dθ), in the order of A4.
 
         ``store.grad`` is only read: after the step it still holds the gradient of
-        the loss, which callbacks and users may print.
+        the loss, which callbacks and users may print.  Keras 3's spelling
+        ``optimizer.apply(grads, trainable_variables)`` is ``apply_gradients``.
         """
+        if not isinstance(store, ParamStore):
+            if trainable_variables is None:
+                raise ValueError(
+                    "optimizer.apply(grads, trainable_variables) needs the variables the "
+                    "gradients belong to"
+                )
+            return self.apply_gradients(zip(store, trainable_variables))
         if not self.built or store.data is not self._data:
             if self.built and store is not self._store:
                 raise ValueError(

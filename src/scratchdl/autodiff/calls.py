@@ -1,0 +1,95 @@
+"""Built-in layers and losses on the tape: one recorded operation per call.
+
+A layer already knows its gradient: its hand-written ``backward(dout)`` returns
+dL/dx and writes dL/dθ into ``layer.grads``.  So calling a layer while a tape
+records does not re-derive anything: it records a single ``Function`` op whose
+inputs are ``x`` and the layer's trainable Variables and whose backward is the
+layer's own::
+
+    forward:  y = layer.forward(x, training)
+    backward: dx = layer.backward(dy);  dθ_k = copy of layer.grads[k]
+
+A layer caches the last forward for its backward.  If the same layer is called
+again before the tape runs backward (a shared layer), the cache belongs to the
+later call; so each recorded call keeps a shallow snapshot of the layer's
+attributes after its forward and puts it back for the duration of its backward.
+Losses are recorded the same way with ``loss.backward()`` (dL/dy_pred).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scratchdl.autodiff import recording
+from scratchdl.autodiff.ops.function import Function
+from scratchdl.autodiff.tensor import Tensor, apply, is_tensor, value_of
+
+__all__ = ["on_tape", "call_layer", "call_loss"]
+
+
+def on_tape(*values) -> bool:
+    """True when a call must be recorded: a tape is active, or an input is a tensor."""
+    return recording.active() or any(is_tensor(v) for v in values)
+
+
+class _Snapshot:
+    """The layer's attributes right after one forward, restorable for its backward."""
+
+    def __init__(self, obj):
+        self.obj, self.attrs = obj, dict(obj.__dict__)
+
+    def __enter__(self):
+        self.current = dict(self.obj.__dict__)
+        self.obj.__dict__.update(self.attrs)
+        return self.obj
+
+    def __exit__(self, *exc):
+        self.obj.__dict__.update(self.current)
+        return False
+
+
+def call_layer(layer, inputs, training) -> Tensor:
+    """Record ``layer(inputs)`` as one op over (x, *trainable Variables)."""
+    variables = list(layer.trainable_weights)
+    x_in = inputs if is_tensor(inputs) else Tensor(np.asarray(inputs))
+    op = None
+
+    def forward(x_value, *_):
+        y = layer.forward(x_value.astype(layer.dtype, copy=False), training=training)
+        op.snapshot = _Snapshot(layer)
+        return y
+
+    def backward(dy):
+        needs = getattr(op, "needs_grad", (True,) * (1 + len(variables)))
+        with op.snapshot:
+            flag = getattr(layer, "need_input_grad", None)
+            if flag is not None:
+                layer.need_input_grad = True
+            try:
+                dx = layer.backward(np.asarray(dy, dtype=layer.dtype))
+            finally:
+                if flag is not None:
+                    layer.need_input_grad = flag
+            grads = [layer.grads[k].copy() for k, _ in layer.variables_by_key(trainable=True)]
+        dx = dx.astype(x_in.dtype, copy=False) if needs[0] and dx is not None else None
+        return (dx, *grads)
+
+    op = Function(forward, backward, name=layer.name)
+    return apply(op, x_in, *variables)
+
+
+def call_loss(loss, y_true, y_pred, sample_weight=None) -> Tensor:
+    """Record ``loss(y_true, y_pred)`` as one op over y_pred (labels are constants)."""
+    op = None
+
+    def forward(yp):
+        value = loss.forward(yp, value_of(y_true), sample_weight)
+        op.snapshot = _Snapshot(loss)
+        return np.asarray(value, dtype=yp.dtype)
+
+    def backward(dout):
+        with op.snapshot:
+            return np.asarray(dout) * loss.backward()
+
+    op = Function(forward, backward, name=getattr(loss, "name", "loss"))
+    return apply(op, y_pred if is_tensor(y_pred) else Tensor(np.asarray(y_pred)))
