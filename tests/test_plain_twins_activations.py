@@ -9,7 +9,7 @@ plain ``exp(z) - 1`` and ``log(1 + exp(z))`` lose digits the engine's ``expm1`` 
 import numpy as np
 import pytest
 
-from scratchdl import activations
+from scratchdl import activations, gradcheck
 from scratchdl.activations import plain
 
 RTOL, ATOL = 1e-12, 1e-14
@@ -139,3 +139,19 @@ def test_the_comparison_catches_a_small_error_and_another_convention(rng):
     relu_grad_one_at_zero = np.where(z >= 0, 1.0, 0.0)
     with pytest.raises(AssertionError):  # the derivative at the kink is 0
         assert_twins(relu_grad_one_at_zero, activations.ReLU().backward(np.ones_like(z), z, None))
+
+
+@pytest.mark.parametrize("name", sorted(set(ELEMENTWISE) - {"swish"}))
+def test_plain_derivatives_pass_the_numerical_gradient_check(rng, name):
+    _, forward, grad = ELEMENTWISE[name]
+    z = rng.normal(scale=2.0, size=(4, 5))
+    z = z[np.abs(np.abs(z) - 2.5) > 0.01]  # away from hard sigmoid's kinks (and ReLU's 0)
+    gradcheck.check_function(name, forward, lambda dout: dout * grad(z), z, rng).assert_ok()
+
+
+@pytest.mark.parametrize("name", sorted(ROWWISE))
+def test_plain_rowwise_backwards_pass_the_numerical_gradient_check(rng, name):
+    _, forward, backward = ROWWISE[name]
+    z = rng.normal(size=(4, 5))
+    result = gradcheck.check_function(name, forward, lambda d: backward(d, forward(z)), z, rng)
+    result.assert_ok()

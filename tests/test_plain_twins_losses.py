@@ -8,7 +8,7 @@ above 1 - 1e-7) and extreme logits (+-800).
 import numpy as np
 import pytest
 
-from scratchdl import activations, losses
+from scratchdl import activations, gradcheck, losses
 from scratchdl.activations.plain import sigmoid, softmax
 from scratchdl.losses import plain
 
@@ -121,3 +121,55 @@ def test_the_comparison_catches_other_conventions(rng):
         assert_twins(book_cross_entropy, cce.forward(p, t1))
     with pytest.raises(AssertionError):  # the fused gradient is not the chained one
         assert_twins(plain.softmax_crossentropy_grad(p, t1), cce.backward())
+
+
+def fused_softmax_ce(z, t):
+    return plain.categorical_crossentropy(softmax(z), t)
+
+
+def fused_softmax_ce_grad(z, t):
+    return plain.softmax_crossentropy_grad(softmax(z), t)
+
+
+def fused_sigmoid_bce(z, t):
+    return plain.binary_crossentropy(sigmoid(z), t)
+
+
+def fused_sigmoid_bce_grad(z, t):
+    return plain.sigmoid_binary_crossentropy_grad(sigmoid(z), t)
+
+
+def bce_from_logits_grad(z, t):
+    return plain.sigmoid_binary_crossentropy_grad(sigmoid(z), t)
+
+
+# name: (loss(x, target), dloss/dx, x from rng, target from rng)
+GRADCHECK_CASES = {
+    "categorical": (plain.categorical_crossentropy, plain.categorical_crossentropy_grad,
+                    lambda r: softmax(r.normal(size=(N, C))), soft_targets),
+    "unnormalised": (plain.categorical_crossentropy, plain.categorical_crossentropy_grad,
+                     lambda r: r.random((N, C)) + 0.1, soft_targets),
+    "softmax fused": (fused_softmax_ce, fused_softmax_ce_grad,
+                      lambda r: r.normal(size=(N, C)), one_hot_targets),
+    "from_logits": (plain.categorical_crossentropy_from_logits,
+                    plain.categorical_crossentropy_from_logits_grad,
+                    lambda r: r.normal(size=(N, C)), soft_targets),
+    "binary": (plain.binary_crossentropy, plain.binary_crossentropy_grad,
+               lambda r: sigmoid(r.normal(size=(N, 3))), lambda r: r.random((N, 3))),
+    "sigmoid fused": (fused_sigmoid_bce, fused_sigmoid_bce_grad,
+                      lambda r: r.normal(size=(N, 3)), lambda r: r.random((N, 3))),
+    "binary from_logits": (plain.binary_crossentropy_from_logits, bce_from_logits_grad,
+                           lambda r: r.normal(size=(N, 3)), lambda r: r.random((N, 3))),
+    "mse": (plain.mean_squared_error, plain.mean_squared_error_grad,
+            lambda r: r.normal(size=(N, 3)), lambda r: r.normal(size=(N, 3))),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(GRADCHECK_CASES))
+def test_plain_loss_gradients_pass_the_numerical_gradient_check(rng, name):
+    loss, grad, make_x, make_target = GRADCHECK_CASES[name]
+    x, target = make_x(rng), make_target(rng)
+    result = gradcheck.check_function(
+        name, lambda x: loss(x, target), lambda G: G * grad(x, target), x, rng, h=1e-6
+    )
+    result.assert_ok()

@@ -9,10 +9,13 @@ so that the backward of a layer using ``f`` is ``dz = dout * f_grad(z)``.  Softm
 and log-softmax mix the entries of a row, so they have ``*_backward(dout, y)`` (the
 Jacobian-vector product) instead.  The activation objects (``Sigmoid``, ``ReLU``,
 ...) compute the same numbers, some in a faster or numerically safer way;
-``tests/test_plain_twins.py`` pins the two together at float64.
+``tests/test_plain_twins_*.py`` pins the two together at float64.
 
 The derivative at a kink (ReLU at 0, ReLU6 at 0 and 6, hard sigmoid at +-2.5) is
 taken as 0, as the engine does.
+
+Written for reading and for the float64 tests: they make no effort to keep float32
+(some return float64 for float32 input); train with the engine.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each function is the textbook formula as a pure function of arrays: it returns new
 arrays and changes nothing it is given (no ``out=``, no caches, no regrouping).
 The layers ``scratchdl.layers.Dense`` and ``scratchdl.layers.BatchNormalization``
-compute the same numbers with fewer NumPy calls; ``tests/test_plain_twins.py`` pins
+compute the same numbers with fewer NumPy calls; ``tests/test_plain_twins_*.py`` pins
 the two together at float64.
 
 Shapes: x is (N, D) -- one row per sample.  A layer given (N, ..., D) treats it as
@@ -11,6 +11,9 @@ Shapes: x is (N, D) -- one row per sample.  A layer given (N, ..., D) treats it 
 
 Names follow the book (chapter 5 "Affine", chapter 6 "Batch Normalization"):
 x, W, b, gamma, beta, mu, var, x_hat, dout, dx, dW, db, dgamma, dbeta.
+
+Written for reading and for the float64 tests: they make no effort to keep float32
+(some return float64 for float32 input); train with the engine.
 """
 
 from __future__ import annotations

@@ -12,7 +12,10 @@ Pure functions of arrays, the book's way (chapter 4 "cross_entropy_error", chapt
 
 The loss objects (``CategoricalCrossentropy``, ``SparseCategoricalCrossentropy``,
 ``BinaryCrossentropy``, ``MeanSquaredError``) compute the same numbers, plus sample
-weights and the other reductions; ``tests/test_plain_twins.py`` pins them together.
+weights and the other reductions; ``tests/test_plain_twins_*.py`` pins them together.
+
+Written for reading and for the float64 tests: they make no effort to keep float32
+(some return float64 for float32 input); train with the engine.
 """
 
 from __future__ import annotations

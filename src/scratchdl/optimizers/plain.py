@@ -11,10 +11,13 @@ Each rule is a pure function ``new_w, new_state = rule(w, g, state, lr, ...)``:
 It returns new arrays and a new dict; nothing it is given is modified.  ``t`` in
 a state is the 1-based number of the step being taken.  ``rules.py`` performs the
 same updates in place on the engine's one flat buffer (fewer NumPy calls, no
-temporaries); ``tests/test_plain_twins.py`` pins each pair together at float64.
+temporaries); ``tests/test_plain_twins_*.py`` pins each pair together at float64.
 
 The engine's optimizers wrap each rule in Keras's fixed order: clip the gradient,
 decoupled weight decay, the rule, constraints.  ``adamw`` below shows the decay.
+
+Written for reading and for the float64 tests: they make no effort to keep float32
+(some return float64 for float32 input); train with the engine.
 """
 
 from __future__ import annotations
