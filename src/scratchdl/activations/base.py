@@ -75,13 +75,17 @@ class ActivationFunction:
 
 
 class Linear(ActivationFunction):
-    """Identity.  Forward: y = z.  Backward: dz = dout."""
+    """Identity.  Forward: y = z.  Backward: dz = dout.
+
+    Plain version: ``scratchdl.activations.plain.linear`` / ``linear_grad``.
+    """
 
 
 class Sigmoid(ActivationFunction):
     """Forward: y = 1 / (1 + exp(-z)), stable: exactly 0/1 at -+1000, no warning.
 
     Backward: dz = dout * y * (1 - y).
+    Plain version: ``scratchdl.activations.plain.sigmoid`` / ``sigmoid_grad``.
     """
 
     name = "sigmoid"
@@ -101,7 +105,10 @@ class Sigmoid(ActivationFunction):
 
 
 class Tanh(ActivationFunction):
-    """Forward: y = tanh(z).  Backward: dz = dout * (1 - y**2)."""
+    """Forward: y = tanh(z).  Backward: dz = dout * (1 - y**2).
+
+    Plain version: ``scratchdl.activations.plain.tanh`` / ``tanh_grad``.
+    """
 
     name = "tanh"
     backward_uses_z = False
@@ -125,6 +132,7 @@ class ReLU(ActivationFunction):
               + negative_slope * [z < threshold]).
     Args: max_value (>= 0 or None), negative_slope (>= 0), threshold (a float).
     Convention: tf.keras calls the slope ``alpha``.  The derivative at a kink is taken as 0.
+    Plain version: ``scratchdl.activations.plain.relu`` / ``relu_grad``.
     """
 
     name = "relu"
@@ -165,6 +173,7 @@ class LeakyReLU(ActivationFunction):
 
     Convention: default slope 0.2 = Keras's ``activations.leaky_relu`` and the string
     ``"leaky_relu"``; the Keras *layer* ``LeakyReLU`` passes its own default 0.3.
+    Plain version: ``scratchdl.activations.plain.leaky_relu`` / ``leaky_relu_grad``.
     """
 
     name = "leaky_relu"
@@ -185,6 +194,7 @@ class Softmax(ActivationFunction):
     """Forward: y = exp(z - max z) / sum(exp(z - max z)) along ``axis`` (stable).
 
     Backward: dz = y * (dout - sum(dout * y, axis)).  Shapes: any; normalised on ``axis``.
+    Plain version: ``scratchdl.activations.plain.softmax`` / ``softmax_backward``.
     """
 
     name = "softmax"
@@ -225,6 +235,7 @@ class LogSoftmax(Softmax):
     """Forward: y = z - max z - log(sum(exp(z - max z))) along ``axis``.
 
     Backward: dz = dout - exp(y) * sum(dout, axis).
+    Plain version: ``scratchdl.activations.plain.log_softmax`` / ``log_softmax_backward``.
     """
 
     name = "log_softmax"

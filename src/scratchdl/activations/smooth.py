@@ -22,6 +22,7 @@ class ELU(ActivationFunction):
     """Forward: y = z if z > 0 else alpha*(exp(z)-1).  Backward: dz = dout * (1 or y + alpha).
 
     Reference: Clevert et al. 2015, https://arxiv.org/abs/1511.07289
+    Plain version: ``scratchdl.activations.plain.elu`` / ``elu_grad``.
     """
 
     name = "elu"
@@ -42,6 +43,7 @@ class SELU(ActivationFunction):
 
     Backward: dz = dout * (scale if z > 0 else y + scale*alpha).
     Reference: Klambauer et al. 2017, https://arxiv.org/abs/1706.02515
+    Plain version: ``scratchdl.activations.plain.selu`` / ``selu_grad``.
     """
 
     name = "selu"
@@ -54,7 +56,10 @@ class SELU(ActivationFunction):
 
 
 class Softplus(ActivationFunction):
-    """Forward: y = log(1 + exp(z)) = logaddexp(0, z) (stable).  Backward: dz = dout*sigmoid(z)."""
+    """Forward: y = log(1 + exp(z)) = logaddexp(0, z) (stable).  Backward: dz = dout*sigmoid(z).
+
+    Plain version: ``scratchdl.activations.plain.softplus`` / ``softplus_grad``.
+    """
 
     name = "softplus"
 
@@ -66,7 +71,10 @@ class Softplus(ActivationFunction):
 
 
 class Softsign(ActivationFunction):
-    """Forward: y = z / (1 + |z|).  Backward: dz = dout / (1 + |z|)**2."""
+    """Forward: y = z / (1 + |z|).  Backward: dz = dout / (1 + |z|)**2.
+
+    Plain version: ``scratchdl.activations.plain.softsign`` / ``softsign_grad``.
+    """
 
     name = "softsign"
 
@@ -81,6 +89,7 @@ class SiLU(ActivationFunction):
     """Swish / SiLU.  Forward: y = z * s, s = sigmoid(z).  Backward: dz = dout*s*(1 + z*(1-s)).
 
     Reference: Ramachandran et al. 2017, https://arxiv.org/abs/1710.05941
+    Plain version: ``scratchdl.activations.plain.silu`` / ``silu_grad``.
     """
 
     name = "silu"
@@ -104,6 +113,7 @@ class GELU(ActivationFunction):
     Forward (approximate=True): y = 0.5 z (1 + t), t = tanh(c (z + 0.044715 z**3)), c = sqrt(2/pi)
     Backward: dz = dout * (0.5 (1 + t) + 0.5 z (1 - t**2) c (1 + 3*0.044715 z**2))
     Reference: Hendrycks & Gimpel 2016, https://arxiv.org/abs/1606.08415
+    Plain version: ``scratchdl.activations.plain.gelu`` / ``gelu_grad``.
     """
 
     name = "gelu"
@@ -130,7 +140,10 @@ class GELU(ActivationFunction):
 
 
 class Exponential(ActivationFunction):
-    """Forward: y = exp(z).  Backward: dz = dout * y."""
+    """Forward: y = exp(z).  Backward: dz = dout * y.
+
+    Plain version: ``scratchdl.activations.plain.exponential`` / ``exponential_grad``.
+    """
 
     name = "exponential"
 
@@ -145,6 +158,7 @@ class HardSigmoid(ActivationFunction):
     """tf.keras 2.x form.  Forward: y = clip(0.2 z + 0.5, 0, 1).  Backward: 0.2 for |z| < 2.5.
 
     Convention: Keras 3 uses relu6(z + 3) / 6 (slope 1/6, flat outside |z| >= 3).
+    Plain version: ``scratchdl.activations.plain.hard_sigmoid`` / ``hard_sigmoid_grad``.
     """
 
     name = "hard_sigmoid"
@@ -157,7 +171,10 @@ class HardSigmoid(ActivationFunction):
 
 
 class ReLU6(ActivationFunction):
-    """Forward: y = min(max(z, 0), 6).  Backward: dz = dout * [0 < z < 6]."""
+    """Forward: y = min(max(z, 0), 6).  Backward: dz = dout * [0 < z < 6].
+
+    Plain version: ``scratchdl.activations.plain.relu6`` / ``relu6_grad``.
+    """
 
     name = "relu6"
 
@@ -172,6 +189,7 @@ class Mish(ActivationFunction):
     """Forward: y = z tanh(softplus(z)).  Backward: dz = dout (t + z (1 - t**2) sigmoid(z)).
 
     Reference: Misra 2019, https://arxiv.org/abs/1908.08681
+    Plain version: ``scratchdl.activations.plain.mish`` / ``mish_grad``.
     """
 
     name = "mish"

@@ -57,6 +57,8 @@ class Dense(Layer):
     Convention: ``W`` is stored (d_in, units) like Keras and the book (PyTorch's
     ``nn.Linear`` stores the transpose).  ``need_input_grad = False`` (set by the
     model on the first layer) skips the ``dx`` product nobody uses.
+
+    Plain version: ``scratchdl.layers.plain.dense_forward`` / ``dense_backward``.
     """
 
     kernel = weight_property("kernel", "W, shape (d_in, units): a Variable; assigning copies in.")

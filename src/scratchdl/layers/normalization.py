@@ -45,6 +45,9 @@ class BatchNormalization(Layer):
     Convention: Keras's momentum 0.99 is PyTorch's momentum 0.01.  The book's layer
     is this one with momentum=0.9, epsilon=1e-6 and moving_variance_initializer
     "zeros" (its running variance starts at zero); ``scratchdl.book`` passes those.
+
+    Plain version: ``scratchdl.layers.plain.batchnorm_forward_train`` / ``_infer`` /
+    ``batchnorm_backward`` / ``batchnorm_backward_infer`` / ``moving_average``.
     """
 
     gamma = weight_property("gamma", "The scale, shape (C,) (absent when scale=False).")

@@ -51,6 +51,8 @@ class BinaryCrossentropy(_Crossentropy):
     Forward (from_logits, z = yp): l_i = mean(max(z, 0) - z t + log(1 + exp(-|z|))) (stable).
     Backward: (sigmoid(z) - t) / D.   Fused with a sigmoid: dL/dz = (p - t) w / (N D).
     Convention: Keras 3 formula; tf.keras 2.x also adds eps inside the logs (differs by ~1e-7).
+    Plain version: ``scratchdl.losses.plain.binary_crossentropy`` / ``binary_crossentropy_grad`` /
+    ``sigmoid_binary_crossentropy_grad`` / ``binary_crossentropy_from_logits``.
     """
 
     name = "binary_crossentropy"
@@ -89,6 +91,8 @@ class CategoricalCrossentropy(_Crossentropy):
     Forward (from_logits): l_i = -sum(t log_softmax(z)).  Backward: softmax(z) sum(t) - t.
     Fused with a softmax: dL/dz = (p - t) w / N (the book's SoftmaxWithLoss).
     Integer labels of shape (N,) or (N, 1) raise ValueError (use sparse_categorical_crossentropy).
+    Plain version: ``scratchdl.losses.plain.categorical_crossentropy`` / ``..._grad`` /
+    ``softmax_crossentropy_grad`` (fused) / ``categorical_crossentropy_from_logits[_grad]``.
     """
 
     name = "categorical_crossentropy"
@@ -134,6 +138,8 @@ class SparseCategoricalCrossentropy(Loss):
     Forward (from_logits): l_i = logsumexp(z) - z_k.  Backward: softmax(z) - onehot(k).
     Fused with a softmax: dL/dz = (p - onehot(k)) w / N.
     Labels may be float if integral; one-hot labels raise ValueError (use categorical_crossentropy).
+    Plain version: ``scratchdl.losses.plain.sparse_categorical_crossentropy`` and
+    ``softmax_crossentropy_grad`` (fused).
     """
 
     name = "sparse_categorical_crossentropy"

@@ -15,7 +15,10 @@ from scratchdl.losses.base import (
 
 
 class MeanSquaredError(Loss):
-    """Forward: l_i = mean((yp - yt)**2, axis=-1).  Backward: dl_i/dyp = 2 (yp - yt) / D."""
+    """Forward: l_i = mean((yp - yt)**2, axis=-1).  Backward: dl_i/dyp = 2 (yp - yt) / D.
+
+    Plain version: ``scratchdl.losses.plain.mean_squared_error`` / ``mean_squared_error_grad``.
+    """
 
     name = "mean_squared_error"
 

@@ -5,7 +5,8 @@
     opt.build(store)                    # flat slot arrays, one per slot name
     opt.apply(store)                    # one step: clip -> decay -> rule -> constraints
 
-Modules: ``rules`` (the formulas as pure in-place array functions, shared with the
+Modules: ``plain`` (each rule as a textbook function returning new arrays: read it
+first), ``rules`` (the formulas as pure in-place array functions, shared with the
 book face), ``base`` (the order of one step), ``state`` (get_state/set_state and
 config), ``classic`` (SGD, Adagrad, RMSprop, Adadelta), ``adam`` (Adam, AdamW,
 Adamax, Nadam).

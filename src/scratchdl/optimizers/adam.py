@@ -47,6 +47,7 @@ class Adam(_AdamFamily):
     Slots: ``momentum`` (m), ``velocity`` (v), ``velocity_hat`` (amsgrad).
     Convention: the book's Adam is the same formula; PyTorch adds epsilon to the
     bias-corrected sqrt(v) and defaults to 1e-8.  Reference: Kingma & Ba, arXiv:1412.6980.
+    Plain version: ``scratchdl.optimizers.plain.adam``.
     """
 
     def __init__(
@@ -96,6 +97,7 @@ class AdamW(Adam):
     Args: learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
     epsilon=1e-7, amsgrad=False.  ``weight_decay=None`` raises ValueError (Keras).
     Use ``exclude_from_weight_decay(var_names=["bias"])`` to spare tensors.
+    Plain version: ``scratchdl.optimizers.plain.adamw``.
     """
 
     def __init__(
@@ -136,6 +138,7 @@ class Adamax(_AdamFamily):
     Args: learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7.
     Slots: ``momentum`` (m), ``norm`` (u).  Convention: Keras 2.2.4 used lr=0.002.
     Reference: Kingma & Ba, arXiv:1412.6980, Sec. 7.
+    Plain version: ``scratchdl.optimizers.plain.adamax``.
     """
 
     def __init__(
@@ -176,6 +179,7 @@ class Nadam(_AdamFamily):
     Args: learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7.
     Slots: ``momentum``, ``velocity``; scalar state ``u_product`` (a Python float
     here, a float32 variable in Keras).  Reference: Dozat, ICLR 2016 workshop.
+    Plain version: ``scratchdl.optimizers.plain.nadam``.
     """
 
     _n_tmp = 2

@@ -356,7 +356,10 @@ class Optimizer(StateMixin):
         return g
 
     def _apply_weight_decay(self, w, lr) -> None:
-        """w -= w*weight_decay*lr on the tensors not excluded (flat 0/1 mask)."""
+        """w -= w*weight_decay*lr on the tensors not excluded (flat 0/1 mask).
+
+        Plain version: ``scratchdl.optimizers.plain.decoupled_weight_decay``.
+        """
         if isinstance(self._decay_mask, str):  # "none": everything excluded
             return
         tmp = self._tmp[0]

@@ -27,6 +27,7 @@ class SGD(Optimizer):
     Slots: ``momentum`` (only when momentum > 0).
     Convention: Keras's form (PyTorch accumulates g and scales by lr afterwards; the
     book's Nesterov is ``scratchdl.book.optimizer.Nesterov``).
+    Plain version: ``scratchdl.optimizers.plain.sgd`` / ``momentum`` / ``nesterov``.
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, **kwargs):
@@ -59,6 +60,7 @@ class Adagrad(Optimizer):
     Slots: ``accumulator``.
     Convention: TK legacy and the book divide by sqrt(acc) + epsilon; the book
     starts acc at 0 and uses lr=0.01.  Reference: Duchi et al., JMLR 2011.
+    Plain version: ``scratchdl.optimizers.plain.adagrad``.
     """
 
     def __init__(
@@ -98,6 +100,7 @@ class RMSprop(Optimizer):
     Slots: ``velocity``, ``momentum`` (momentum > 0), ``average_gradient`` (centered).
     Convention: epsilon inside the sqrt (Keras 3); TK legacy with momentum=0 and the
     book use sqrt(v) + epsilon.  Reference: Hinton, Coursera lecture 6e (2012).
+    Plain version: ``scratchdl.optimizers.plain.rmsprop``.
     """
 
     def __init__(
@@ -161,6 +164,7 @@ class Adadelta(Optimizer):
     Args: learning_rate=0.001 (the paper's form is 1.0), rho=0.95, epsilon=1e-7.
     Slots: ``accumulated_grad``, ``accumulated_delta_var``.
     Convention: Keras 2.2.4 defaulted to lr=1.0.  Reference: Zeiler, arXiv:1212.5701.
+    Plain version: ``scratchdl.optimizers.plain.adadelta``.
     """
 
     _n_tmp = 2

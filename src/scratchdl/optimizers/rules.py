@@ -46,7 +46,10 @@ def _scratch(tmp, like):
 
 
 def sgd_step(w, g, lr, tmp=None):
-    """Plain gradient descent.  Update: ``w -= lr*g``."""
+    """Plain gradient descent.  Update: ``w -= lr*g``.
+
+    Plain version: ``scratchdl.optimizers.plain.sgd``.
+    """
     tmp = _scratch(tmp, w)
     np.multiply(g, lr, out=tmp)
     w -= tmp
@@ -63,6 +66,7 @@ def momentum_step(w, g, v, lr, momentum, nesterov=False, tmp=None):
     Convention: Keras's Nesterov uses the new ``v``; the book's ``Nesterov`` is
     ``nesterov_bengio_step`` (the old ``v``).  PyTorch keeps ``v = m*v + g`` and
     scales by lr afterwards, which differs when lr changes between steps.
+    Plain version: ``scratchdl.optimizers.plain.momentum`` / ``nesterov``.
     """
     tmp = _scratch(tmp, w)
     np.multiply(g, lr, out=tmp)  # lr*g
@@ -86,6 +90,7 @@ def nesterov_bengio_step(w, g, v, lr, momentum, tmp=None):
 
     Reference: Bengio, Boulanger-Lewandowski, Pascanu, "Advances in optimizing
     recurrent networks", arXiv:1212.0901.  The KR edition still updates v first.
+    Plain version: ``scratchdl.optimizers.plain.nesterov_bengio``.
     """
     tmp = _scratch(tmp, w)
     np.multiply(v, momentum * momentum, out=tmp)
@@ -107,6 +112,7 @@ def adagrad_step(w, g, acc, lr, epsilon, epsilon_inside=True, tmp=None):
 
     Convention: Keras starts ``acc`` at 0.1 (``initial_accumulator_value``), the
     book at 0.
+    Plain version: ``scratchdl.optimizers.plain.adagrad``.
     """
     tmp = _scratch(tmp, w)
     np.multiply(g, g, out=tmp)
@@ -142,6 +148,7 @@ def rmsprop_step(
 
     Convention: Keras 3 puts epsilon inside the sqrt; the book and TK legacy
     ``RMSprop`` (momentum=0) put it outside.  The book calls rho ``decay_rate``.
+    Plain version: ``scratchdl.optimizers.plain.rmsprop``.
     """
     tmp = _scratch(tmp, w)
     v *= rho
@@ -178,6 +185,7 @@ def adadelta_step(w, g, acc_g, acc_d, lr, rho, epsilon, tmp=None, tmp2=None):
 
     Reference: Zeiler, "ADADELTA: an adaptive learning rate method", arXiv:1212.5701
     (the paper's form is lr = 1.0).
+    Plain version: ``scratchdl.optimizers.plain.adadelta``.
     """
     tmp, tmp2 = _scratch(tmp, w), _scratch(tmp2, w)
     acc_g *= rho
@@ -219,6 +227,7 @@ def adam_step(w, g, m, v, alpha, beta_1, beta_2, epsilon, vhat=None, tmp=None):
     Kingma & Ba, Sec. 2); PyTorch adds it to sqrt of the corrected v, so results
     differ in the 8th digit.  Reference: Kingma & Ba, arXiv:1412.6980; amsgrad:
     Reddi et al., "On the convergence of Adam and beyond" (ICLR 2018).
+    Plain version: ``scratchdl.optimizers.plain.adam``.
     """
     tmp = _scratch(tmp, w)
     np.subtract(g, m, out=tmp)
@@ -245,6 +254,7 @@ def adamax_step(w, g, m, u, lr, beta_1, beta_2, epsilon, t, tmp=None):
         m += (g - m)*(1 - beta_1)
         u = max(beta_2*u, |g|)
         w -= lr*m / ((1 - beta_1**t) * (u + epsilon))
+    Plain version: ``scratchdl.optimizers.plain.adamax``.
     """
     tmp = _scratch(tmp, w)
     np.subtract(g, m, out=tmp)
@@ -276,6 +286,7 @@ def nadam_step(w, g, m, v, lr, beta_1, beta_2, epsilon, t, u_product, tmp=None, 
         w -= lr*m_hat / (sqrt(v_hat) + epsilon)
 
     Reference: Dozat, "Incorporating Nesterov momentum into Adam" (ICLR 2016 workshop).
+    Plain version: ``scratchdl.optimizers.plain.nadam``.
     """
     tmp, tmp2 = _scratch(tmp, w), _scratch(tmp2, w)
     u_t, u_t1 = nadam_momentum(beta_1, t), nadam_momentum(beta_1, t + 1)
