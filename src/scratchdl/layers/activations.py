@@ -8,6 +8,8 @@ Each wraps one stateless activation-function object of ``scratchdl.activations``
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 from scratchdl import activations as activations_module
 from scratchdl.layers.base import Layer
@@ -42,11 +44,13 @@ class Activation(_ActivationLayer):
             or a callable.
     """
 
-    def __init__(self, activation, **kwargs):
+    def __init__(
+        self, activation: str | dict[str, Any] | Callable[..., Any] | None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.fn = activations_module.get(activation)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config["activation"] = activations_module.serialize(self.fn)
         return config
@@ -64,7 +68,13 @@ class ReLU(_ActivationLayer):
     2.x's ``alpha`` is not accepted, use ``negative_slope``).
     """
 
-    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+    def __init__(
+        self,
+        max_value: float | None = None,
+        negative_slope: float = 0.0,
+        threshold: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.max_value = max_value
         self.negative_slope = float(negative_slope)
@@ -73,7 +83,7 @@ class ReLU(_ActivationLayer):
             max_value=max_value, negative_slope=negative_slope, threshold=threshold
         )
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(
             max_value=self.max_value,
@@ -92,7 +102,7 @@ class LeakyReLU(_ActivationLayer):
         alpha: tf.keras 2.x's name for the slope; accepted with Keras 3's warning.
     """
 
-    def __init__(self, negative_slope=0.3, **kwargs):
+    def __init__(self, negative_slope: float = 0.3, **kwargs: Any) -> None:
         if "alpha" in kwargs:
             warnings.warn(
                 "Argument `alpha` is deprecated. Use `negative_slope` instead.", stacklevel=2
@@ -102,7 +112,7 @@ class LeakyReLU(_ActivationLayer):
         self.negative_slope = float(negative_slope)
         self.fn = activations_module.LeakyReLU(self.negative_slope)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config["negative_slope"] = self.negative_slope
         return config
@@ -111,12 +121,12 @@ class LeakyReLU(_ActivationLayer):
 class Softmax(_ActivationLayer):
     """Softmax layer: ``y = exp(z - max z) / sum(exp(z - max z))`` along ``axis``."""
 
-    def __init__(self, axis=-1, **kwargs):
+    def __init__(self, axis: int = -1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.axis = int(axis)
         self.fn = activations_module.Softmax(axis=self.axis)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config["axis"] = self.axis
         return config
