@@ -7,6 +7,9 @@ schedule) are computed in Python once per step.  ``t = iterations + 1``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from scratchdl.optimizers import rules
@@ -51,14 +54,14 @@ class Adam(_AdamFamily):
 
     def __init__(
         self,
-        learning_rate=0.001,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        name=None,
-        **kwargs,
-    ):
+        learning_rate: float | Callable[..., float] = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate, beta_1, beta_2, epsilon, name=name, **kwargs)
         self.amsgrad = bool(amsgrad)
 
@@ -68,7 +71,7 @@ class Adam(_AdamFamily):
             specs["velocity_hat"] = 0.0
         return specs
 
-    def update_step(self, g, w, lr):
+    def update_step(self, g: np.ndarray, w: np.ndarray, lr: float) -> None:
         s = self._slots
         alpha = rules.adam_alpha(lr, self.beta_1, self.beta_2, self.iterations + 1)
         rules.adam_step(
@@ -84,7 +87,7 @@ class Adam(_AdamFamily):
             tmp=self._tmp[0],
         )
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "amsgrad": self.amsgrad}
 
 
@@ -100,15 +103,15 @@ class AdamW(Adam):
 
     def __init__(
         self,
-        learning_rate=0.001,
-        weight_decay=0.004,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        name=None,
-        **kwargs,
-    ):
+        learning_rate: float | Callable[..., float] = 0.001,
+        weight_decay: float | None = 0.004,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         if weight_decay is None:
             raise ValueError(
                 "AdamW needs a weight_decay (a number >= 0), received weight_decay=None"
@@ -139,14 +142,20 @@ class Adamax(_AdamFamily):
     """
 
     def __init__(
-        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None, **kwargs
-    ):
+        self,
+        learning_rate: float | Callable[..., float] = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate, beta_1, beta_2, epsilon, name=name, **kwargs)
 
     def _slot_specs(self):
         return {"momentum": 0.0, "norm": 0.0}
 
-    def update_step(self, g, w, lr):
+    def update_step(self, g: np.ndarray, w: np.ndarray, lr: float) -> None:
         s = self._slots
         rules.adamax_step(
             w,
@@ -181,15 +190,21 @@ class Nadam(_AdamFamily):
     _n_tmp = 2
 
     def __init__(
-        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None, **kwargs
-    ):
+        self,
+        learning_rate: float | Callable[..., float] = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate, beta_1, beta_2, epsilon, name=name, **kwargs)
         self.u_product = 1.0
 
     def _slot_specs(self):
         return {"momentum": 0.0, "velocity": 0.0}
 
-    def update_step(self, g, w, lr):
+    def update_step(self, g: np.ndarray, w: np.ndarray, lr: float) -> None:
         t = self.iterations + 1
         self.u_product *= rules.nadam_momentum(self.beta_1, t)
         s, (t1, t2) = self._slots, self._tmp

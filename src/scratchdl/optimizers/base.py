@@ -22,10 +22,15 @@ from __future__ import annotations
 import inspect
 import math
 import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from scratchdl.optimizers.state import StateMixin
+
+if TYPE_CHECKING:  # annotation only
+    from scratchdl.variables import ParamStore
 
 __all__ = ["Optimizer", "check_number"]
 
@@ -34,7 +39,9 @@ _UNSUPPORTED = {"use_ema": False, "loss_scale_factor": None, "gradient_accumulat
 _IGNORED = ("ema_momentum", "ema_overwrite_frequency", "jit_compile", "is_legacy_optimizer")
 
 
-def check_number(name, value, low=0.0, high=math.inf, high_open=False) -> float:
+def check_number(
+    name: str, value: float, low: float = 0.0, high: float = math.inf, high_open: bool = False
+) -> float:
     """``value`` as a float in [low, high] (or [low, high)); else ValueError quoting it.
 
     Ints are accepted (as tf.keras does; Keras 3 requires floats); bools and
@@ -94,14 +101,14 @@ class Optimizer(StateMixin):
 
     def __init__(
         self,
-        learning_rate,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        name=None,
-        **kwargs,
-    ):
+        learning_rate: float | Callable[..., float],
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         learning_rate = self._pop_legacy(learning_rate, kwargs)
         self._check_extra_kwargs(kwargs)
         self._set_learning_rate(learning_rate)
@@ -168,7 +175,7 @@ class Optimizer(StateMixin):
         return float(self._schedule(step) if self._schedule_takes_step else self._schedule())
 
     @learning_rate.setter
-    def learning_rate(self, value):
+    def learning_rate(self, value: float | Callable[..., float]) -> None:
         if self._schedule is not None and not callable(value):
             raise TypeError(
                 "this optimizer was created with a learning-rate schedule, so its learning "
@@ -186,7 +193,7 @@ class Optimizer(StateMixin):
         """Slot name -> initial value (Keras 3's variable names)."""
         return {}
 
-    def build(self, store) -> None:
+    def build(self, store: ParamStore) -> None:
         """Allocate the flat slot arrays (size ``store.size``, the store's dtype).
 
         Building again for the same, unchanged store keeps the state (as Keras's
@@ -214,7 +221,11 @@ class Optimizer(StateMixin):
             pending, self._pending_state = self._pending_state, None
             self.set_state(pending)
 
-    def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
+    def exclude_from_weight_decay(
+        self,
+        var_list: Sequence[np.ndarray | str] | None = None,
+        var_names: Sequence[str] | None = None,
+    ) -> None:
         """Exempt tensors from the decoupled weight decay.
 
         Args:
@@ -244,7 +255,7 @@ class Optimizer(StateMixin):
         return mask.astype(store.dtype)
 
     # -- one step ----------------------------------------------------------------
-    def apply(self, store) -> None:
+    def apply(self, store: ParamStore) -> None:
         """One step on ``store.data`` with ``store.grad`` (= dL/dθ), in the order of A4.
 
         ``store.grad`` is only read: after the step it still holds the gradient of
@@ -266,7 +277,7 @@ class Optimizer(StateMixin):
             view[...] = constraint(view)
         self.iterations += 1
 
-    def update_step(self, g, w, lr) -> None:
+    def update_step(self, g: np.ndarray, w: np.ndarray, lr: float) -> None:
         """The rule: update the flat ``w`` (and the slots) in place from ``g``."""
         raise NotImplementedError
 

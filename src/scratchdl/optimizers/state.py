@@ -14,10 +14,13 @@ so a state saved to disk is matched to the parameters by name.
 from __future__ import annotations
 
 import warnings
+from typing import TypeVar
 
 import numpy as np
 
 __all__ = ["StateMixin"]
+
+_O = TypeVar("_O", bound="StateMixin")
 
 
 class StateMixin:
@@ -119,7 +122,7 @@ class StateMixin:
         return config
 
     @classmethod
-    def from_config(cls, config: dict):
+    def from_config(cls: type[_O], config: dict) -> _O:
         """Rebuild an optimizer (without its state) from ``get_config()``."""
         config = dict(config)
         if isinstance(config.get("learning_rate"), dict):
