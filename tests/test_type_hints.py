@@ -1,10 +1,11 @@
 """Every public function in the covered part of the package is fully annotated.
 
-"Public" means a module-level function, or a method of a public class, whose name does
-not start with ``_`` -- plus ``__init__`` and ``__call__``, which users call all the
-time. "Fully annotated" means every parameter except a method's ``self``/``cls`` has
-an annotation, ``*args``/``**kwargs`` included, and the function declares its return
-type (``-> None`` for ``__init__``). Nested functions and private classes are skipped.
+"Public" means a module-level function or a method whose name does not start with
+``_`` -- plus ``__init__`` and ``__call__``, which users call all the time. Methods of
+a private class count too: a private base (``_Crossentropy``) hands them to public
+subclasses. "Fully annotated" means every parameter except a method's ``self``/``cls``
+has an annotation, ``*args``/``**kwargs`` included, and the function declares its
+return type (``-> None`` for ``__init__``). Functions nested in functions are skipped.
 
 The check reads the source (``ast``), so it runs without importing anything. To cover
 more of the package, add its paths to ``COVERED`` (or list the whole package as
@@ -86,7 +87,7 @@ def _public_functions(body, prefix=""):
     for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_public(node.name):
             yield prefix + node.name, node, in_class
-        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+        elif isinstance(node, ast.ClassDef):  # a private base still gives public methods
             yield from _public_functions(node.body, f"{prefix}{node.name}.")
         elif isinstance(node, ast.If):  # e.g. definitions under ``if sys.version_info ...``
             yield from _public_functions(node.body + node.orelse, prefix)
@@ -127,6 +128,7 @@ def test_the_checker_sees_a_missing_annotation():
         "    def make(a: int, *args, **kwargs: int) -> None: ...\n"
         "class _Hidden:\n"
         "    def run(self, x): ...\n"
+        "    def _helper(self, x): ...\n"
         "def helper(a: int, *, b) -> None:\n"
         "    def inner(c): ...\n"
         "def fine(a: int, /, b: str = '', *c: int, d: float, **e: str) -> None: ...\n"
@@ -136,5 +138,6 @@ def test_the_checker_sees_a_missing_annotation():
         "Layer.__init__ (missing: return)",
         "Layer.forward (missing: x)",
         "Layer.make (missing: args)",
+        "_Hidden.run (missing: x, return)",
         "helper (missing: b)",
     ]

@@ -133,12 +133,17 @@ class _Random(Initializer):
 
     _config_keys = ("seed",)
 
-    def __init__(self, seed=None):
+    def __init__(self, seed: int | None = None) -> None:
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
             raise ValueError(f"seed must be an integer or None, received seed={seed!r}")
         self.seed = None if seed is None else int(seed)
 
-    def __call__(self, shape, rng: np.random.Generator | None = None, dtype=np.float32):
+    def __call__(
+        self,
+        shape: Sequence[int],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> np.ndarray:
         shape, dt = _check_shape(shape), _float_dtype(dtype)
         if self.seed is not None:
             rng = np.random.default_rng(self.seed)
@@ -259,7 +264,7 @@ class _Preset(VarianceScaling):
     _config_keys = ("seed",)
     _args: tuple = ()
 
-    def __init__(self, seed=None):
+    def __init__(self, seed: int | None = None) -> None:
         super().__init__(*self._args, seed=seed)
 
 

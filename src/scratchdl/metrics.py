@@ -41,7 +41,7 @@ class Metric:
     direction = "up"
     _params: tuple = ()
 
-    def __init__(self, name: str | None = None, dtype: DTypeLike = None) -> None:
+    def __init__(self, name: str | None = None, dtype: DTypeLike | None = None) -> None:
         self.name = name or type(self).name
         self.reset_state()
 
@@ -109,7 +109,7 @@ class BinaryAccuracy(Metric):
     _params = ("threshold",)
 
     def __init__(
-        self, name: str | None = None, dtype: DTypeLike = None, threshold: float = 0.5
+        self, name: str | None = None, dtype: DTypeLike | None = None, threshold: float = 0.5
     ) -> None:
         self.threshold = float(threshold)
         super().__init__(name)
@@ -181,7 +181,7 @@ class TopKCategoricalAccuracy(Metric):
     name = "top_k_categorical_accuracy"
     _params = ("k",)
 
-    def __init__(self, k: int = 5, name: str | None = None, dtype: DTypeLike = None) -> None:
+    def __init__(self, k: int = 5, name: str | None = None, dtype: DTypeLike | None = None) -> None:
         self.k = int(k)
         super().__init__(name)
 
@@ -257,7 +257,7 @@ class R2Score(Metric):
         class_aggregation: str = "uniform_average",
         num_regressors: int = 0,
         name: str | None = None,
-        dtype: DTypeLike = None,
+        dtype: DTypeLike | None = None,
     ) -> None:
         if class_aggregation not in ("uniform_average", "variance_weighted_average"):
             raise ValueError(
@@ -302,7 +302,10 @@ class Precision(Metric):
     _params = ("thresholds",)
 
     def __init__(
-        self, thresholds: float | None = None, name: str | None = None, dtype: DTypeLike = None
+        self,
+        thresholds: float | None = None,
+        name: str | None = None,
+        dtype: DTypeLike | None = None,
     ) -> None:
         self.thresholds = 0.5 if thresholds is None else float(thresholds)
         super().__init__(name)
@@ -398,11 +401,13 @@ def resolve(
 class _AutoResolved(Metric):
     """Stands for "accuracy" until the first batch shows the shapes, then delegates."""
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         if getattr(self, "inner", None) is not None:
             self.inner.reset_state()
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(
+        self, y_true: ArrayLike, y_pred: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> None:
         if getattr(self, "inner", None) is None:
             self.inner = resolve(self.name, y_true, y_pred)
             self.direction = self.inner.direction

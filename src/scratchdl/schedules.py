@@ -58,7 +58,14 @@ class _Decay(LearningRateSchedule):
 
     _config_keys = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name")
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase, name):
+    def __init__(
+        self,
+        initial_learning_rate: float,
+        decay_steps: float,
+        decay_rate: float,
+        staircase: bool,
+        name: str,
+    ) -> None:
         self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate")
         self.decay_steps = _plain(decay_steps)
         _number(decay_steps, "decay_steps", strict=True)

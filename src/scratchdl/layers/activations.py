@@ -11,6 +11,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from scratchdl import activations as activations_module
 from scratchdl.layers.base import Layer
 
@@ -20,18 +22,18 @@ __all__ = ["Activation", "ReLU", "LeakyReLU", "Softmax"]
 class _ActivationLayer(Layer):
     """Forward ``y = f(z)``; backward ``dz = f'(z) * dout`` via ``fn.backward``."""
 
-    fn = None
+    fn: activations_module.ActivationFunction | None = None  # set by each subclass
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         y = self.fn.forward(x)
         self._z, self._y = x, y
         return y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         return self.fn.backward(dout, self._z, self._y)
 
     @property
-    def activation_name(self):
+    def activation_name(self) -> str | None:
         return getattr(self.fn, "name", None)
 
 

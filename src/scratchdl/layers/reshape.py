@@ -41,7 +41,7 @@ class InputLayer(Layer):
         self,
         shape: int | Sequence[int] | None = None,
         batch_size: int | None = None,
-        dtype: DTypeLike = None,
+        dtype: DTypeLike | None = None,
         name: str | None = None,
         **kwargs: Any,
     ) -> None:
@@ -73,7 +73,7 @@ class InputLayer(Layer):
 def Input(
     shape: int | Sequence[int] | None = None,
     batch_size: int | None = None,
-    dtype: DTypeLike = None,
+    dtype: DTypeLike | None = None,
     name: str | None = None,
     batch_shape: Sequence[int | None] | None = None,
 ) -> InputLayer:

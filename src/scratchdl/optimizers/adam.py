@@ -21,13 +21,21 @@ __all__ = ["Adam", "AdamW", "Adamax", "Nadam"]
 class _AdamFamily(Optimizer):
     """Shared arguments and checks: beta_1, beta_2 in [0, 1), epsilon >= 0."""
 
-    def __init__(self, learning_rate, beta_1, beta_2, epsilon, name=None, **kwargs):
+    def __init__(
+        self,
+        learning_rate: float | Callable[..., float],
+        beta_1: float,
+        beta_2: float,
+        epsilon: float,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate, name=name, **kwargs)
         self.beta_1 = check_number("beta_1", beta_1, 0.0, 1.0, high_open=True)
         self.beta_2 = check_number("beta_2", beta_2, 0.0, 1.0, high_open=True)
         self.epsilon = check_number("epsilon", epsilon)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "beta_1": self.beta_1,

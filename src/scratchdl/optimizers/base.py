@@ -98,6 +98,7 @@ class Optimizer(StateMixin):
     """
 
     _n_tmp = 1  # scratch buffers update_step needs
+    _data: np.ndarray  # the store's value buffer at the last build (set by build)
 
     def __init__(
         self,
@@ -126,11 +127,11 @@ class Optimizer(StateMixin):
         self.name = type(self).__name__ if name is None else str(name)
         self.iterations = 0
         self.built = False
-        self._store = None
+        self._store: ParamStore | None = None
         self._slots: dict[str, np.ndarray] = {}
         self._exclude_names: list[str] = []
         self._exclude_vars: list = []
-        self._pending_state = None
+        self._pending_state: dict | None = None
 
     # -- arguments -----------------------------------------------------------
     def _pop_legacy(self, learning_rate, kwargs):

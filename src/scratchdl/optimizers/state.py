@@ -14,9 +14,12 @@ so a state saved to disk is matched to the parameters by name.
 from __future__ import annotations
 
 import warnings
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
+
+if TYPE_CHECKING:  # annotation only
+    from scratchdl.variables import ParamStore
 
 __all__ = ["StateMixin"]
 
@@ -25,6 +28,19 @@ _O = TypeVar("_O", bound="StateMixin")
 
 class StateMixin:
     """``get_state``/``set_state``/``get_config``/``from_config`` for ``Optimizer``."""
+
+    # Set by Optimizer.__init__ and Optimizer.build; declared here for type checkers.
+    name: str
+    iterations: int
+    built: bool
+    weight_decay: float | None
+    clipnorm: float | None
+    global_clipnorm: float | None
+    clipvalue: float | None
+    decay: float
+    _store: ParamStore | None
+    _slots: dict[str, np.ndarray]
+    _pending_state: dict | None
 
     def _extra_state(self) -> dict:
         """Scalar state besides ``iterations`` (Nadam's ``u_product``)."""
