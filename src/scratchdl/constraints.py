@@ -22,6 +22,7 @@ Names: ``max_norm``, ``non_neg``, ``unit_norm``, ``min_max_norm`` and the class 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -74,11 +75,11 @@ class MaxNorm(Constraint):
 
     _config_keys = ("max_value", "axis")
 
-    def __init__(self, max_value=2, axis=0):
+    def __init__(self, max_value: float = 2, axis: int | Sequence[int] = 0) -> None:
         self.max_value = _number(max_value, "max_value")
         self.axis = _axis(axis)
 
-    def __call__(self, w):
+    def __call__(self, w: np.ndarray) -> np.ndarray:
         norm = _norm(w, self.axis)
         desired = np.clip(norm, 0, self.max_value)
         return w * (desired / (EPSILON + norm))
@@ -87,7 +88,7 @@ class MaxNorm(Constraint):
 class NonNeg(Constraint):
     """Forward: max(w, 0) (negative weights set to zero)."""
 
-    def __call__(self, w):
+    def __call__(self, w: np.ndarray) -> np.ndarray:
         return np.maximum(w, 0)
 
 
@@ -96,10 +97,10 @@ class UnitNorm(Constraint):
 
     _config_keys = ("axis",)
 
-    def __init__(self, axis=0):
+    def __init__(self, axis: int | Sequence[int] = 0) -> None:
         self.axis = _axis(axis)
 
-    def __call__(self, w):
+    def __call__(self, w: np.ndarray) -> np.ndarray:
         return w / (EPSILON + _norm(w, self.axis))
 
 
@@ -113,13 +114,19 @@ class MinMaxNorm(Constraint):
 
     _config_keys = ("min_value", "max_value", "rate", "axis")
 
-    def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
+    def __init__(
+        self,
+        min_value: float = 0.0,
+        max_value: float = 1.0,
+        rate: float = 1.0,
+        axis: int | Sequence[int] = 0,
+    ) -> None:
         self.min_value = _number(min_value, "min_value")
         self.max_value = _number(max_value, "max_value", low=self.min_value)
         self.rate = _number(rate, "rate", 0.0, 1.0)
         self.axis = _axis(axis)
 
-    def __call__(self, w):
+    def __call__(self, w: np.ndarray) -> np.ndarray:
         norm = _norm(w, self.axis)
         clipped = np.clip(norm, self.min_value, self.max_value)
         desired = self.rate * clipped + (1 - self.rate) * norm

@@ -16,9 +16,16 @@ The relative error used is ``|a - n| / max(|a| + |n|, tiny)`` reduced by max, wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # annotation only: the engine's units are checked, not imported
+    from scratchdl.layers.base import Layer
+    from scratchdl.losses.base import Loss
 
 __all__ = [
     "numerical_gradient",
@@ -36,7 +43,7 @@ class GradientCheckError(AssertionError):
     """Raised by ``assert_ok`` when a gradient check fails; the message is a table."""
 
 
-def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
     """dF/dx by central differences; ``x`` is perturbed in place and restored.
 
     Args:
@@ -102,13 +109,21 @@ class GradCheckResult:
     #: function whose gradient is 0 leave only rounding noise (~1e-16 / h ~ 1e-11)
     zero_tolerance: float = 1e-8
 
-    def add(self, key, analytic, numeric):
+    def add(self, key: str, analytic: np.ndarray, numeric: np.ndarray) -> None:
         err = relative_error(analytic, numeric)
         mx = float(np.max(np.abs(numeric))) if np.size(numeric) else 0.0
         self.rows.append((key, err, mx, bool(err < self.tolerance and mx > self.zero_tolerance)))
 
 
-def check_function(name, forward, backward, x, rng, tolerance=1e-6, h=1e-5):
+def check_function(
+    name: str,
+    forward: Callable[[np.ndarray], np.ndarray],
+    backward: Callable[[np.ndarray], np.ndarray],
+    x: ArrayLike,
+    rng: np.random.Generator,
+    tolerance: float = 1e-6,
+    h: float = 1e-5,
+) -> GradCheckResult:
     """Check ``backward(G) == d sum(forward(x) * G) / dx`` for a random ``G``.
 
     ``forward(x)`` must return an array; ``backward(G)`` the analytic dL/dx for the
@@ -124,7 +139,15 @@ def check_function(name, forward, backward, x, rng, tolerance=1e-6, h=1e-5):
     return result
 
 
-def check_layer(layer, x, rng, training=True, tolerance=1e-6, h=1e-5, before_forward=None):
+def check_layer(
+    layer: Layer,
+    x: ArrayLike,
+    rng: np.random.Generator,
+    training: bool = True,
+    tolerance: float = 1e-6,
+    h: float = 1e-5,
+    before_forward: Callable[[], object] | None = None,
+) -> GradCheckResult:
     """Check a built float64 layer: dL/dx and dL/dparam for every param, L = sum(y*G).
 
     Args:
@@ -158,7 +181,15 @@ def check_layer(layer, x, rng, training=True, tolerance=1e-6, h=1e-5, before_for
     return result
 
 
-def check_loss(loss, y_pred, y_true, rng=None, tolerance=1e-6, h=1e-6, sample_weight=None):
+def check_loss(
+    loss: Loss,
+    y_pred: ArrayLike,
+    y_true: ArrayLike,
+    rng: np.random.Generator | None = None,
+    tolerance: float = 1e-6,
+    h: float = 1e-6,
+    sample_weight: ArrayLike | None = None,
+) -> GradCheckResult:
     """Check ``loss.backward()`` against central differences of ``loss.forward``."""
     y_pred = np.array(y_pred, dtype=np.float64)
 

@@ -23,8 +23,10 @@ Note that the *book's* "xavier" is a different thing, sqrt(1/fan_in): see ``Book
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from scratchdl.registry import Configurable, Registry
 
@@ -39,7 +41,7 @@ __all__ = [
 TRUNCATION_STD = 0.87962566103423978
 
 
-def compute_fans(shape) -> tuple[int, int]:
+def compute_fans(shape: Sequence[int]) -> tuple[int, int]:
     """(fan_in, fan_out) of a weight shape, Keras's rule (see the module docstring)."""
     shape = tuple(int(d) for d in shape)
     if len(shape) == 0:
@@ -79,21 +81,33 @@ def _truncated_standard_normal(rng: np.random.Generator, shape) -> np.ndarray:
 class Initializer(Configurable):
     """Base class: ``__call__(shape, rng, dtype=np.float32) -> array``; ``get_config``."""
 
-    def __call__(self, shape, rng: np.random.Generator, dtype=np.float32) -> np.ndarray:
+    def __call__(
+        self, shape: Sequence[int], rng: np.random.Generator, dtype: DTypeLike = np.float32
+    ) -> np.ndarray:
         raise NotImplementedError
 
 
 class Zeros(Initializer):
     """All zeros (``"zeros"``, ``"zero"``; the Dense bias default)."""
 
-    def __call__(self, shape, rng=None, dtype=np.float32):
+    def __call__(
+        self,
+        shape: Sequence[int],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> np.ndarray:
         return np.zeros(_check_shape(shape), dtype=dtype)
 
 
 class Ones(Initializer):
     """All ones (``"ones"``, ``"one"``; BatchNormalization's gamma default)."""
 
-    def __call__(self, shape, rng=None, dtype=np.float32):
+    def __call__(
+        self,
+        shape: Sequence[int],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> np.ndarray:
         return np.ones(_check_shape(shape), dtype=dtype)
 
 
@@ -102,10 +116,15 @@ class Constant(Initializer):
 
     _config_keys = ("value",)
 
-    def __init__(self, value=0.0):
+    def __init__(self, value: float = 0.0) -> None:
         self.value = float(value)
 
-    def __call__(self, shape, rng=None, dtype=np.float32):
+    def __call__(
+        self,
+        shape: Sequence[int],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> np.ndarray:
         return np.full(_check_shape(shape), self.value, dtype=dtype)
 
 
@@ -114,12 +133,17 @@ class _Random(Initializer):
 
     _config_keys = ("seed",)
 
-    def __init__(self, seed=None):
+    def __init__(self, seed: int | None = None) -> None:
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
             raise ValueError(f"seed must be an integer or None, received seed={seed!r}")
         self.seed = None if seed is None else int(seed)
 
-    def __call__(self, shape, rng: np.random.Generator | None = None, dtype=np.float32):
+    def __call__(
+        self,
+        shape: Sequence[int],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> np.ndarray:
         shape, dt = _check_shape(shape), _float_dtype(dtype)
         if self.seed is not None:
             rng = np.random.default_rng(self.seed)
@@ -136,7 +160,7 @@ class RandomNormal(_Random):
 
     _config_keys = ("mean", "stddev", "seed")
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None) -> None:
         super().__init__(seed)
         self.mean, self.stddev = float(mean), float(stddev)
         if not self.stddev >= 0:
@@ -162,7 +186,9 @@ class RandomUniform(_Random):
 
     _config_keys = ("minval", "maxval", "seed")
 
-    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+    def __init__(
+        self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None
+    ) -> None:
         super().__init__(seed)
         if not minval <= maxval:
             raise ValueError(
@@ -195,7 +221,13 @@ class VarianceScaling(_Random):
 
     _config_keys = ("scale", "mode", "distribution", "seed")
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(
+        self,
+        scale: float = 1.0,
+        mode: str = "fan_in",
+        distribution: str = "truncated_normal",
+        seed: int | None = None,
+    ) -> None:
         super().__init__(seed)
         if not scale > 0:
             raise ValueError(f"scale must be a positive float, received scale={scale!r}")
@@ -232,7 +264,7 @@ class _Preset(VarianceScaling):
     _config_keys = ("seed",)
     _args: tuple = ()
 
-    def __init__(self, seed=None):
+    def __init__(self, seed: int | None = None) -> None:
         super().__init__(*self._args, seed=seed)
 
 
@@ -277,10 +309,15 @@ class Identity(Initializer):
 
     _config_keys = ("gain",)
 
-    def __init__(self, gain=1.0):
+    def __init__(self, gain: float = 1.0) -> None:
         self.gain = float(gain)
 
-    def __call__(self, shape, rng=None, dtype=np.float32):
+    def __call__(
+        self,
+        shape: Sequence[int],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> np.ndarray:
         shape = _check_shape(shape)
         if len(shape) != 2:
             raise ValueError(f"Identity needs a 2-D shape, received shape={shape}")
@@ -297,7 +334,7 @@ class Orthogonal(_Random):
 
     _config_keys = ("gain", "seed")
 
-    def __init__(self, gain=1.0, seed=None):
+    def __init__(self, gain: float = 1.0, seed: int | None = None) -> None:
         super().__init__(seed)
         self.gain = float(gain)
 
@@ -316,7 +353,7 @@ class Orthogonal(_Random):
 _BOOK_NAMES = {"relu": 2.0, "he": 2.0, "sigmoid": 1.0, "xavier": 1.0}
 
 
-def book_scale(weight_init_std, fan_in) -> float:
+def book_scale(weight_init_std: str | float, fan_in: int) -> float:
     """The book's ``weight_init_std`` as a standard deviation (MultiLayerNet, book.md a.6).
 
     ``str(weight_init_std).lower()`` in ("relu", "he") -> sqrt(2 / fan_in);
@@ -348,7 +385,7 @@ class BookNormal(_Random):
 
     _config_keys = ("weight_init_std", "seed")
 
-    def __init__(self, weight_init_std="relu", seed=None):
+    def __init__(self, weight_init_std: str | float = "relu", seed: int | None = None) -> None:
         super().__init__(seed)
         book_scale(weight_init_std, 1)  # validate early
         is_name = isinstance(weight_init_std, str)

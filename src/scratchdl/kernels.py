@@ -39,12 +39,12 @@ def _ones(n, dtype):
     return _cached(_ONES, (n, dtype), lambda: np.ones(n, dtype))
 
 
-def rows(n):
+def rows(n: int) -> np.ndarray:
     """``np.arange(n)``, cached: row indices for picking one entry per sample."""
     return _cached(_ROWS, n, lambda: np.arange(n))
 
 
-def zeros_like(z):
+def zeros_like(z: np.ndarray) -> np.ndarray:
     """A cached all-zero array of z's shape and dtype (read only by convention).
 
     ``np.maximum(z, zeros)`` is faster than ``np.maximum(z, 0)`` on small float32
@@ -53,7 +53,7 @@ def zeros_like(z):
     return _cached(_ZEROS, (z.shape, z.dtype), lambda: np.zeros(z.shape, z.dtype))
 
 
-def batch_sum(a, out=None):
+def batch_sum(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``sum(a, axis=0)`` of a 2-D float array as one BLAS product ``ones @ a``.
 
     Why: on batch-sized float32 arrays the matrix-vector product beats NumPy's axis-0
@@ -64,7 +64,7 @@ def batch_sum(a, out=None):
     return np.matmul(_ones(a.shape[0], a.dtype), a, out=out)
 
 
-def last_axis_sum(z):
+def last_axis_sum(z: np.ndarray) -> np.ndarray:
     """``sum(z, axis=-1, keepdims=True)``; for a 2-D float32/float64 array as ``z @ ones``.
 
     Why: on a (batch, classes) array the matrix-vector product beats NumPy's row-by-row
@@ -76,7 +76,7 @@ def last_axis_sum(z):
     return np.add.reduce(z, axis=-1, keepdims=True)
 
 
-def last_axis_max(z):
+def last_axis_max(z: np.ndarray) -> np.ndarray:
     """``max(z, axis=-1, keepdims=True)``; for a 2-D C-ordered array as ``z[i, argmax_i]``.
 
     Why: NumPy reduces a short last axis row by row while ``argmax`` runs a vectorised

@@ -16,7 +16,11 @@ way (tf.keras 2.x; Keras 3 rejects them as metrics).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from scratchdl import losses
 
@@ -37,14 +41,16 @@ class Metric:
     direction = "up"
     _params: tuple = ()
 
-    def __init__(self, name=None, dtype=None):
+    def __init__(self, name: str | None = None, dtype: DTypeLike | None = None) -> None:
         self.name = name or type(self).name
         self.reset_state()
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         self.total, self.count = 0.0, 0.0
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(
+        self, y_true: ArrayLike, y_pred: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> None:
         v = self.values(np.asarray(y_true), np.asarray(y_pred))
         if sample_weight is None:
             self.total += float(np.sum(v))
@@ -73,7 +79,7 @@ class Mean(Metric):
     name = "mean"
     direction = "down"
 
-    def update_state(self, values, sample_weight=None):
+    def update_state(self, values: ArrayLike, sample_weight: ArrayLike | None = None) -> None:
         v = np.asarray(values, dtype=np.float64)
         w = np.broadcast_to(1.0 if sample_weight is None else np.asarray(sample_weight), v.shape)
         self.total += float(np.sum(v * w))
@@ -83,11 +89,16 @@ class Mean(Metric):
 class MeanMetricWrapper(Metric):
     """Mean of ``fn(y_true, y_pred)`` (per-sample values), e.g. a loss function as a metric."""
 
-    def __init__(self, fn, name=None, direction="down"):
+    def __init__(
+        self,
+        fn: Callable[[np.ndarray, np.ndarray], ArrayLike],
+        name: str | None = None,
+        direction: str = "down",
+    ) -> None:
         self.fn, self.direction = fn, direction
         super().__init__(name or getattr(fn, "__name__", "metric"))
 
-    def values(self, yt, yp):
+    def values(self, yt: np.ndarray, yp: np.ndarray) -> np.ndarray:
         return np.asarray(self.fn(yt, yp), dtype=np.float64)
 
 
@@ -97,11 +108,15 @@ class BinaryAccuracy(Metric):
     name = "binary_accuracy"
     _params = ("threshold",)
 
-    def __init__(self, name=None, dtype=None, threshold=0.5):
+    def __init__(
+        self, name: str | None = None, dtype: DTypeLike | None = None, threshold: float = 0.5
+    ) -> None:
         self.threshold = float(threshold)
         super().__init__(name)
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(
+        self, y_true: ArrayLike, y_pred: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> None:
         if sample_weight is not None:
             return super().update_state(y_true, y_pred, sample_weight)
         yt, yp = np.asarray(y_true), np.asarray(y_pred)
@@ -110,7 +125,7 @@ class BinaryAccuracy(Metric):
         self.total += hits / d
         self.count += yp.size // d
 
-    def values(self, yt, yp):
+    def values(self, yt: np.ndarray, yp: np.ndarray) -> np.ndarray:
         hits = _align_labels(yt, yp) == (yp > self.threshold)
         return np.mean(hits, axis=-1) if yp.ndim > 1 else hits.astype(np.float64)
 
@@ -120,10 +135,12 @@ class CategoricalAccuracy(Metric):
 
     name = "categorical_accuracy"
 
-    def values(self, yt, yp):
+    def values(self, yt: np.ndarray, yp: np.ndarray) -> np.ndarray:
         return (np.argmax(yt, axis=-1) == np.argmax(yp, axis=-1)).astype(np.float64)
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(
+        self, y_true: ArrayLike, y_pred: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> None:
         if sample_weight is not None:
             return super().update_state(y_true, y_pred, sample_weight)
         hits = np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)
@@ -136,10 +153,12 @@ class SparseCategoricalAccuracy(CategoricalAccuracy):
 
     name = "sparse_categorical_accuracy"
 
-    def values(self, yt, yp):
+    def values(self, yt: np.ndarray, yp: np.ndarray) -> np.ndarray:
         return (_sparse(yt, yp) == np.argmax(yp, axis=-1)).astype(np.float64)
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(
+        self, y_true: ArrayLike, y_pred: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> None:
         if sample_weight is not None:
             return Metric.update_state(self, y_true, y_pred, sample_weight)
         if (  # fit's case, (N,) labels for (N, C) arrays: skip the checks per batch
@@ -162,14 +181,14 @@ class TopKCategoricalAccuracy(Metric):
     name = "top_k_categorical_accuracy"
     _params = ("k",)
 
-    def __init__(self, k=5, name=None, dtype=None):
+    def __init__(self, k: int = 5, name: str | None = None, dtype: DTypeLike | None = None) -> None:
         self.k = int(k)
         super().__init__(name)
 
     def _labels(self, yt, yp):
         return np.argmax(yt, axis=-1)
 
-    def values(self, yt, yp):
+    def values(self, yt: np.ndarray, yp: np.ndarray) -> np.ndarray:
         k = self._labels(yt, yp)[..., None]
         score = np.take_along_axis(yp, k, axis=-1)
         return (np.sum(yp > score, axis=-1) < self.k).astype(np.float64)
@@ -234,8 +253,12 @@ class R2Score(Metric):
     _params = ("class_aggregation",)
 
     def __init__(
-        self, class_aggregation="uniform_average", num_regressors=0, name=None, dtype=None
-    ):
+        self,
+        class_aggregation: str = "uniform_average",
+        num_regressors: int = 0,
+        name: str | None = None,
+        dtype: DTypeLike | None = None,
+    ) -> None:
         if class_aggregation not in ("uniform_average", "variance_weighted_average"):
             raise ValueError(
                 "class_aggregation must be 'uniform_average' or 'variance_weighted_average', "
@@ -246,10 +269,12 @@ class R2Score(Metric):
         self.class_aggregation = class_aggregation
         super().__init__(name)
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         self.sums = None  # [sum w, sum w yt, sum w yt**2, sum w (yt - yp)**2] per column
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(
+        self, y_true: ArrayLike, y_pred: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> None:
         yp = np.asarray(y_pred, dtype=np.float64)
         yp = yp.reshape(len(yp), -1)
         yt = np.asarray(y_true, dtype=np.float64).reshape(yp.shape)
@@ -276,14 +301,21 @@ class Precision(Metric):
     name = "precision"
     _params = ("thresholds",)
 
-    def __init__(self, thresholds=None, name=None, dtype=None):
+    def __init__(
+        self,
+        thresholds: float | None = None,
+        name: str | None = None,
+        dtype: DTypeLike | None = None,
+    ) -> None:
         self.thresholds = 0.5 if thresholds is None else float(thresholds)
         super().__init__(name)
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         self.tp = self.fp = self.fn = 0.0
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(
+        self, y_true: ArrayLike, y_pred: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> None:
         yp = np.asarray(y_pred)
         yt = losses._align(np.asarray(y_true), yp, self.name) > 0.5
         pred = yp > self.thresholds
@@ -352,7 +384,9 @@ def _shape(x):
     return tuple(x) if isinstance(x, tuple) else np.shape(x)
 
 
-def resolve(name, y_true, y_pred) -> Metric:
+def resolve(
+    name: str, y_true: ArrayLike | tuple[int, ...], y_pred: ArrayLike | tuple[int, ...]
+) -> Metric:
     """The metric for "accuracy"/"acc"/"crossentropy"/"ce" given the label and output shapes
     (arrays or shape tuples), named exactly ``name``."""
     binary, sparse, categorical = _AUTO[name.lower()]
@@ -367,11 +401,13 @@ def resolve(name, y_true, y_pred) -> Metric:
 class _AutoResolved(Metric):
     """Stands for "accuracy" until the first batch shows the shapes, then delegates."""
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         if getattr(self, "inner", None) is not None:
             self.inner.reset_state()
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(
+        self, y_true: ArrayLike, y_pred: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> None:
         if getattr(self, "inner", None) is None:
             self.inner = resolve(self.name, y_true, y_pred)
             self.direction = self.inner.direction
@@ -381,7 +417,11 @@ class _AutoResolved(Metric):
         return self.inner.result() if getattr(self, "inner", None) is not None else 0.0
 
 
-def get(identifier, y_true=None, y_pred=None) -> Metric:
+def get(
+    identifier: str | dict[str, Any] | Metric | Callable[..., ArrayLike],
+    y_true: ArrayLike | tuple[int, ...] | None = None,
+    y_pred: ArrayLike | tuple[int, ...] | None = None,
+) -> Metric:
     """A Metric from an instance, a string (named exactly as passed), a config dict or a
     function ``fn(y_true, y_pred) -> per-sample values``.  Unknown names -> ValueError."""
     if isinstance(identifier, Metric):

@@ -31,7 +31,7 @@ def next_seed() -> int:
     return int(_source.integers(0, 2**63 - 1))
 
 
-def make_rng(seed=None) -> np.random.Generator:
+def make_rng(seed: int | np.random.Generator | None = None) -> np.random.Generator:
     """A Generator from ``seed``, or from the process-wide source when ``seed`` is None."""
     if isinstance(seed, np.random.Generator):
         return seed

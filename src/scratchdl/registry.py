@@ -8,7 +8,12 @@ instance, a class, a callable) and serialises instances back to dicts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 __all__ = ["Configurable", "Registry"]
+
+_C = TypeVar("_C", bound="Configurable")
 
 
 class Configurable:
@@ -20,7 +25,7 @@ class Configurable:
         return {k: getattr(self, k) for k in self._config_keys}
 
     @classmethod
-    def from_config(cls, config: dict):
+    def from_config(cls: type[_C], config: dict) -> _C:
         return cls(**config)
 
     def __repr__(self) -> str:
@@ -37,23 +42,23 @@ class Registry:
         names: name -> class or factory function; class names and aliases alike.
     """
 
-    def __init__(self, kind: str, base: type, names: dict):
+    def __init__(self, kind: str, base: type, names: dict) -> None:
         self.kind, self.base, self.names = kind, base, dict(names)
 
-    def lookup(self, name: str):
+    def lookup(self, name: str) -> Callable[..., Any]:
         if name not in self.names:
             raise ValueError(
                 f"Unknown {self.kind}: {name!r}. Valid names: {', '.join(sorted(self.names))}"
             )
         return self.names[name]
 
-    def serialize(self, obj) -> dict:
+    def serialize(self, obj: object) -> dict:
         """``{"class_name": ..., "config": ...}`` of an instance of the family."""
         if not isinstance(obj, self.base):
             raise ValueError(f"cannot serialize {obj!r}: not a scratchdl {self.base.__name__}")
         return {"class_name": type(obj).__name__, "config": obj.get_config()}
 
-    def deserialize(self, config: dict):
+    def deserialize(self, config: dict) -> Any:
         """Inverse of ``serialize``: a new instance from ``{"class_name", "config"}``."""
         if not isinstance(config, dict) or "class_name" not in config:
             raise ValueError(f"expected a dict with 'class_name' and 'config', received {config!r}")
@@ -63,7 +68,7 @@ class Registry:
             return factory.from_config(kwargs)
         return factory(**kwargs)
 
-    def get(self, identifier):
+    def get(self, identifier: str | dict[str, Any] | type | Callable[..., Any] | None) -> Any:
         """None, a name, a config dict, an instance, a class of the family, or a callable."""
         if identifier is None or isinstance(identifier, self.base):
             return identifier

@@ -60,13 +60,13 @@ class L1(Regularizer):
 
     _config_keys = ("l1",)
 
-    def __init__(self, l1=0.01, l=None):
+    def __init__(self, l1: float = 0.01, l: float | None = None) -> None:
         self.l1 = _factor(l1 if l is None else l, "l1")
 
-    def __call__(self, w):
+    def __call__(self, w: np.ndarray) -> float:
         return self.l1 * float(np.sum(np.abs(w)))
 
-    def gradient(self, w):
+    def gradient(self, w: np.ndarray) -> np.ndarray:
         return self.l1 * np.sign(w)
 
 
@@ -78,13 +78,13 @@ class L2(Regularizer):
 
     _config_keys = ("l2",)
 
-    def __init__(self, l2=0.01, l=None):
+    def __init__(self, l2: float = 0.01, l: float | None = None) -> None:
         self.l2 = _factor(l2 if l is None else l, "l2")
 
-    def __call__(self, w):
+    def __call__(self, w: np.ndarray) -> float:
         return self.l2 * float(np.sum(np.square(w)))
 
-    def gradient(self, w):
+    def gradient(self, w: np.ndarray) -> np.ndarray:
         return (2 * self.l2) * w
 
 
@@ -96,13 +96,13 @@ class L1L2(Regularizer):
 
     _config_keys = ("l1", "l2")
 
-    def __init__(self, l1=0.0, l2=0.0):
+    def __init__(self, l1: float = 0.0, l2: float = 0.0) -> None:
         self.l1, self.l2 = _factor(l1, "l1"), _factor(l2, "l2")
 
-    def __call__(self, w):
+    def __call__(self, w: np.ndarray) -> float:
         return self.l1 * float(np.sum(np.abs(w))) + self.l2 * float(np.sum(np.square(w)))
 
-    def gradient(self, w):
+    def gradient(self, w: np.ndarray) -> np.ndarray:
         return self.l1 * np.sign(w) + (2 * self.l2) * w
 
 
@@ -110,7 +110,7 @@ l1 = L1
 l2 = L2
 
 
-def l1_l2(l1=0.01, l2=0.01) -> L1L2:
+def l1_l2(l1: float = 0.01, l2: float = 0.01) -> L1L2:
     """``L1L2(l1, l2)`` with tf.keras 2.x's defaults l1 = l2 = 0.01.
 
     Convention: in Keras 3 ``l1_l2`` is an alias of the class, so ``l1_l2()`` there has

@@ -17,6 +17,8 @@ from __future__ import annotations
 import bisect
 import inspect
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +49,7 @@ def _plain(x):
 class LearningRateSchedule(Configurable):
     """Base class: ``__call__(step) -> float``; ``get_config``; ``from_config``."""
 
-    def __call__(self, step) -> float:
+    def __call__(self, step: int) -> float:
         raise NotImplementedError
 
 
@@ -56,7 +58,14 @@ class _Decay(LearningRateSchedule):
 
     _config_keys = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name")
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase, name):
+    def __init__(
+        self,
+        initial_learning_rate: float,
+        decay_steps: float,
+        decay_rate: float,
+        staircase: bool,
+        name: str,
+    ) -> None:
         self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate")
         self.decay_steps = _plain(decay_steps)
         _number(decay_steps, "decay_steps", strict=True)
@@ -75,13 +84,17 @@ class ExponentialDecay(_Decay):
     """
 
     def __init__(
-        self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-        name="ExponentialDecay",
-    ):  # fmt: skip
+        self,
+        initial_learning_rate: float,
+        decay_steps: float,
+        decay_rate: float,
+        staircase: bool = False,
+        name: str = "ExponentialDecay",
+    ) -> None:
         super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
         _number(decay_rate, "decay_rate", strict=True)
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> float:
         return self.initial_learning_rate * self.decay_rate ** self._p(step)
 
 
@@ -92,12 +105,16 @@ class InverseTimeDecay(_Decay):
     """
 
     def __init__(
-        self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-        name="InverseTimeDecay",
-    ):  # fmt: skip
+        self,
+        initial_learning_rate: float,
+        decay_steps: float,
+        decay_rate: float,
+        staircase: bool = False,
+        name: str = "InverseTimeDecay",
+    ) -> None:
         super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> float:
         return self.initial_learning_rate / (1.0 + self.decay_rate * self._p(step))
 
 
@@ -110,7 +127,9 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     _config_keys = ("boundaries", "values", "name")
 
-    def __init__(self, boundaries, values, name="PiecewiseConstant"):
+    def __init__(
+        self, boundaries: Sequence[float], values: Sequence[float], name: str = "PiecewiseConstant"
+    ) -> None:
         boundaries, values = list(boundaries), list(values)
         if len(values) != len(boundaries) + 1:
             raise ValueError(
@@ -123,7 +142,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         self.values = [_number(v, "values[i]", low=-math.inf) for v in values]
         self.name = name
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> float:
         # bisect_left counts the boundaries strictly below step.
         return self.values[bisect.bisect_left(self.boundaries, step)]
 
@@ -142,9 +161,14 @@ class PolynomialDecay(LearningRateSchedule):
     )  # fmt: skip
 
     def __init__(
-        self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0,
-        cycle=False, name="PolynomialDecay",
-    ):  # fmt: skip
+        self,
+        initial_learning_rate: float,
+        decay_steps: float,
+        end_learning_rate: float = 0.0001,
+        power: float = 1.0,
+        cycle: bool = False,
+        name: str = "PolynomialDecay",
+    ) -> None:
         self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate")
         self.decay_steps = _plain(decay_steps)
         _number(decay_steps, "decay_steps", strict=True)
@@ -152,7 +176,7 @@ class PolynomialDecay(LearningRateSchedule):
         self.power = _number(power, "power")
         self.cycle, self.name = bool(cycle), name
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> float:
         s, D = float(step), float(self.decay_steps)
         if self.cycle:
             D *= 1.0 if s == 0 else math.ceil(s / D)
@@ -178,9 +202,14 @@ class CosineDecay(LearningRateSchedule):
     )  # fmt: skip
 
     def __init__(
-        self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay",
-        warmup_target=None, warmup_steps=0,
-    ):  # fmt: skip
+        self,
+        initial_learning_rate: float,
+        decay_steps: float,
+        alpha: float = 0.0,
+        name: str = "CosineDecay",
+        warmup_target: float | None = None,
+        warmup_steps: float = 0,
+    ) -> None:
         self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate")
         self.decay_steps = _plain(decay_steps)
         _number(decay_steps, "decay_steps", strict=True)
@@ -196,7 +225,7 @@ class CosineDecay(LearningRateSchedule):
         cosine = 0.5 * (1.0 + math.cos(math.pi * s / self.decay_steps))
         return base * ((1.0 - self.alpha) * cosine + self.alpha)
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> float:
         D, W = self.decay_steps, self.warmup_steps
         if self.warmup_target is None:
             return self._decay(min(float(step), D), self.initial_learning_rate)
@@ -226,9 +255,14 @@ class CosineDecayRestarts(LearningRateSchedule):
     )  # fmt: skip
 
     def __init__(
-        self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
-        name="SGDRDecay",
-    ):  # fmt: skip
+        self,
+        initial_learning_rate: float,
+        first_decay_steps: float,
+        t_mul: float = 2.0,
+        m_mul: float = 1.0,
+        alpha: float = 0.0,
+        name: str = "SGDRDecay",
+    ) -> None:
         self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate")
         self.first_decay_steps = _plain(first_decay_steps)
         _number(first_decay_steps, "first_decay_steps", strict=True)
@@ -254,7 +288,7 @@ class CosineDecayRestarts(LearningRateSchedule):
             i -= 1
         return i, (f - start(i)) / t**i
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> float:
         i, f = self._period(float(step) / self.first_decay_steps)
         cosine = 0.5 * self.m_mul**i * (1.0 + math.cos(math.pi * f))
         return self.initial_learning_rate * ((1.0 - self.alpha) * cosine + self.alpha)
@@ -265,10 +299,10 @@ class ConstantSchedule(LearningRateSchedule):
 
     _config_keys = ("learning_rate",)
 
-    def __init__(self, learning_rate):
+    def __init__(self, learning_rate: float) -> None:
         self.learning_rate = _number(learning_rate, "learning_rate")
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> float:
         return self.learning_rate
 
 
@@ -288,12 +322,12 @@ class CallableSchedule(LearningRateSchedule):
     with a ``get_config`` to save a custom schedule.
     """
 
-    def __init__(self, fn):
+    def __init__(self, fn: Callable[[int], float] | Callable[[], float]) -> None:
         if not callable(fn):
             raise ValueError(f"expected a callable, received {fn!r}")
         self.fn, self._no_args = fn, _takes_no_argument(fn)
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> float:
         value = self.fn() if self._no_args else self.fn(step)
         try:
             return float(value)
@@ -302,7 +336,7 @@ class CallableSchedule(LearningRateSchedule):
                 f"the learning-rate function {self.fn!r} returned {value!r}, expected a float"
             ) from None
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         raise ValueError(
             f"cannot serialize the plain function {self.fn!r}: subclass LearningRateSchedule "
             "and implement get_config to save a custom schedule"
@@ -312,7 +346,7 @@ class CallableSchedule(LearningRateSchedule):
         return f"CallableSchedule({self.fn!r})"
 
 
-def as_schedule(x) -> LearningRateSchedule:
+def as_schedule(x: float | LearningRateSchedule | Callable[..., float]) -> LearningRateSchedule:
     """A number -> ConstantSchedule; a schedule -> itself; a callable -> CallableSchedule."""
     if isinstance(x, LearningRateSchedule):
         return x
@@ -336,7 +370,9 @@ _FAMILY = Registry("schedule", LearningRateSchedule, _REGISTRY)
 serialize, deserialize = _FAMILY.serialize, _FAMILY.deserialize
 
 
-def get(identifier):
+def get(
+    identifier: float | dict[str, Any] | LearningRateSchedule | Callable[..., float] | None,
+) -> LearningRateSchedule | None:
     """None, a schedule, a ``{"class_name","config"}`` dict, a number or a callable."""
     if identifier is None:
         return None

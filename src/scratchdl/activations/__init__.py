@@ -23,6 +23,12 @@ Conventions (Keras reference A1):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
 from scratchdl.activations.base import (  # noqa: F401  (_sigmoid: used by the losses)
     ActivationFunction,
     LeakyReLU,
@@ -73,7 +79,9 @@ def names() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get(identifier) -> ActivationFunction:
+def get(
+    identifier: str | dict[str, Any] | ActivationFunction | Callable[..., Any] | None,
+) -> ActivationFunction:
     """None -> linear; a name ("relu"); a dict {"class_name", "config"}; an object with
     ``forward``/``backward``; a module function (``relu``); any other callable is wrapped."""
     if identifier is None:
@@ -105,7 +113,9 @@ def _from_dict(d):
     return obj
 
 
-def serialize(activation):
+def serialize(
+    activation: str | dict[str, Any] | ActivationFunction | Callable[..., Any] | None,
+) -> str | dict[str, Any]:
     """The Keras string when the activation has its default settings, else a dict."""
     act = get(activation)
     if isinstance(act, CallableActivation):
@@ -122,27 +132,32 @@ softplus, softsign, silu, swish = Softplus(), Softsign(), SiLU(), SiLU("swish")
 exponential, hard_sigmoid, relu6, mish = Exponential(), HardSigmoid(), ReLU6(), Mish()
 
 
-def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+def relu(
+    x: ArrayLike,
+    negative_slope: float = 0.0,
+    max_value: float | None = None,
+    threshold: float = 0.0,
+) -> np.ndarray:
     return ReLU(max_value, negative_slope, threshold)(x)
 
 
-def leaky_relu(x, negative_slope=0.2):
+def leaky_relu(x: ArrayLike, negative_slope: float = 0.2) -> np.ndarray:
     return LeakyReLU(negative_slope)(x)
 
 
-def elu(x, alpha=1.0):
+def elu(x: ArrayLike, alpha: float = 1.0) -> np.ndarray:
     return ELU(alpha)(x)
 
 
-def gelu(x, approximate=False):
+def gelu(x: ArrayLike, approximate: bool = False) -> np.ndarray:
     return GELU(approximate)(x)
 
 
-def softmax(x, axis=-1):
+def softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
     return Softmax(axis)(x)
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
     return LogSoftmax(axis)(x)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from scratchdl.kernels import last_axis_max, last_axis_sum, zeros_like
 
@@ -47,10 +48,10 @@ class ActivationFunction:
     _params: tuple = ()
     backward_uses_z = True  # False: backward reads only y, so forward may overwrite z
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return z
 
-    def forward_inplace(self, z):
+    def forward_inplace(self, z: np.ndarray) -> np.ndarray:
         """``forward(z)`` written over ``z`` when ``backward_uses_z`` is False; returns y.
 
         Layers call it on their own fresh pre-activation (Dense's ``x @ W + b``),
@@ -59,10 +60,10 @@ class ActivationFunction:
         """
         return self.forward(z)
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         return dout
 
-    def __call__(self, z):
+    def __call__(self, z: ArrayLike) -> np.ndarray:
         return self.forward(_as_float(z))
 
     def get_config(self) -> dict:
@@ -91,13 +92,13 @@ class Sigmoid(ActivationFunction):
     name = "sigmoid"
     backward_uses_z = False
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return _sigmoid(z)
 
-    def forward_inplace(self, z):
+    def forward_inplace(self, z: np.ndarray) -> np.ndarray:
         return _sigmoid(z, out=z)
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         dz = 1 - y  # dout * (y * (1 - y)) with one temporary instead of three
         dz *= y
         dz *= dout
@@ -113,13 +114,13 @@ class Tanh(ActivationFunction):
     name = "tanh"
     backward_uses_z = False
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return np.tanh(z)
 
-    def forward_inplace(self, z):
+    def forward_inplace(self, z: np.ndarray) -> np.ndarray:
         return np.tanh(z, out=z)
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         return dout * (1 - y * y)
 
 
@@ -138,7 +139,9 @@ class ReLU(ActivationFunction):
     name = "relu"
     _params = ("max_value", "negative_slope", "threshold")
 
-    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0):
+    def __init__(
+        self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0
+    ) -> None:
         if max_value is not None and not float(max_value) >= 0:
             raise ValueError(f"max_value must be >= 0 or None, received max_value={max_value!r}")
         _check_slope(negative_slope)
@@ -148,7 +151,7 @@ class ReLU(ActivationFunction):
         self.negative_slope, self.threshold = float(negative_slope), float(threshold)
         self._plain = self.max_value is None and self.negative_slope == 0 and self.threshold == 0
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         if self._plain:
             return np.maximum(z, zeros_like(z))
         y = np.where(z > self.threshold, z, 0)
@@ -158,7 +161,7 @@ class ReLU(ActivationFunction):
             y = y + self.negative_slope * np.minimum(z - self.threshold, 0)
         return y
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         if self._plain:
             return dout * (z > 0)
         mask = z > self.threshold
@@ -179,14 +182,14 @@ class LeakyReLU(ActivationFunction):
     name = "leaky_relu"
     _params = ("negative_slope",)
 
-    def __init__(self, negative_slope=0.2):
+    def __init__(self, negative_slope: float = 0.2) -> None:
         _check_slope(negative_slope)
         self.negative_slope = float(negative_slope)
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return np.where(z > 0, z, self.negative_slope * z)
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.where(z > 0, dout, self.negative_slope * dout)
 
 
@@ -201,7 +204,7 @@ class Softmax(ActivationFunction):
     _params = ("axis",)
     backward_uses_z = False
 
-    def __init__(self, axis=-1):
+    def __init__(self, axis: int = -1) -> None:
         self.axis = int(axis)
 
     def _row_max(self, z):
@@ -210,10 +213,10 @@ class Softmax(ActivationFunction):
         # ufunc.reduce instead of np.max: same result, less Python per call
         return np.maximum.reduce(z, axis=self.axis, keepdims=True)
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return self._normalise(z - self._row_max(z))
 
-    def forward_inplace(self, z):
+    def forward_inplace(self, z: np.ndarray) -> np.ndarray:
         z -= self._row_max(z)
         return self._normalise(z)
 
@@ -225,7 +228,7 @@ class Softmax(ActivationFunction):
             y /= np.add.reduce(y, axis=self.axis, keepdims=True)
         return y
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         dz = dout * y
         dz -= y * np.sum(dz, axis=self.axis, keepdims=True)
         return dz
@@ -240,13 +243,13 @@ class LogSoftmax(Softmax):
 
     name = "log_softmax"
 
-    def forward_inplace(self, z):
+    def forward_inplace(self, z: np.ndarray) -> np.ndarray:
         return self.forward(z)
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         y = z - np.max(z, axis=self.axis, keepdims=True)
         y -= np.log(np.sum(np.exp(y), axis=self.axis, keepdims=True))
         return y
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         return dout - np.exp(y) * np.sum(dout, axis=self.axis, keepdims=True)

@@ -4,6 +4,7 @@ hard sigmoid, ReLU6, mish, and the wrapper for plain callables."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -28,13 +29,13 @@ class ELU(ActivationFunction):
     name = "elu"
     _params = ("alpha",)
 
-    def __init__(self, alpha=1.0):
+    def __init__(self, alpha: float = 1.0) -> None:
         self.alpha = float(alpha)
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         return dout * np.where(z > 0, 1, y + self.alpha)
 
 
@@ -48,10 +49,10 @@ class SELU(ActivationFunction):
 
     name = "selu"
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return _SELU_SCALE * np.where(z > 0, z, _SELU_ALPHA * np.expm1(np.minimum(z, 0)))
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         return dout * np.where(z > 0, _SELU_SCALE, y + _SELU_SCALE * _SELU_ALPHA)
 
 
@@ -63,10 +64,10 @@ class Softplus(ActivationFunction):
 
     name = "softplus"
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return np.logaddexp(0, z)
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         return dout * _sigmoid(z)
 
 
@@ -78,10 +79,10 @@ class Softsign(ActivationFunction):
 
     name = "softsign"
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return z / (1 + np.abs(z))
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         return dout / np.square(1 + np.abs(z))
 
 
@@ -94,13 +95,13 @@ class SiLU(ActivationFunction):
 
     name = "silu"
 
-    def __init__(self, name="silu"):
+    def __init__(self, name: str = "silu") -> None:
         self.name = name
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return z * _sigmoid(z)
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         s = _sigmoid(z)
         return dout * (s * (1 + z * (1 - s)))
 
@@ -119,7 +120,7 @@ class GELU(ActivationFunction):
     name = "gelu"
     _params = ("approximate",)
 
-    def __init__(self, approximate=False):
+    def __init__(self, approximate: bool = False) -> None:
         self.approximate = bool(approximate)
 
     def _phi_or_t(self, z):
@@ -127,11 +128,11 @@ class GELU(ActivationFunction):
             return np.tanh(_SQRT_2_OVER_PI * (z + 0.044715 * z**3))
         return 0.5 * (1 + _erf(z * (1 / math.sqrt(2.0))).astype(z.dtype))
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         a = self._phi_or_t(z)
         return 0.5 * z * (1 + a) if self.approximate else z * a
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         a = self._phi_or_t(z)
         if self.approximate:
             inner = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * z * z)
@@ -147,10 +148,10 @@ class Exponential(ActivationFunction):
 
     name = "exponential"
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return np.exp(z)
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         return dout * y
 
 
@@ -163,10 +164,10 @@ class HardSigmoid(ActivationFunction):
 
     name = "hard_sigmoid"
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return np.clip(0.2 * z + 0.5, 0, 1)
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         return dout * (np.abs(z) < 2.5) * 0.2
 
 
@@ -178,10 +179,10 @@ class ReLU6(ActivationFunction):
 
     name = "relu6"
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return np.clip(z, 0, 6)
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         return dout * ((z > 0) & (z < 6))
 
 
@@ -194,10 +195,10 @@ class Mish(ActivationFunction):
 
     name = "mish"
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return z * np.tanh(np.logaddexp(0, z))
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         t = np.tanh(np.logaddexp(0, z))
         return dout * (t + z * (1 - t * t) * _sigmoid(z))
 
@@ -205,13 +206,13 @@ class Mish(ActivationFunction):
 class CallableActivation(ActivationFunction):
     """Wraps a plain callable ``fn(z) -> y``: forward works, backward raises a clear error."""
 
-    def __init__(self, fn):
+    def __init__(self, fn: Callable[[np.ndarray], np.ndarray]) -> None:
         self.fn, self.name = fn, getattr(fn, "__name__", type(fn).__name__)
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         return np.asarray(self.fn(z))
 
-    def backward(self, dout, z, y):
+    def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         raise ValueError(
             f"activation {self.name!r} is a plain callable without a backward, so it cannot be "
             "trained through; use a built-in activation (scratchdl.activations.names() lists "

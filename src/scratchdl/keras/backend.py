@@ -1,5 +1,12 @@
 """``keras.backend``: the few functions notes still call."""
 
+from __future__ import annotations
+
+from typing import NoReturn
+
+import numpy as np
+from numpy.typing import ArrayLike
+
 from scratchdl.layers.base import reset_name_counters
 
 __all__ = [
@@ -30,14 +37,12 @@ def clear_session() -> None:
     reset_name_counters()
 
 
-def get_value(x):
+def get_value(x: ArrayLike) -> np.generic | np.ndarray:
     """tf.keras 2.x's ``K.get_value(model.optimizer.lr)``: the value as a NumPy value."""
-    import numpy as np
-
     return np.asarray(x)[()]
 
 
-def set_value(x, value):
+def set_value(x: object, value: float) -> NoReturn:
     """tf.keras 2.x's ``K.set_value(var, value)`` needs a variable; scratchdl has none.
 
     ``K.set_value(model.optimizer.lr, 0.001)`` is written here as

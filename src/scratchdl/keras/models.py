@@ -13,13 +13,23 @@ versions had and later versions removed (docs/keras.md "Version differences"):
 
 from __future__ import annotations
 
+import os
 import warnings
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from scratchdl.keras import optimizers as keras_optimizers
 from scratchdl.models.model_io import load_model as _engine_load_model
 from scratchdl.models.sequential import Sequential as _EngineSequential
+
+if TYPE_CHECKING:  # annotation only
+    from scratchdl.losses import Loss
+    from scratchdl.metrics import Metric
+    from scratchdl.models.callbacks import History
+    from scratchdl.optimizers import Optimizer
 
 __all__ = ["Sequential", "load_model", "save_model"]
 
@@ -39,25 +49,33 @@ def _check_queue_args(kwargs, method):
 class Sequential(_EngineSequential):
     __doc__ = _EngineSequential.__doc__
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, **kwargs):
+    def compile(
+        self,
+        optimizer: str | dict[str, Any] | Optimizer = "rmsprop",
+        loss: str | dict[str, Any] | Loss | Callable[..., ArrayLike] | None = None,
+        metrics: Sequence[str | Metric | Callable[..., ArrayLike]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().compile(keras_optimizers.get(optimizer), loss, metrics, **kwargs)
 
-    def fit(self, *args, **kwargs):
+    def fit(self, *args: Any, **kwargs: Any) -> History:
         queue = {k: kwargs.pop(k) for k in list(kwargs) if k in _QUEUE_ARGS}
         _check_queue_args(queue, "fit")
         return super().fit(*args, **kwargs)
 
-    def evaluate(self, *args, **kwargs):
+    def evaluate(self, *args: Any, **kwargs: Any) -> float | list[float] | dict[str, float]:
         queue = {k: kwargs.pop(k) for k in list(kwargs) if k in _QUEUE_ARGS}
         _check_queue_args(queue, "evaluate")
         return super().evaluate(*args, **kwargs)
 
-    def predict(self, *args, **kwargs):
+    def predict(self, *args: Any, **kwargs: Any) -> np.ndarray:
         queue = {k: kwargs.pop(k) for k in list(kwargs) if k in _QUEUE_ARGS}
         _check_queue_args(queue, "predict")
         return super().predict(*args, **kwargs)
 
-    def predict_classes(self, x, batch_size=32, verbose=0):
+    def predict_classes(
+        self, x: ArrayLike, batch_size: int = 32, verbose: int | str = 0
+    ) -> np.ndarray:
         """tf.keras <= 2.5: ``argmax(predict(x), -1)``, or ``predict(x) > 0.5`` for one output.
 
         Removed in TF 2.6 (and from Keras 3); kept for old notes with a FutureWarning.
@@ -75,14 +93,25 @@ class Sequential(_EngineSequential):
         return (p > 0.5).astype(np.int32)
 
 
-def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+def load_model(
+    filepath: str | os.PathLike[str],
+    custom_objects: dict[str, type] | None = None,
+    compile: bool = True,
+    safe_mode: bool = True,
+) -> Sequential:
     """``keras.models.load_model``: the engine's loader, returning this face's Sequential."""
     return _engine_load_model(
         filepath, Sequential, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
     )
 
 
-def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None):
+def save_model(
+    model: _EngineSequential,
+    filepath: str | os.PathLike[str],
+    overwrite: bool = True,
+    include_optimizer: bool = True,
+    save_format: str | None = None,
+) -> None:
     """``keras.models.save_model(model, path)``: the same as ``model.save(path)``."""
     model.save(
         filepath, overwrite=overwrite, include_optimizer=include_optimizer, save_format=save_format

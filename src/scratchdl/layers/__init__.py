@@ -41,12 +41,12 @@ _CLASSES = {
 }
 
 
-def serialize(layer) -> dict:
+def serialize(layer: Layer) -> dict:
     """``{"class_name": ..., "config": ...}`` for a layer (JSON-serialisable)."""
     return {"class_name": type(layer).__name__, "config": layer.get_config()}
 
 
-def get(config: dict, custom_objects: dict | None = None):
+def get(config: dict, custom_objects: dict | None = None) -> Layer:
     """Rebuild a layer from ``serialize``'s output; unknown classes raise ValueError.
 
     ``custom_objects`` (``{class name: class}``) is searched before the built-in layers.

@@ -8,6 +8,10 @@ Each wraps one stateless activation-function object of ``scratchdl.activations``
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
 
 from scratchdl import activations as activations_module
 from scratchdl.layers.base import Layer
@@ -18,18 +22,18 @@ __all__ = ["Activation", "ReLU", "LeakyReLU", "Softmax"]
 class _ActivationLayer(Layer):
     """Forward ``y = f(z)``; backward ``dz = f'(z) * dout`` via ``fn.backward``."""
 
-    fn = None
+    fn: activations_module.ActivationFunction | None = None  # set by each subclass
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         y = self.fn.forward(x)
         self._z, self._y = x, y
         return y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         return self.fn.backward(dout, self._z, self._y)
 
     @property
-    def activation_name(self):
+    def activation_name(self) -> str | None:
         return getattr(self.fn, "name", None)
 
 
@@ -42,11 +46,13 @@ class Activation(_ActivationLayer):
             or a callable.
     """
 
-    def __init__(self, activation, **kwargs):
+    def __init__(
+        self, activation: str | dict[str, Any] | Callable[..., Any] | None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.fn = activations_module.get(activation)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config["activation"] = activations_module.serialize(self.fn)
         return config
@@ -64,7 +70,13 @@ class ReLU(_ActivationLayer):
     2.x's ``alpha`` is not accepted, use ``negative_slope``).
     """
 
-    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+    def __init__(
+        self,
+        max_value: float | None = None,
+        negative_slope: float = 0.0,
+        threshold: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.max_value = max_value
         self.negative_slope = float(negative_slope)
@@ -73,7 +85,7 @@ class ReLU(_ActivationLayer):
             max_value=max_value, negative_slope=negative_slope, threshold=threshold
         )
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(
             max_value=self.max_value,
@@ -92,7 +104,7 @@ class LeakyReLU(_ActivationLayer):
         alpha: tf.keras 2.x's name for the slope; accepted with Keras 3's warning.
     """
 
-    def __init__(self, negative_slope=0.3, **kwargs):
+    def __init__(self, negative_slope: float = 0.3, **kwargs: Any) -> None:
         if "alpha" in kwargs:
             warnings.warn(
                 "Argument `alpha` is deprecated. Use `negative_slope` instead.", stacklevel=2
@@ -102,7 +114,7 @@ class LeakyReLU(_ActivationLayer):
         self.negative_slope = float(negative_slope)
         self.fn = activations_module.LeakyReLU(self.negative_slope)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config["negative_slope"] = self.negative_slope
         return config
@@ -111,12 +123,12 @@ class LeakyReLU(_ActivationLayer):
 class Softmax(_ActivationLayer):
     """Softmax layer: ``y = exp(z - max z) / sum(exp(z - max z))`` along ``axis``."""
 
-    def __init__(self, axis=-1, **kwargs):
+    def __init__(self, axis: int = -1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.axis = int(axis)
         self.fn = activations_module.Softmax(axis=self.axis)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config["axis"] = self.axis
         return config

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from scratchdl import activations as activations_module
 from scratchdl import constraints as constraints_module
@@ -23,11 +28,11 @@ def _transpose_into(a, buf):
     return buf
 
 
-def serialize_or_none(module, obj):
+def serialize_or_none(module: ModuleType, obj: object) -> dict[str, Any] | None:
     return None if obj is None else module.serialize(obj)
 
 
-def get_or_none(module, identifier):
+def get_or_none(module: ModuleType, identifier: object) -> Any:
     return None if identifier is None else module.get(identifier)
 
 
@@ -66,18 +71,18 @@ class Dense(Layer):
 
     def __init__(
         self,
-        units,
-        activation=None,
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        kernel_constraint=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
+        units: int,
+        activation: str | dict[str, Any] | Callable[..., Any] | None = None,
+        use_bias: bool = True,
+        kernel_initializer: str | dict[str, Any] | Callable[..., np.ndarray] = "glorot_uniform",
+        bias_initializer: str | dict[str, Any] | Callable[..., np.ndarray] = "zeros",
+        kernel_regularizer: str | dict[str, Any] | Callable[[np.ndarray], float] | None = None,
+        bias_regularizer: str | dict[str, Any] | Callable[[np.ndarray], float] | None = None,
+        activity_regularizer: str | dict[str, Any] | Callable[[np.ndarray], float] | None = None,
+        kernel_constraint: str | dict[str, Any] | Callable[[np.ndarray], np.ndarray] | None = None,
+        bias_constraint: str | dict[str, Any] | Callable[[np.ndarray], np.ndarray] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.units = check_positive_int("units", units)
         self.activation = activations_module.get(activation)
@@ -92,7 +97,7 @@ class Dense(Layer):
         self.need_input_grad = True
         self._linear = getattr(self.activation, "name", None) == "linear"
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         if len(input_shape) < 1:
             raise ValueError(
                 f"Dense needs inputs with at least 2 dimensions (batch, features); "
@@ -100,7 +105,12 @@ class Dense(Layer):
             )
         return tuple(input_shape[:-1]) + (self.units,)
 
-    def build(self, input_shape, rng=None, dtype=np.float32):
+    def build(
+        self,
+        input_shape: tuple[int, ...],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> None:
         super().build(input_shape, rng, dtype)
         rng = rng if rng is not None else np.random.default_rng()
         d_in = int(input_shape[-1])
@@ -110,7 +120,7 @@ class Dense(Layer):
             bias = self.bias_initializer((self.units,), rng, dtype=self.dtype)
             self.add_param("bias", bias, self.bias_regularizer, self.bias_constraint)
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         shape = x.shape
         x2 = x if len(shape) == 2 else x.reshape(-1, shape[-1])
         z = x2 @ self.params["kernel"]
@@ -133,7 +143,7 @@ class Dense(Layer):
             return 0.0
         return self.activity_regularizer(self._y) / self._shape[0]
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
         if dout.shape != self._y.shape:
             dout = dout.reshape(self._y.shape)
         if self.activity_regularizer is not None:
@@ -141,7 +151,7 @@ class Dense(Layer):
         dz = dout if self._linear else self.activation.backward(dout, self._z, self._y)
         return self.backward_linear(dz)
 
-    def backward_linear(self, dz):
+    def backward_linear(self, dz: np.ndarray) -> np.ndarray | None:
         """Backward from dL/dz (skipping the activation): the fused-loss entry point."""
         np.matmul(self._x.T, dz, out=self.grads["kernel"])
         if self.use_bias:
@@ -156,7 +166,7 @@ class Dense(Layer):
             dx = dz @ kernel.T
         return dx if len(self._shape) == 2 else dx.reshape(self._shape)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(
             units=self.units,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from scratchdl.layers.base import Layer, check_rate
 
@@ -31,7 +35,14 @@ class Dropout(Layer):
         noise_shape: accepted for Keras compatibility; only ``None`` is supported.
     """
 
-    def __init__(self, rate, noise_shape=None, seed=None, inverted=True, **kwargs):
+    def __init__(
+        self,
+        rate: float,
+        noise_shape: Sequence[int] | None = None,
+        seed: int | None = None,
+        inverted: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.rate = check_rate("rate", rate)
         if noise_shape is not None:
@@ -40,12 +51,17 @@ class Dropout(Layer):
         self.inverted = bool(inverted)
         self.rng = None if seed is None else np.random.default_rng(seed)
 
-    def build(self, input_shape, rng=None, dtype=np.float32):
+    def build(
+        self,
+        input_shape: tuple[int, ...],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> None:
         super().build(input_shape, rng, dtype)
         if self.rng is None:
             self.rng = rng if rng is not None else np.random.default_rng()
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self._training = bool(training)
         if not training:
             return x if self.inverted else x * (1.0 - self.rate)
@@ -58,12 +74,12 @@ class Dropout(Layer):
         self._mask = keep.astype(x.dtype) if scale == 1.0 else keep * x.dtype.type(scale)
         return x * self._mask
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         if not self._training:
             return dout if self.inverted else dout * (1.0 - self.rate)
         return dout * self._mask
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(rate=self.rate, seed=self.seed, inverted=self.inverted)
         return config

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from scratchdl import constraints as constraints_module
 from scratchdl import initializers as initializers_module
@@ -57,21 +61,21 @@ class BatchNormalization(Layer):
 
     def __init__(
         self,
-        axis=-1,
-        momentum=0.99,
-        epsilon=1e-3,
-        center=True,
-        scale=True,
-        beta_initializer="zeros",
-        gamma_initializer="ones",
-        moving_mean_initializer="zeros",
-        moving_variance_initializer="ones",
-        beta_regularizer=None,
-        gamma_regularizer=None,
-        beta_constraint=None,
-        gamma_constraint=None,
-        **kwargs,
-    ):
+        axis: int = -1,
+        momentum: float = 0.99,
+        epsilon: float = 1e-3,
+        center: bool = True,
+        scale: bool = True,
+        beta_initializer: str | dict[str, Any] | Callable[..., np.ndarray] = "zeros",
+        gamma_initializer: str | dict[str, Any] | Callable[..., np.ndarray] = "ones",
+        moving_mean_initializer: str | dict[str, Any] | Callable[..., np.ndarray] = "zeros",
+        moving_variance_initializer: str | dict[str, Any] | Callable[..., np.ndarray] = "ones",
+        beta_regularizer: str | dict[str, Any] | Callable[[np.ndarray], float] | None = None,
+        gamma_regularizer: str | dict[str, Any] | Callable[[np.ndarray], float] | None = None,
+        beta_constraint: str | dict[str, Any] | Callable[[np.ndarray], np.ndarray] | None = None,
+        gamma_constraint: str | dict[str, Any] | Callable[[np.ndarray], np.ndarray] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.axis = int(axis)
         self.momentum = check_rate("momentum", momentum)
@@ -88,7 +92,12 @@ class BatchNormalization(Layer):
         self.beta_constraint = get_or_none(constraints_module, beta_constraint)
         self.gamma_constraint = get_or_none(constraints_module, gamma_constraint)
 
-    def build(self, input_shape, rng=None, dtype=np.float32):
+    def build(
+        self,
+        input_shape: tuple[int, ...],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> None:
         super().build(input_shape, rng, dtype)
         rng = rng if rng is not None else np.random.default_rng()
         ndim = len(input_shape) + 1
@@ -140,7 +149,7 @@ class BatchNormalization(Layer):
         """k = gamma * inv_std per feature (inv_std alone without ``scale``)."""
         return self._param("gamma") * inv_std if self.scale else inv_std
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         # Keeps the centred input xc = x - mu and inv_std, never x_hat itself: the
         # output is xc * (gamma * inv_std) + beta (one full-array product, not two)
         # and backward needs x_hat only inside per-feature sums (see backward).
@@ -165,7 +174,7 @@ class BatchNormalization(Layer):
             y += self._param("beta")
         return y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         # With x_hat = xc * inv_std and k = gamma * inv_std:
         #   dbeta  = sum(dout)          dgamma = inv_std * sum(dout * xc)
         #   dx     = k * (dout - (dbeta + x_hat * dgamma) / M)        (training)
@@ -185,7 +194,7 @@ class BatchNormalization(Layer):
         dx -= k * dbeta * (1.0 / M)
         return dx
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         ser = initializers_module.serialize
         config.update(

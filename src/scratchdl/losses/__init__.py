@@ -26,6 +26,11 @@ any other mismatch raises ValueError quoting both shapes.  ``EPSILON = 1e-7``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from numpy.typing import ArrayLike
+
 from scratchdl.losses.base import (  # noqa: F401  (_align*: used by scratchdl.metrics)
     EPSILON,
     REDUCTIONS,
@@ -83,7 +88,7 @@ def names() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get(identifier):
+def get(identifier: str | dict[str, Any] | Loss | Callable[..., ArrayLike] | None) -> Loss | None:
     """None -> None; a Loss -> itself; a Keras string; {"class_name", "config"}; a function."""
     if identifier is None or isinstance(identifier, Loss):
         return identifier

@@ -5,7 +5,10 @@ See the package docstring (``scratchdl.losses``) for the reductions and the fuse
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from scratchdl.autodiff.calls import call_loss, on_tape
 from scratchdl.eager import as_eager
@@ -30,14 +33,18 @@ class Loss:
     fuses_with = None
     _params: tuple = ()
 
-    def __init__(self, reduction="sum_over_batch_size", name=None):
+    def __init__(
+        self, reduction: str | None = "sum_over_batch_size", name: str | None = None
+    ) -> None:
         if reduction not in REDUCTIONS:
             raise ValueError(f"reduction must be one of {REDUCTIONS}, received {reduction!r}")
         self.reduction = "sum_over_batch_size" if reduction in ("auto", "mean") else reduction
         self.name = name or type(self).name
         self._cache = None
 
-    def __call__(self, y_true, y_pred, sample_weight=None):
+    def __call__(
+        self, y_true: ArrayLike, y_pred: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> np.ndarray:
         """Keras's order ``loss(y_true, y_pred)``; the value as an EagerTensor (``.numpy()``).
 
         The dtype is y_pred's float dtype (float32 for other inputs), as Keras's.
@@ -48,7 +55,9 @@ class Loss:
         dtype = self._cache[0].dtype if self._cache is not None else np.float32
         return as_eager(np.asarray(value, dtype=dtype))
 
-    def forward(self, y_pred, y_true, sample_weight=None):
+    def forward(
+        self, y_pred: ArrayLike, y_true: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> float | np.ndarray:
         yp = _as_float(y_pred)
         if yp.ndim == 0:
             raise ValueError(f"{self.name}: y_pred must have at least one axis, received {yp!r}")
@@ -63,7 +72,9 @@ class Loss:
             return float(np.sum(loss)) * scale
         return float(np.sum(loss * scale))
 
-    def forward_trusted(self, y_pred, y_true, sample_weight=None):
+    def forward_trusted(
+        self, y_pred: np.ndarray, y_true: np.ndarray, sample_weight: ArrayLike | None = None
+    ) -> float | np.ndarray:
         """``forward`` for labels already validated by the caller (``fit`` checks them once).
 
         Subclasses on the training hot path override it with a leaner version that
@@ -80,12 +91,12 @@ class Loss:
             return w / total if total else np.zeros_like(w)
         return 1.0 / max(n, 1) if w is None else w * (1.0 / max(n, 1))
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         """dL/dy_pred for the last forward (same dtype as y_pred)."""
         yp, yt, scale = self._last()
         return self.grad(yp, yt) * _expand(scale)
 
-    def fused_backward(self):
+    def fused_backward(self) -> np.ndarray:
         """dL/dz for z the input of the activation named by ``fuses_with``."""
         self._last_fused()
         raise NotImplementedError
@@ -115,14 +126,19 @@ class Loss:
 class LossFunctionWrapper(Loss):
     """A plain ``fn(y_true, y_pred) -> per-sample losses``: forward works; backward explains."""
 
-    def __init__(self, fn, reduction="sum_over_batch_size", name=None):
+    def __init__(
+        self,
+        fn: Callable[[np.ndarray, np.ndarray], ArrayLike],
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = None,
+    ) -> None:
         super().__init__(reduction, name or getattr(fn, "__name__", "loss"))
         self.fn = fn
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return np.asarray(self.fn(yt, yp), dtype=yp.dtype)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         raise ValueError(
             f"loss {self.name!r} is a plain function without a gradient; use one of the built-in "
             "losses (mse, mae, binary_crossentropy, categorical_crossentropy, "

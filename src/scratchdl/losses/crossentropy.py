@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from scratchdl.activations import LogSoftmax, Softmax, _sigmoid
 from scratchdl.kernels import last_axis_sum
@@ -30,12 +31,12 @@ class _Crossentropy(Loss):
 
     def __init__(
         self,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction="sum_over_batch_size",
-        name=None,
-    ):
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = None,
+    ) -> None:
         super().__init__(reduction, name)
         _check_axis(axis)
         self.from_logits, self.label_smoothing = bool(from_logits), _smoothing(label_smoothing)
@@ -63,20 +64,20 @@ class BinaryCrossentropy(_Crossentropy):
         yt, ls = _align(yt, yp, self.name), self.label_smoothing
         return yt * (1 - ls) + 0.5 * ls if ls else yt
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         if self.from_logits:
             return np.mean(np.maximum(yp, 0) - yp * yt + np.logaddexp(0, -np.abs(yp)), axis=-1)
         p = np.clip(yp, EPSILON, 1 - EPSILON)
         return -np.mean(yt * np.log(p) + (1 - yt) * np.log1p(-p), axis=-1)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         if self.from_logits:
             return (_sigmoid(yp) - yt) * (1.0 / yp.shape[-1])
         p = np.clip(yp, EPSILON, 1 - EPSILON)
         inside = (yp > EPSILON) & (yp < 1 - EPSILON)
         return (p - yt) / (p * (1 - p)) * inside * (1.0 / yp.shape[-1])
 
-    def fused_backward(self):
+    def fused_backward(self) -> np.ndarray:
         """dL/dz for yp = sigmoid(z): (yp - t) * w / (N D)."""
         yp, yt, scale = self._last_fused()
         return (yp - yt) * (_expand(scale) / yp.shape[-1])
@@ -110,13 +111,13 @@ class CategoricalCrossentropy(_Crossentropy):
         yt, ls = _align(yt, yp, self.name), self.label_smoothing
         return yt * (1 - ls) + ls / C if ls else yt
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         if self.from_logits:
             return -np.sum(yt * _LOG_SOFTMAX.forward(yp), axis=-1)
         q = yp / np.sum(yp, axis=-1, keepdims=True)
         return -np.sum(yt * np.log(np.clip(q, EPSILON, 1 - EPSILON)), axis=-1)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         if self.from_logits:
             return _SOFTMAX.forward(yp) * np.sum(yt, axis=-1, keepdims=True) - yt
         s = np.sum(yp, axis=-1, keepdims=True)
@@ -124,7 +125,7 @@ class CategoricalCrossentropy(_Crossentropy):
         g = -yt / np.clip(q, EPSILON, 1 - EPSILON) * ((q > EPSILON) & (q < 1 - EPSILON))
         return (g - np.sum(g * q, axis=-1, keepdims=True)) / s
 
-    def fused_backward(self):
+    def fused_backward(self) -> np.ndarray:
         """dL/dz for yp = softmax(z): (yp - t) * w / N."""
         yp, yt, scale = self._last_fused()
         return (yp - yt) * _expand(scale)
@@ -147,12 +148,12 @@ class SparseCategoricalCrossentropy(Loss):
 
     def __init__(
         self,
-        from_logits=False,
-        ignore_class=None,
-        axis=-1,
-        reduction="sum_over_batch_size",
-        name=None,
-    ):
+        from_logits: bool = False,
+        ignore_class: int | None = None,
+        axis: int = -1,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = None,
+    ) -> None:
         super().__init__(reduction, name)
         _check_axis(axis)
         if ignore_class is not None:
@@ -165,7 +166,9 @@ class SparseCategoricalCrossentropy(Loss):
     def _prepare_labels(self, yt, yp):
         return _sparse_labels(yt, yp, self.name)
 
-    def forward_trusted(self, y_pred, y_true, sample_weight=None):
+    def forward_trusted(
+        self, y_pred: np.ndarray, y_true: np.ndarray, sample_weight: ArrayLike | None = None
+    ) -> float | np.ndarray:
         """Lean forward for (N, C) float predictions and validated int labels k of shape (N,).
 
         Same value as ``forward``: l_i = -log(clip(yp[i, k_i] / sum(yp[i]), eps, 1 - eps)),
@@ -189,14 +192,14 @@ class SparseCategoricalCrossentropy(Loss):
         self._cache = (y_pred, y_true[:, None], 1.0 / n)
         return -float(np.add.reduce(q)) / n
 
-    def per_sample(self, yp, k):
+    def per_sample(self, yp: np.ndarray, k: np.ndarray) -> np.ndarray:
         z_k = _take(yp, k)[..., 0]
         if self.from_logits:
             m = np.max(yp, axis=-1, keepdims=True)
             return np.log(np.sum(np.exp(yp - m), axis=-1)) + m[..., 0] - z_k
         return -np.log(np.clip(z_k / np.sum(yp, axis=-1), EPSILON, 1 - EPSILON))
 
-    def grad(self, yp, k):
+    def grad(self, yp: np.ndarray, k: np.ndarray) -> np.ndarray:
         if self.from_logits:
             return _add_at(_SOFTMAX.forward(yp), k, -1)
         s = np.sum(yp, axis=-1, keepdims=True)
@@ -204,7 +207,7 @@ class SparseCategoricalCrossentropy(Loss):
         g_k = -1 / np.clip(q_k, EPSILON, 1 - EPSILON) * ((q_k > EPSILON) & (q_k < 1 - EPSILON))
         return _add_at(np.broadcast_to(-g_k * q_k / s, yp.shape).copy(), k, g_k / s)
 
-    def fused_backward(self):
+    def fused_backward(self) -> np.ndarray:
         """dL/dz for yp = softmax(z): (yp - onehot(k)) * w / N."""
         yp, k, scale = self._last_fused()
         scale = _expand(scale)

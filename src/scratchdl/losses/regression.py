@@ -4,6 +4,7 @@ KL divergence, Poisson, hinge losses, cosine similarity (forward and backward ea
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from scratchdl.losses.base import (
     EPSILON,
@@ -22,11 +23,11 @@ class MeanSquaredError(Loss):
 
     name = "mean_squared_error"
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         d = yp - yt
         return np.mean(d * d, axis=-1)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return (yp - yt) * (2.0 / yp.shape[-1])
 
 
@@ -35,10 +36,10 @@ class MeanAbsoluteError(Loss):
 
     name = "mean_absolute_error"
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return np.mean(np.abs(yp - yt), axis=-1)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return np.sign(yp - yt) * (1.0 / yp.shape[-1])
 
 
@@ -52,16 +53,20 @@ class RootMeanSquaredError(MeanSquaredError):
 
     name = "root_mean_squared_error"
 
-    def __init__(self, reduction="sum_over_batch_size", name=None):
+    def __init__(
+        self, reduction: str | None = "sum_over_batch_size", name: str | None = None
+    ) -> None:
         if reduction in ("sum", "none", None):
             raise ValueError(f"RootMeanSquaredError needs a mean reduction, received {reduction!r}")
         super().__init__(reduction, name)
 
-    def forward(self, y_pred, y_true, sample_weight=None):
+    def forward(
+        self, y_pred: ArrayLike, y_true: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> float:
         self._value = float(np.sqrt(super().forward(y_pred, y_true, sample_weight)))
         return self._value
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         g = super().backward()
         return g * (0.5 / self._value) if self._value > 0 else np.zeros_like(g)
 
@@ -74,10 +79,10 @@ class MeanAbsolutePercentageError(Loss):
 
     name = "mean_absolute_percentage_error"
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return np.mean(np.abs(yt - yp) / np.maximum(np.abs(yt), EPSILON), axis=-1) * 100.0
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return np.sign(yp - yt) / np.maximum(np.abs(yt), EPSILON) * (100.0 / yp.shape[-1])
 
 
@@ -92,10 +97,10 @@ class MeanSquaredLogarithmicError(Loss):
     def _diff(self, yp, yt):
         return np.log1p(np.maximum(yp, EPSILON)) - np.log1p(np.maximum(yt, EPSILON))
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return np.mean(np.square(self._diff(yp, yt)), axis=-1)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         g = self._diff(yp, yt) / (np.maximum(yp, EPSILON) + 1) * (yp > EPSILON)
         return g * (2.0 / yp.shape[-1])
 
@@ -109,16 +114,21 @@ class Huber(Loss):
     name = "huber_loss"
     _params = ("delta",)
 
-    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name=None):
+    def __init__(
+        self,
+        delta: float = 1.0,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = None,
+    ) -> None:
         super().__init__(reduction, name)
         self.delta = float(delta)
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         e = np.abs(yp - yt)
         quad = np.minimum(e, self.delta)
         return np.mean(0.5 * quad * quad + self.delta * (e - quad), axis=-1)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return np.clip(yp - yt, -self.delta, self.delta) * (1.0 / yp.shape[-1])
 
 
@@ -130,11 +140,11 @@ class LogCosh(Loss):
 
     name = "log_cosh"
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         x = yp - yt
         return np.mean(x + np.logaddexp(0, -2 * x) - np.log(2.0).item(), axis=-1)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return np.tanh(yp - yt) * (1.0 / yp.shape[-1])
 
 
@@ -146,11 +156,11 @@ class KLDivergence(Loss):
 
     name = "kl_divergence"
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         t, p = np.clip(yt, EPSILON, 1), np.clip(yp, EPSILON, 1)
         return np.sum(t * np.log(t / p), axis=-1)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return -np.clip(yt, EPSILON, 1) / np.clip(yp, EPSILON, 1) * ((yp > EPSILON) & (yp < 1))
 
 
@@ -159,10 +169,10 @@ class Poisson(Loss):
 
     name = "poisson"
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return np.mean(yp - yt * np.log(yp + EPSILON), axis=-1)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return (1 - yt / (yp + EPSILON)) * (1.0 / yp.shape[-1])
 
 
@@ -178,10 +188,10 @@ class Hinge(Loss):
         yt = _align(yt, yp, self.name)
         return 2 * yt - 1 if np.all((yt == 0) | (yt == 1)) else yt
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return np.mean(np.maximum(1 - yt * yp, 0), axis=-1)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return -yt * (1 - yt * yp > 0) * (1.0 / yp.shape[-1])
 
 
@@ -190,10 +200,10 @@ class SquaredHinge(Hinge):
 
     name = "squared_hinge"
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return np.mean(np.square(np.maximum(1 - yt * yp, 0)), axis=-1)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return -yt * np.maximum(1 - yt * yp, 0) * (2.0 / yp.shape[-1])
 
 
@@ -205,11 +215,11 @@ class CategoricalHinge(Loss):
 
     name = "categorical_hinge"
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         pos, neg = np.sum(yt * yp, axis=-1), np.max((1 - yt) * yp, axis=-1)
         return np.maximum(neg - pos + 1, 0)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         k = np.argmax((1 - yt) * yp, axis=-1)[..., None]
         g = _add_at(-yt, k, 1 - np.take_along_axis(yt, k, axis=-1))
         return g * (self.per_sample(yp, yt) > 0)[..., None]
@@ -223,10 +233,10 @@ class CosineSimilarity(Loss):
 
     name = "cosine_similarity"
 
-    def per_sample(self, yp, yt):
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         return -np.sum(_l2_normalize(yt) * _l2_normalize(yp), axis=-1)
 
-    def grad(self, yp, yt):
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         norm = np.sqrt(np.maximum(np.sum(yp * yp, axis=-1, keepdims=True), 1e-12))
         t_hat, p_hat = _l2_normalize(yt), yp / norm
         return -(t_hat - np.sum(t_hat * p_hat, axis=-1, keepdims=True) * p_hat) / norm

@@ -6,8 +6,10 @@ Everything here runs once per ``fit``/``evaluate`` call, never per batch.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 __all__ = [
     "prepare_x",
@@ -21,7 +23,7 @@ __all__ = [
 ]
 
 
-def prepare_x(x, dtype) -> np.ndarray:
+def prepare_x(x: ArrayLike, dtype: DTypeLike) -> np.ndarray:
     """``x`` as a C-contiguous array of the model's float dtype (uint8 pixels included).
 
     The cast happens once for the whole array, so the training loop never mixes
@@ -39,7 +41,7 @@ def prepare_x(x, dtype) -> np.ndarray:
     return np.ascontiguousarray(x, dtype=dtype)
 
 
-def check_batch_size(batch_size) -> int:
+def check_batch_size(batch_size: int | None) -> int:
     """``None`` means 32 (Keras); anything but a positive integer raises ValueError."""
     if batch_size is None:
         return 32
@@ -59,7 +61,7 @@ def _check_count(name, value):
         raise ValueError(f"{name} must be a non-negative integer, received {name}={value!r}")
 
 
-def check_fit_options(epochs, initial_epoch, shuffle) -> None:
+def check_fit_options(epochs: int, initial_epoch: int, shuffle: bool | str) -> None:
     """``epochs``/``initial_epoch`` non-negative ints; ``shuffle`` a bool or ``"batch"``.
 
     As in Keras, ``initial_epoch >= epochs`` is allowed and trains nothing.
@@ -70,7 +72,7 @@ def check_fit_options(epochs, initial_epoch, shuffle) -> None:
         raise ValueError(f"shuffle must be True, False or 'batch', received shuffle={shuffle!r}")
 
 
-def check_steps(name, value) -> int | None:
+def check_steps(name: str, value: int | None) -> int | None:
     """``None`` or a positive integer (``steps_per_epoch``, ``validation_steps``, ``steps``)."""
     if value is None:
         return None
@@ -79,7 +81,7 @@ def check_steps(name, value) -> int | None:
     return int(value)
 
 
-def check_validation_freq(freq):
+def check_validation_freq(freq: int | list[int]) -> int | list[int]:
     """An int >= 1 (every ``freq`` epochs) or a list of 1-based epoch numbers (Keras)."""
     if isinstance(freq, list):
         for epoch in freq:
@@ -132,7 +134,7 @@ def _check_categorical(y, n_classes):
         raise ValueError(f"labels have {y.shape[-1]} columns but the model has {n_classes} outputs")
 
 
-def check_targets(loss, y, output_shape) -> None:
+def check_targets(loss: object, y: np.ndarray, output_shape: Sequence[int]) -> None:
     """Fail early, naming the value, when labels do not fit the loss and the model."""
     if y.dtype.kind not in "biuf":
         raise ValueError(f"y must hold numbers, received an array of dtype {y.dtype}")
@@ -148,7 +150,12 @@ def check_targets(loss, y, output_shape) -> None:
         )
 
 
-def split_validation(x, y, sw, validation_split):
+def split_validation(
+    x: np.ndarray, y: np.ndarray, sw: np.ndarray | None, validation_split: float
+) -> tuple[
+    tuple[np.ndarray, np.ndarray, np.ndarray | None],
+    tuple[np.ndarray, np.ndarray, np.ndarray | None],
+]:
     """Keras's split: the *last* fraction is validation, taken before any shuffling."""
     v = validation_split
     if isinstance(v, bool) or not isinstance(v, (int, float, np.floating)) or not 0 < v < 1:
@@ -168,7 +175,7 @@ def split_validation(x, y, sw, validation_split):
     return train, val
 
 
-def class_weights_to_sample_weights(y, class_weight) -> np.ndarray:
+def class_weights_to_sample_weights(y: np.ndarray, class_weight: dict[int, float]) -> np.ndarray:
     """Per-sample weights from ``{class: weight}``; classes not listed get 1.0."""
     if not isinstance(class_weight, dict):
         raise ValueError(

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -30,6 +32,9 @@ __all__ = [
     "training_state",
     "restore_training_state",
 ]
+
+
+_M = TypeVar("_M")  # the model class load_model is asked to rebuild
 
 
 def _weight_arrays(model):
@@ -64,7 +69,9 @@ def _check_overwrite(path, overwrite):
         raise FileExistsError(f"{path} exists and overwrite=False")
 
 
-def save_model(model, path, overwrite=True, include_optimizer=True):
+def save_model(
+    model: Any, path: str | os.PathLike[str], overwrite: bool = True, include_optimizer: bool = True
+) -> None:
     """Config, weights, RNG states and (unless ``include_optimizer=False``) the optimizer."""
     model._require_built("save()")
     _check_overwrite(path, overwrite)
@@ -79,7 +86,7 @@ def save_model(model, path, overwrite=True, include_optimizer=True):
     save_npz_atomic(path, meta, {**_weight_arrays(model), **optimizer})
 
 
-def save_weights(model, path, overwrite=True):
+def save_weights(model: Any, path: str | os.PathLike[str], overwrite: bool = True) -> None:
     model._require_built("save_weights()")
     _check_overwrite(path, overwrite)
     meta = {"kind": "weights", "scratchdl_version": __version__, "model_config": model.get_config()}
@@ -144,7 +151,7 @@ def _set_weights_from(model, arrays, path, skip_mismatch=False):
             warnings.warn(f"Skipping loading weights for layer {layer.name!r}: {exc}", stacklevel=4)
 
 
-def load_weights(model, path, skip_mismatch=False):
+def load_weights(model: Any, path: str | os.PathLike[str], skip_mismatch: bool = False) -> None:
     """Load weights saved by ``save_weights`` or ``save`` into a model of the same layout.
 
     ``skip_mismatch=True`` leaves a layer whose saved weights differ in keys or shapes
@@ -208,7 +215,13 @@ def _model_from_config(config, path, custom_objects, model_class):
     return model
 
 
-def load_model(path, model_class, custom_objects=None, compile=True, safe_mode=True):
+def load_model(
+    path: str | os.PathLike[str],
+    model_class: type[_M],
+    custom_objects: dict[str, type] | None = None,
+    compile: bool = True,
+    safe_mode: bool = True,
+) -> _M:
     """Rebuild a model saved by ``model.save``: layers, weights, optimizer state, step.
 
     The RNG states (shuffling, dropout) are restored too, so ``fit`` on the loaded
@@ -262,7 +275,7 @@ def _rng_states(model):
     return {key: rng.bit_generator.state for key, rng in _rng_keys(model).items()}
 
 
-def training_state(model):
+def training_state(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """(meta, arrays) with everything needed to resume training bit for bit."""
     meta = {"kind": "training_state", "rng": _rng_states(model)}
     return meta, {**_weight_arrays(model), **_optimizer_arrays(model)}
@@ -280,7 +293,9 @@ def _set_rng_states(model, states, path):
                 raise ModelFileError(f"{path}: the RNG state {key!r} is damaged ({exc})") from None
 
 
-def restore_training_state(model, meta, arrays, path="training state"):
+def restore_training_state(
+    model: Any, meta: dict[str, Any], arrays: Mapping[str, np.ndarray], path: str = "training state"
+) -> None:
     _set_weights_from(model, arrays, path)
     _restore_optimizer(model, arrays, path)
     _set_rng_states(model, meta.get("rng", {}), path)

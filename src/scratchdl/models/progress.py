@@ -40,18 +40,22 @@ import math
 import numbers
 import sys
 import time
+from collections.abc import Iterable, Mapping
+from typing import TextIO
 
 __all__ = ["Progbar", "epoch_header", "format_value", "print_epoch_header"]
 
 _now = time.monotonic  # the clock; tests replace it
 
 
-def epoch_header(epoch, epochs):
+def epoch_header(epoch: int, epochs: int) -> str:
     """``"Epoch {epoch + 1}/{epochs}"`` for a 0-based ``epoch`` (what fit prints)."""
     return f"Epoch {epoch + 1}/{epochs}"
 
 
-def print_epoch_header(epoch, epochs, verbose=1, stream=None):
+def print_epoch_header(
+    epoch: int, epochs: int, verbose: int = 1, stream: TextIO | None = None
+) -> None:
     """Print the epoch header as Keras does: only if ``verbose`` and ``epochs > 1``."""
     if verbose and epochs > 1:
         out = stream if stream is not None else sys.stdout
@@ -59,7 +63,7 @@ def print_epoch_header(epoch, epochs, verbose=1, stream=None):
         out.flush()
 
 
-def format_value(value):
+def format_value(value: object) -> str:
     """One metric value as Keras prints it: ``{:.4f}``, or ``{:.4e}`` when |v| <= 1e-3."""
     try:
         v = float(value)
@@ -68,7 +72,7 @@ def format_value(value):
     return f"{v:.4f}" if abs(v) > 1e-3 else f"{v:.4e}"
 
 
-def format_eta(seconds):
+def format_eta(seconds: float) -> str:
     """``"%ds"``, ``"%d:%02d"`` above a minute, ``"%d:%02d:%02d"`` above an hour."""
     s = int(seconds)
     if seconds > 3600:
@@ -78,7 +82,7 @@ def format_eta(seconds):
     return f"{s}s"
 
 
-def format_rate(seconds, unit):
+def format_rate(seconds: float, unit: str) -> str:
     """Time per unit: ``"3s/step"``, ``"12ms/step"``, ``"850us/step"`` (0 -> ``"0s/step"``)."""
     if seconds >= 1 or seconds == 0:
         return f"{seconds:.0f}s/{unit}"
@@ -109,14 +113,14 @@ class Progbar:
 
     def __init__(
         self,
-        target,
-        width=30,
-        verbose=1,
-        interval=0.05,
-        stateful_metrics=None,
-        unit_name="step",
-        stream=None,
-    ):
+        target: int | None,
+        width: int = 30,
+        verbose: int = 1,
+        interval: float = 0.05,
+        stateful_metrics: Iterable[str] | None = None,
+        unit_name: str = "step",
+        stream: TextIO | None = None,
+    ) -> None:
         if target is not None:
             if not isinstance(target, numbers.Integral) or isinstance(target, bool) or target < 0:
                 raise ValueError(f"target must be a non-negative int or None, received {target!r}")
@@ -139,7 +143,12 @@ class Progbar:
     def _out(self):
         return self.stream if self.stream is not None else sys.stdout
 
-    def update(self, current, values=None, finalize=None):
+    def update(
+        self,
+        current: int,
+        values: Mapping[str, float] | Iterable[tuple[str, float]] | None = None,
+        finalize: bool | None = None,
+    ) -> None:
         """Record progress up to step ``current`` (1-based) and redraw if due.
 
         Args:
@@ -157,7 +166,9 @@ class Progbar:
         elif self.verbose == 2 and finalize:
             self._write(self._summary_line(current, now, step_time) + "\n")
 
-    def add(self, n, values=None):
+    def add(
+        self, n: int, values: Mapping[str, float] | Iterable[tuple[str, float]] | None = None
+    ) -> None:
         """Advance by ``n`` steps."""
         self.update(self._seen + n, values)
 

@@ -32,6 +32,8 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -107,7 +109,9 @@ def _default_file_mode():
     return 0o666 & ~umask
 
 
-def save_npz_atomic(path, meta, arrays):
+def save_npz_atomic(
+    path: str | os.PathLike[str], meta: dict[str, Any], arrays: Mapping[str, np.ndarray]
+) -> None:
     """Write ``meta`` (JSON-serialisable dict) and ``arrays`` to ``path`` atomically.
 
     Args:
@@ -237,7 +241,7 @@ def _parse_meta(path, arrays):
     return header["meta"]
 
 
-def load_npz_safe(path):
+def load_npz_safe(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Read a file written by ``save_npz_atomic``; return ``(meta, arrays)``.
 
     Raises:

@@ -7,6 +7,8 @@ older tf.keras (<= 2.12) printed no memory size; the table is otherwise the same
 
 from __future__ import annotations
 
+from typing import Any
+
 from scratchdl.models.nesting import output_shape_of
 
 __all__ = ["format_summary", "format_bytes"]
@@ -31,7 +33,7 @@ def _row(fields, stops):
     return line
 
 
-def format_summary(model, line_length=None) -> str:
+def format_summary(model: Any, line_length: int | None = None) -> str:
     """The summary text of a built or unbuilt ``Sequential``."""
     width = line_length or 65
     stops = [int(width * p) for p in (0.45, 0.85, 1.0)]

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+from contextlib import AbstractContextManager
+from typing import Any
 
 __all__ = ["blas_threads", "training_threads"]
 
 
-def blas_threads(n: int | None):
+def blas_threads(n: int | None) -> AbstractContextManager[Any]:
     """A context limiting the BLAS thread pool to ``n`` threads (None: no limit)."""
     if n is None:
         return contextlib.nullcontext()
@@ -29,7 +31,7 @@ def blas_threads(n: int | None):
     return threadpool_limits(limits=int(n), user_api="blas")
 
 
-def training_threads():
+def training_threads() -> AbstractContextManager[Any]:
     """``blas_threads`` with the count from ``$SCRATCHDL_BLAS_THREADS`` (default 1)."""
     value = os.environ.get("SCRATCHDL_BLAS_THREADS", "1").strip().lower()
     if value == "auto":

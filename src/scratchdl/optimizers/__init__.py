@@ -14,6 +14,8 @@ Adamax, Nadam).
 
 from __future__ import annotations
 
+from typing import Any
+
 from scratchdl.optimizers import rules
 from scratchdl.optimizers.adam import Adam, Adamax, AdamW, Nadam
 from scratchdl.optimizers.base import Optimizer
@@ -48,7 +50,7 @@ def _lookup(name: str):
         raise ValueError(f"unknown optimizer {name!r}; valid names: {valid}") from None
 
 
-def get(identifier) -> Optimizer:
+def get(identifier: str | dict[str, Any] | Optimizer) -> Optimizer:
     """An optimizer from a name (any case: "adam", "SGD", "rmsprop"), a config dict
     ``{"class_name", "config"}``, or an ``Optimizer`` (returned as is).
 

@@ -7,6 +7,9 @@ schedule) are computed in Python once per step.  ``t = iterations + 1``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from scratchdl.optimizers import rules
@@ -18,13 +21,21 @@ __all__ = ["Adam", "AdamW", "Adamax", "Nadam"]
 class _AdamFamily(Optimizer):
     """Shared arguments and checks: beta_1, beta_2 in [0, 1), epsilon >= 0."""
 
-    def __init__(self, learning_rate, beta_1, beta_2, epsilon, name=None, **kwargs):
+    def __init__(
+        self,
+        learning_rate: float | Callable[..., float],
+        beta_1: float,
+        beta_2: float,
+        epsilon: float,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate, name=name, **kwargs)
         self.beta_1 = check_number("beta_1", beta_1, 0.0, 1.0, high_open=True)
         self.beta_2 = check_number("beta_2", beta_2, 0.0, 1.0, high_open=True)
         self.epsilon = check_number("epsilon", epsilon)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "beta_1": self.beta_1,
@@ -52,14 +63,14 @@ class Adam(_AdamFamily):
 
     def __init__(
         self,
-        learning_rate=0.001,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        name=None,
-        **kwargs,
-    ):
+        learning_rate: float | Callable[..., float] = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate, beta_1, beta_2, epsilon, name=name, **kwargs)
         self.amsgrad = bool(amsgrad)
 
@@ -69,7 +80,7 @@ class Adam(_AdamFamily):
             specs["velocity_hat"] = 0.0
         return specs
 
-    def update_step(self, g, w, lr):
+    def update_step(self, g: np.ndarray, w: np.ndarray, lr: float) -> None:
         s = self._slots
         alpha = rules.adam_alpha(lr, self.beta_1, self.beta_2, self.iterations + 1)
         rules.adam_step(
@@ -85,7 +96,7 @@ class Adam(_AdamFamily):
             tmp=self._tmp[0],
         )
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "amsgrad": self.amsgrad}
 
 
@@ -102,15 +113,15 @@ class AdamW(Adam):
 
     def __init__(
         self,
-        learning_rate=0.001,
-        weight_decay=0.004,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        name=None,
-        **kwargs,
-    ):
+        learning_rate: float | Callable[..., float] = 0.001,
+        weight_decay: float | None = 0.004,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         if weight_decay is None:
             raise ValueError(
                 "AdamW needs a weight_decay (a number >= 0), received weight_decay=None"
@@ -142,14 +153,20 @@ class Adamax(_AdamFamily):
     """
 
     def __init__(
-        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None, **kwargs
-    ):
+        self,
+        learning_rate: float | Callable[..., float] = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate, beta_1, beta_2, epsilon, name=name, **kwargs)
 
     def _slot_specs(self):
         return {"momentum": 0.0, "norm": 0.0}
 
-    def update_step(self, g, w, lr):
+    def update_step(self, g: np.ndarray, w: np.ndarray, lr: float) -> None:
         s = self._slots
         rules.adamax_step(
             w,
@@ -185,15 +202,21 @@ class Nadam(_AdamFamily):
     _n_tmp = 2
 
     def __init__(
-        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None, **kwargs
-    ):
+        self,
+        learning_rate: float | Callable[..., float] = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate, beta_1, beta_2, epsilon, name=name, **kwargs)
         self.u_product = 1.0
 
     def _slot_specs(self):
         return {"momentum": 0.0, "velocity": 0.0}
 
-    def update_step(self, g, w, lr):
+    def update_step(self, g: np.ndarray, w: np.ndarray, lr: float) -> None:
         t = self.iterations + 1
         self.u_product *= rules.nadam_momentum(self.beta_1, t)
         s, (t1, t2) = self._slots, self._tmp

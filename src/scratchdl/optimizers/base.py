@@ -23,11 +23,16 @@ import inspect
 import math
 import re
 import warnings
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from scratchdl.optimizers.state import StateMixin
 from scratchdl.variables import ParamStore, Variable
+
+if TYPE_CHECKING:  # annotation only
+    from scratchdl.variables import ParamStore
 
 __all__ = ["Optimizer", "check_number"]
 
@@ -36,7 +41,9 @@ _UNSUPPORTED = {"use_ema": False, "loss_scale_factor": None, "gradient_accumulat
 _IGNORED = ("ema_momentum", "ema_overwrite_frequency", "jit_compile", "is_legacy_optimizer")
 
 
-def check_number(name, value, low=0.0, high=math.inf, high_open=False) -> float:
+def check_number(
+    name: str, value: float, low: float = 0.0, high: float = math.inf, high_open: bool = False
+) -> float:
     """``value`` as a float in [low, high] (or [low, high)); else ValueError quoting it.
 
     Ints are accepted (as tf.keras does; Keras 3 requires floats); bools and
@@ -112,17 +119,18 @@ class Optimizer(StateMixin):
     """
 
     _n_tmp = 1  # scratch buffers update_step needs
+    _data: np.ndarray  # the store's value buffer at the last build (set by build)
 
     def __init__(
         self,
-        learning_rate,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        name=None,
-        **kwargs,
-    ):
+        learning_rate: float | Callable[..., float],
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         learning_rate = self._pop_legacy(learning_rate, kwargs)
         self._check_extra_kwargs(kwargs)
         self._set_learning_rate(learning_rate)
@@ -140,11 +148,11 @@ class Optimizer(StateMixin):
         self.name = type(self).__name__ if name is None else str(name)
         self.iterations = 0
         self.built = False
-        self._store = None
+        self._store: ParamStore | None = None
         self._slots: dict[str, np.ndarray] = {}
         self._exclude_names: list[str] = []
         self._exclude_vars: list = []
-        self._pending_state = None
+        self._pending_state: dict | None = None
 
     # -- arguments -----------------------------------------------------------
     def _pop_legacy(self, learning_rate, kwargs):
@@ -189,7 +197,7 @@ class Optimizer(StateMixin):
         return float(self._schedule(step) if self._schedule_takes_step else self._schedule())
 
     @learning_rate.setter
-    def learning_rate(self, value):
+    def learning_rate(self, value: float | Callable[..., float]) -> None:
         if self._schedule is not None and not callable(value):
             raise TypeError(
                 "this optimizer was created with a learning-rate schedule, so its learning "
@@ -207,7 +215,7 @@ class Optimizer(StateMixin):
         """Slot name -> initial value (Keras 3's variable names)."""
         return {}
 
-    def build(self, store) -> None:
+    def build(self, store: ParamStore) -> None:
         """Allocate the flat slot arrays (size ``store.size``, the store's dtype).
 
         Building again for the same, unchanged store keeps the state (as Keras's
@@ -235,7 +243,11 @@ class Optimizer(StateMixin):
             pending, self._pending_state = self._pending_state, None
             self.set_state(pending)
 
-    def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
+    def exclude_from_weight_decay(
+        self,
+        var_list: Sequence[np.ndarray | str] | None = None,
+        var_names: Sequence[str] | None = None,
+    ) -> None:
         """Exempt tensors from the decoupled weight decay.
 
         Args:
@@ -265,7 +277,7 @@ class Optimizer(StateMixin):
         return mask.astype(store.dtype)
 
     # -- one step ----------------------------------------------------------------
-    def apply_gradients(self, grads_and_vars) -> None:
+    def apply_gradients(self, grads_and_vars: Any) -> None:
         """One step from ``zip(grads, variables)``: the custom training loop's update.
 
         Gradients (arrays or tensors) are copied into the Variables' ``grad``; then
@@ -292,7 +304,9 @@ class Optimizer(StateMixin):
             v.grad = np.asarray(g, dtype=v.dtype) if not isinstance(g, np.ndarray) else g
         self.apply(store)
 
-    def apply(self, store, trainable_variables=None) -> None:
+    def apply(
+        self, store: ParamStore | Sequence, trainable_variables: Sequence | None = None
+    ) -> None:
         """One step on ``store.data`` with ``store.grad`` (= dL/dθ), in the order of A4.
 
         ``store.grad`` is only read: after the step it still holds the gradient of
@@ -322,7 +336,7 @@ class Optimizer(StateMixin):
             view[...] = constraint(view)
         self.iterations += 1
 
-    def update_step(self, g, w, lr) -> None:
+    def update_step(self, g: np.ndarray, w: np.ndarray, lr: float) -> None:
         """The rule: update the flat ``w`` (and the slots) in place from ``g``."""
         raise NotImplementedError
 

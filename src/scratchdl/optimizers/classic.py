@@ -6,6 +6,11 @@ parameter buffer; the formulas are written there (docs/keras-reference.md A4).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
 from scratchdl.optimizers import rules
 from scratchdl.optimizers.base import Optimizer, check_number
 
@@ -30,7 +35,14 @@ class SGD(Optimizer):
     Plain version: ``scratchdl.optimizers.plain.sgd`` / ``momentum`` / ``nesterov``.
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, **kwargs):
+    def __init__(
+        self,
+        learning_rate: float | Callable[..., float] = 0.01,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate, name=name, **kwargs)
         self.momentum = check_number("momentum", momentum, 0.0, 1.0)
         self.nesterov = bool(nesterov)
@@ -38,14 +50,14 @@ class SGD(Optimizer):
     def _slot_specs(self):
         return {"momentum": 0.0} if self.momentum else {}
 
-    def update_step(self, g, w, lr):
+    def update_step(self, g: np.ndarray, w: np.ndarray, lr: float) -> None:
         if self.momentum:
             v = self._slots["momentum"]
             rules.momentum_step(w, g, v, lr, self.momentum, self.nesterov, tmp=self._tmp[0])
         else:
             rules.sgd_step(w, g, lr, tmp=self._tmp[0])
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
 
@@ -64,8 +76,13 @@ class Adagrad(Optimizer):
     """
 
     def __init__(
-        self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, name=None, **kwargs
-    ):
+        self,
+        learning_rate: float | Callable[..., float] = 0.001,
+        initial_accumulator_value: float = 0.1,
+        epsilon: float = 1e-7,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate, name=name, **kwargs)
         self.initial_accumulator_value = check_number(
             "initial_accumulator_value", initial_accumulator_value
@@ -75,11 +92,11 @@ class Adagrad(Optimizer):
     def _slot_specs(self):
         return {"accumulator": self.initial_accumulator_value}
 
-    def update_step(self, g, w, lr):
+    def update_step(self, g: np.ndarray, w: np.ndarray, lr: float) -> None:
         acc = self._slots["accumulator"]
         rules.adagrad_step(w, g, acc, lr, self.epsilon, epsilon_inside=True, tmp=self._tmp[0])
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "initial_accumulator_value": self.initial_accumulator_value,
@@ -105,14 +122,14 @@ class RMSprop(Optimizer):
 
     def __init__(
         self,
-        learning_rate=0.001,
-        rho=0.9,
-        momentum=0.0,
-        epsilon=1e-7,
-        centered=False,
-        name=None,
-        **kwargs,
-    ):
+        learning_rate: float | Callable[..., float] = 0.001,
+        rho: float = 0.9,
+        momentum: float = 0.0,
+        epsilon: float = 1e-7,
+        centered: bool = False,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate, name=name, **kwargs)
         self.rho = check_number("rho", rho, 0.0, 1.0)
         self.momentum = check_number("momentum", momentum, 0.0, 1.0)
@@ -127,7 +144,7 @@ class RMSprop(Optimizer):
             specs["average_gradient"] = 0.0
         return specs
 
-    def update_step(self, g, w, lr):
+    def update_step(self, g: np.ndarray, w: np.ndarray, lr: float) -> None:
         s = self._slots
         rules.rmsprop_step(
             w,
@@ -142,7 +159,7 @@ class RMSprop(Optimizer):
             tmp=self._tmp[0],
         )
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "rho": self.rho,
@@ -169,7 +186,14 @@ class Adadelta(Optimizer):
 
     _n_tmp = 2
 
-    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name=None, **kwargs):
+    def __init__(
+        self,
+        learning_rate: float | Callable[..., float] = 0.001,
+        rho: float = 0.95,
+        epsilon: float = 1e-7,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate, name=name, **kwargs)
         self.rho = check_number("rho", rho, 0.0, 1.0)
         self.epsilon = check_number("epsilon", epsilon)
@@ -177,7 +201,7 @@ class Adadelta(Optimizer):
     def _slot_specs(self):
         return {"accumulated_grad": 0.0, "accumulated_delta_var": 0.0}
 
-    def update_step(self, g, w, lr):
+    def update_step(self, g: np.ndarray, w: np.ndarray, lr: float) -> None:
         s, (t1, t2) = self._slots, self._tmp
         rules.adadelta_step(
             w,
@@ -191,5 +215,5 @@ class Adadelta(Optimizer):
             tmp2=t2,
         )
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

@@ -45,7 +45,7 @@ def _scratch(tmp, like):
     return np.empty_like(like) if tmp is None else tmp
 
 
-def sgd_step(w, g, lr, tmp=None):
+def sgd_step(w: np.ndarray, g: np.ndarray, lr: float, tmp: np.ndarray | None = None) -> None:
     """Plain gradient descent.  Update: ``w -= lr*g``.
 
     Plain version: ``scratchdl.optimizers.plain.sgd``.
@@ -55,7 +55,15 @@ def sgd_step(w, g, lr, tmp=None):
     w -= tmp
 
 
-def momentum_step(w, g, v, lr, momentum, nesterov=False, tmp=None):
+def momentum_step(
+    w: np.ndarray,
+    g: np.ndarray,
+    v: np.ndarray,
+    lr: float,
+    momentum: float,
+    nesterov: bool = False,
+    tmp: np.ndarray | None = None,
+) -> None:
     """Momentum SGD in Keras's form (also the book's ``Momentum``).
 
     Update:
@@ -80,7 +88,14 @@ def momentum_step(w, g, v, lr, momentum, nesterov=False, tmp=None):
         w += v
 
 
-def nesterov_bengio_step(w, g, v, lr, momentum, tmp=None):
+def nesterov_bengio_step(
+    w: np.ndarray,
+    g: np.ndarray,
+    v: np.ndarray,
+    lr: float,
+    momentum: float,
+    tmp: np.ndarray | None = None,
+) -> None:
     """The book's Nesterov (JP code after fix 89eadd0), Bengio et al.'s form.
 
     Update (in this order; the parameter step uses the OLD v):
@@ -102,7 +117,15 @@ def nesterov_bengio_step(w, g, v, lr, momentum, tmp=None):
     v -= tmp
 
 
-def adagrad_step(w, g, acc, lr, epsilon, epsilon_inside=True, tmp=None):
+def adagrad_step(
+    w: np.ndarray,
+    g: np.ndarray,
+    acc: np.ndarray,
+    lr: float,
+    epsilon: float,
+    epsilon_inside: bool = True,
+    tmp: np.ndarray | None = None,
+) -> None:
     """AdaGrad.
 
     Update:
@@ -134,8 +157,19 @@ def _sqrt_plus_eps(x, epsilon, inside, out):
 
 
 def rmsprop_step(
-    w, g, v, lr, rho, epsilon, *, epsilon_inside=True, momentum=0.0, mom=None, avg=None, tmp=None
-):
+    w: np.ndarray,
+    g: np.ndarray,
+    v: np.ndarray,
+    lr: float,
+    rho: float,
+    epsilon: float,
+    *,
+    epsilon_inside: bool = True,
+    momentum: float = 0.0,
+    mom: np.ndarray | None = None,
+    avg: np.ndarray | None = None,
+    tmp: np.ndarray | None = None,
+) -> None:
     """RMSprop (Keras 3's form; ``epsilon_inside=False`` gives the book's).
 
     Update:
@@ -174,7 +208,17 @@ def rmsprop_step(
         w -= tmp
 
 
-def adadelta_step(w, g, acc_g, acc_d, lr, rho, epsilon, tmp=None, tmp2=None):
+def adadelta_step(
+    w: np.ndarray,
+    g: np.ndarray,
+    acc_g: np.ndarray,
+    acc_d: np.ndarray,
+    lr: float,
+    rho: float,
+    epsilon: float,
+    tmp: np.ndarray | None = None,
+    tmp2: np.ndarray | None = None,
+) -> None:
     """Adadelta (Keras 3's form).
 
     Update:
@@ -206,7 +250,7 @@ def adadelta_step(w, g, acc_g, acc_d, lr, rho, epsilon, tmp=None, tmp2=None):
     w -= tmp
 
 
-def adam_alpha(lr, beta_1, beta_2, t):
+def adam_alpha(lr: float, beta_1: float, beta_2: float, t: int) -> float:
     """Adam's step size with the bias correction folded in: lr*sqrt(1-beta_2**t)/(1-beta_1**t).
 
     ``t`` is the 1-based step number (Keras: iterations + 1; the book: ``self.iter``).
@@ -214,7 +258,18 @@ def adam_alpha(lr, beta_1, beta_2, t):
     return lr * math.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
 
 
-def adam_step(w, g, m, v, alpha, beta_1, beta_2, epsilon, vhat=None, tmp=None):
+def adam_step(
+    w: np.ndarray,
+    g: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    alpha: float,
+    beta_1: float,
+    beta_2: float,
+    epsilon: float,
+    vhat: np.ndarray | None = None,
+    tmp: np.ndarray | None = None,
+) -> None:
     """Adam in Keras's (and the book's) form: bias correction folded into ``alpha``.
 
     Update (alpha = adam_alpha(lr, beta_1, beta_2, t)):
@@ -247,7 +302,18 @@ def adam_step(w, g, m, v, alpha, beta_1, beta_2, epsilon, vhat=None, tmp=None):
     w -= tmp
 
 
-def adamax_step(w, g, m, u, lr, beta_1, beta_2, epsilon, t, tmp=None):
+def adamax_step(
+    w: np.ndarray,
+    g: np.ndarray,
+    m: np.ndarray,
+    u: np.ndarray,
+    lr: float,
+    beta_1: float,
+    beta_2: float,
+    epsilon: float,
+    t: int,
+    tmp: np.ndarray | None = None,
+) -> None:
     """Adamax (Keras 3's form), the infinity-norm variant of Adam.
 
     Update (t = 1-based step):
@@ -270,12 +336,25 @@ def adamax_step(w, g, m, u, lr, beta_1, beta_2, epsilon, t, tmp=None):
     w -= tmp
 
 
-def nadam_momentum(beta_1, t):
+def nadam_momentum(beta_1: float, t: int) -> float:
     """Nadam's momentum schedule u_t = beta_1*(1 - 0.5*0.96**t) (Dozat's 0.004 decay)."""
     return beta_1 * (1.0 - 0.5 * 0.96**t)
 
 
-def nadam_step(w, g, m, v, lr, beta_1, beta_2, epsilon, t, u_product, tmp=None, tmp2=None):
+def nadam_step(
+    w: np.ndarray,
+    g: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    lr: float,
+    beta_1: float,
+    beta_2: float,
+    epsilon: float,
+    t: int,
+    u_product: float,
+    tmp: np.ndarray | None = None,
+    tmp2: np.ndarray | None = None,
+) -> None:
     """Nadam (Keras 3's form).
 
     With u_t = nadam_momentum(beta_1, t), u_t1 = nadam_momentum(beta_1, t+1) and

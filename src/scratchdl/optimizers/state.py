@@ -14,14 +14,33 @@ so a state saved to disk is matched to the parameters by name.
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
+if TYPE_CHECKING:  # annotation only
+    from scratchdl.variables import ParamStore
+
 __all__ = ["StateMixin"]
+
+_O = TypeVar("_O", bound="StateMixin")
 
 
 class StateMixin:
     """``get_state``/``set_state``/``get_config``/``from_config`` for ``Optimizer``."""
+
+    # Set by Optimizer.__init__ and Optimizer.build; declared here for type checkers.
+    name: str
+    iterations: int
+    built: bool
+    weight_decay: float | None
+    clipnorm: float | None
+    global_clipnorm: float | None
+    clipvalue: float | None
+    decay: float
+    _store: ParamStore | None
+    _slots: dict[str, np.ndarray]
+    _pending_state: dict | None
 
     def _extra_state(self) -> dict:
         """Scalar state besides ``iterations`` (Nadam's ``u_product``)."""
@@ -119,7 +138,7 @@ class StateMixin:
         return config
 
     @classmethod
-    def from_config(cls, config: dict):
+    def from_config(cls: type[_O], config: dict) -> _O:
         """Rebuild an optimizer (without its state) from ``get_config()``."""
         config = dict(config)
         if isinstance(config.get("learning_rate"), dict):

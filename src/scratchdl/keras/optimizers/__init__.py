@@ -6,7 +6,10 @@ configs to these classes, so ``compile(optimizer="adam")`` gives an optimizer wh
 ``.lr`` works as the notes expect.
 """
 
+from __future__ import annotations
+
 import warnings
+from typing import Any
 
 from scratchdl.keras.optimizers import legacy, schedules
 from scratchdl.keras.optimizers.compat import CLASSES
@@ -50,13 +53,13 @@ def _face_class(optimizer):
         return cls.from_config(optimizer.get_config())
 
 
-def get(identifier) -> Optimizer:
+def get(identifier: str | dict[str, Any] | Optimizer) -> Optimizer:
     """As ``scratchdl.optimizers.get``, but names and configs give this face's classes."""
     if isinstance(identifier, Optimizer):
         return identifier
     return _face_class(_engine_get(identifier))
 
 
-def deserialize(config) -> Optimizer:
+def deserialize(config: str | dict[str, Any] | Optimizer) -> Optimizer:
     """The inverse of ``serialize``, as this face's class."""
     return _face_class(_engine_get(dict(config)) if isinstance(config, dict) else get(config))

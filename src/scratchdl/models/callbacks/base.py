@@ -15,6 +15,7 @@ default ``on_train_batch_begin`` calls ``on_batch_begin``, so old notes that ove
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 __all__ = ["HOOKS", "Callback", "History", "check_callback", "implements"]
 
@@ -39,69 +40,69 @@ class Callback:
 
     model = None
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.model = None
         self.params = {}
 
-    def set_params(self, params):
+    def set_params(self, params: dict[str, Any]) -> None:
         self.params = params
 
-    def set_model(self, model):
+    def set_model(self, model: Any) -> None:
         self.model = model
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_test_begin(self, logs=None):
+    def on_test_begin(self, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_test_end(self, logs=None):
+    def on_test_end(self, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_predict_begin(self, logs=None):
+    def on_predict_begin(self, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_predict_end(self, logs=None):
+    def on_predict_end(self, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_train_batch_begin(self, batch, logs=None):
+    def on_train_batch_begin(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self.on_batch_begin(batch, logs=logs)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self.on_batch_end(batch, logs=logs)
 
-    def on_batch_begin(self, batch, logs=None):
+    def on_batch_begin(self, batch: int, logs: dict[str, float] | None = None) -> None:
         """tf.keras alias of ``on_train_batch_begin``."""
 
-    def on_batch_end(self, batch, logs=None):
+    def on_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         """tf.keras alias of ``on_train_batch_end``."""
 
-    def on_test_batch_begin(self, batch, logs=None):
+    def on_test_batch_begin(self, batch: int, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_test_batch_end(self, batch, logs=None):
+    def on_test_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_predict_batch_begin(self, batch, logs=None):
+    def on_predict_batch_begin(self, batch: int, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_predict_batch_end(self, batch, logs=None):
+    def on_predict_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         pass
 
 
 _ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
 
 
-def implements(callback, hook):
+def implements(callback: object, hook: str) -> bool:
     """Whether ``callback`` does something in ``hook`` (a class that overrides it)."""
     if not isinstance(callback, Callback):
         return True  # a duck-typed object: always call it
@@ -109,7 +110,7 @@ def implements(callback, hook):
     return any(getattr(type(callback), n) is not getattr(Callback, n) for n in names)
 
 
-def check_callback(callback):
+def check_callback(callback: object) -> None:
     """Raise a clear error unless ``callback`` is a Callback instance (or has every hook)."""
     if isinstance(callback, type):
         raise ValueError(
@@ -146,15 +147,15 @@ class History(Callback):
     Python floats, as tf.keras stores them.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.history = {}
         self.epoch = []
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
         self.epoch = []
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self.epoch.append(epoch)
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(_python_value(value))

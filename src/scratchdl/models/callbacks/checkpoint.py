@@ -68,16 +68,16 @@ class ModelCheckpoint(Callback):
 
     def __init__(
         self,
-        filepath,
-        monitor="val_loss",
-        verbose=0,
-        save_best_only=False,
-        save_weights_only=False,
-        mode="auto",
-        save_freq="epoch",
-        initial_value_threshold=None,
-        period=None,
-    ):
+        filepath: str | os.PathLike[str],
+        monitor: str = "val_loss",
+        verbose: int = 0,
+        save_best_only: bool = False,
+        save_weights_only: bool = False,
+        mode: str = "auto",
+        save_freq: str | int = "epoch",
+        initial_value_threshold: float | None = None,
+        period: int | None = None,
+    ) -> None:
         super().__init__()
         self.filepath = os.fspath(filepath)
         self.monitor, self.verbose = monitor, verbose
@@ -99,10 +99,10 @@ class ModelCheckpoint(Callback):
         self._epochs_since_save = 0
         self._current_epoch = 0
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self._current_epoch = epoch
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         if self.save_freq == "epoch":
             return
         self._batches_seen += 1
@@ -110,13 +110,15 @@ class ModelCheckpoint(Callback):
             self._batches_seen = 0
             self._save(self._current_epoch, batch, logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self._epochs_since_save += 1
         if self.save_freq == "epoch" and self._epochs_since_save >= self.period:
             self._epochs_since_save = 0
             self._save(epoch, None, logs)
 
-    def format_filepath(self, epoch, batch=None, logs=None):
+    def format_filepath(
+        self, epoch: int, batch: int | None = None, logs: dict[str, float] | None = None
+    ) -> str:
         """The file name for 0-based ``epoch`` (and ``batch``) with these ``logs``."""
         fields = dict(logs or {})
         fields["epoch"] = epoch + 1
@@ -218,7 +220,12 @@ class BackupAndRestore(Callback):
 
     FILENAME = "training_state.npz"
 
-    def __init__(self, backup_dir, save_freq="epoch", delete_checkpoint=True):
+    def __init__(
+        self,
+        backup_dir: str | os.PathLike[str],
+        save_freq: str | int | bool = "epoch",
+        delete_checkpoint: bool = True,
+    ) -> None:
         super().__init__()
         if not backup_dir:
             raise ValueError(f"Empty `backup_dir` argument passed, received {backup_dir!r}")
@@ -230,7 +237,7 @@ class BackupAndRestore(Callback):
         self._last_finished = None
         self._batches_seen = 0
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
         self._last_finished = None
         self._batches_seen = 0
         if not os.path.exists(self.path):
@@ -246,10 +253,10 @@ class BackupAndRestore(Callback):
         self.model.fit_state.resume_epoch = int(backup["resume_epoch"])
         self._last_finished = self.model.fit_state.resume_epoch - 1
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self._current_epoch = epoch
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         if self.save_freq in ("epoch", False):
             return
         self._batches_seen += 1
@@ -257,7 +264,7 @@ class BackupAndRestore(Callback):
             self._batches_seen = 0
             self._backup(resume_epoch=self._current_epoch, batch=batch)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self._last_finished = epoch
         if self.save_freq == "epoch":
             self._backup(resume_epoch=epoch + 1, batch=None)
@@ -278,7 +285,7 @@ class BackupAndRestore(Callback):
             return True
         return self._last_finished is not None and self._last_finished + 1 >= epochs
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, float] | None = None) -> None:
         if not (self.delete_checkpoint and self._completed()):
             return
         if os.path.exists(self.path):

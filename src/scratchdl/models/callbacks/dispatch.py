@@ -6,7 +6,10 @@ ProgbarLogger from ``loggers``, which itself builds on ``base``.
 
 from __future__ import annotations
 
-from scratchdl.models.callbacks.base import HOOKS, History, check_callback, implements
+from collections.abc import Iterable
+from typing import Any
+
+from scratchdl.models.callbacks.base import HOOKS, Callback, History, check_callback, implements
 from scratchdl.models.callbacks.loggers import ProgbarLogger
 
 __all__ = ["CallbackList"]
@@ -26,7 +29,14 @@ class CallbackList:
     hook costs one loop over an empty list per batch.
     """
 
-    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
+    def __init__(
+        self,
+        callbacks: Iterable[Callback] | None = None,
+        add_history: bool = False,
+        add_progbar: bool = False,
+        model: Any = None,
+        **params: Any,
+    ) -> None:
         self.callbacks = []
         for callback in callbacks or []:
             check_callback(callback)
@@ -52,11 +62,11 @@ class CallbackList:
         }
 
     @property
-    def history(self):
+    def history(self) -> History | None:
         """The History in the list, or None."""
         return next((cb for cb in self.callbacks if isinstance(cb, History)), None)
 
-    def append(self, callback):
+    def append(self, callback: Callback) -> None:
         check_callback(callback)
         self.callbacks.append(callback)
         self._index_hooks()
@@ -71,11 +81,11 @@ class CallbackList:
     def __len__(self):
         return len(self.callbacks)
 
-    def implements(self, hook):
+    def implements(self, hook: str) -> bool:
         """Whether any callback overrides ``hook`` (fit skips batch hooks otherwise)."""
         return bool(self._active[hook])
 
-    def set_model(self, model):
+    def set_model(self, model: Any) -> None:
         self.model = model
         history = self.history
         if history is not None:
@@ -83,7 +93,7 @@ class CallbackList:
         for callback in self.callbacks:
             callback.set_model(model)
 
-    def set_params(self, params):
+    def set_params(self, params: dict[str, Any]) -> None:
         self.params = params
         for callback in self.callbacks:
             callback.set_params(params)
@@ -98,47 +108,47 @@ class CallbackList:
         for callback in self._active[hook]:
             getattr(callback, hook)(index, logs)
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
         self._call("on_train_begin", logs)
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, float] | None = None) -> None:
         self._call("on_train_end", logs)
 
-    def on_test_begin(self, logs=None):
+    def on_test_begin(self, logs: dict[str, float] | None = None) -> None:
         self._call("on_test_begin", logs)
 
-    def on_test_end(self, logs=None):
+    def on_test_end(self, logs: dict[str, float] | None = None) -> None:
         self._call("on_test_end", logs)
 
-    def on_predict_begin(self, logs=None):
+    def on_predict_begin(self, logs: dict[str, float] | None = None) -> None:
         self._call("on_predict_begin", logs)
 
-    def on_predict_end(self, logs=None):
+    def on_predict_end(self, logs: dict[str, float] | None = None) -> None:
         self._call("on_predict_end", logs)
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self._call_indexed("on_epoch_begin", epoch, logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self._call_indexed("on_epoch_end", epoch, logs)
 
-    def on_train_batch_begin(self, batch, logs=None):
+    def on_train_batch_begin(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._call_indexed("on_train_batch_begin", batch, logs)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._call_indexed("on_train_batch_end", batch, logs)
 
     on_batch_begin = on_train_batch_begin
     on_batch_end = on_train_batch_end
 
-    def on_test_batch_begin(self, batch, logs=None):
+    def on_test_batch_begin(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._call_indexed("on_test_batch_begin", batch, logs)
 
-    def on_test_batch_end(self, batch, logs=None):
+    def on_test_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._call_indexed("on_test_batch_end", batch, logs)
 
-    def on_predict_batch_begin(self, batch, logs=None):
+    def on_predict_batch_begin(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._call_indexed("on_predict_batch_begin", batch, logs)
 
-    def on_predict_batch_end(self, batch, logs=None):
+    def on_predict_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._call_indexed("on_predict_batch_end", batch, logs)

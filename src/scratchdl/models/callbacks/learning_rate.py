@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import inspect
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -30,11 +32,11 @@ def _optimizer(owner, model):
     return optimizer
 
 
-def get_lr(owner, model):
+def get_lr(owner: str, model: Any) -> float:
     return float(_optimizer(owner, model).learning_rate)
 
 
-def set_lr(owner, model, value):
+def set_lr(owner: str, model: Any, value: float) -> None:
     _optimizer(owner, model).learning_rate = value
 
 
@@ -66,16 +68,16 @@ class ReduceLROnPlateau(Callback):
 
     def __init__(
         self,
-        monitor="val_loss",
-        factor=0.1,
-        patience=10,
-        verbose=0,
-        mode="auto",
-        min_delta=1e-4,
-        cooldown=0,
-        min_lr=0.0,
-        **kwargs,
-    ):
+        monitor: str = "val_loss",
+        factor: float = 0.1,
+        patience: int = 10,
+        verbose: int = 0,
+        mode: str = "auto",
+        min_delta: float = 1e-4,
+        cooldown: int = 0,
+        min_lr: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__()
         if "epsilon" in kwargs:
             min_delta = kwargs.pop("epsilon")
@@ -103,13 +105,13 @@ class ReduceLROnPlateau(Callback):
         self.wait = 0
         self.cooldown_counter = 0
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
         self._reset()
 
-    def in_cooldown(self):
+    def in_cooldown(self) -> bool:
         return self.cooldown_counter > 0
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         logs = {} if logs is None else logs
         logs[LR_LOG_KEY] = get_lr("ReduceLROnPlateau", self.model)
         current = logs.get(self.monitor)
@@ -175,7 +177,7 @@ class LearningRateScheduler(Callback):
             {lr}.`` (preceded by a newline, as tf.keras does).
     """
 
-    def __init__(self, schedule, verbose=0):
+    def __init__(self, schedule: Callable[..., float], verbose: int = 0) -> None:
         super().__init__()
         if not callable(schedule):
             raise ValueError(f"schedule must be callable, received {schedule!r}")
@@ -192,7 +194,7 @@ class LearningRateScheduler(Callback):
         except TypeError:
             return self.schedule(epoch)
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         lr = self._call_schedule(epoch, get_lr("LearningRateScheduler", self.model))
         if isinstance(lr, np.ndarray) and lr.ndim == 0:
             lr = lr[()]
@@ -206,6 +208,6 @@ class LearningRateScheduler(Callback):
         if self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         if logs is not None:
             logs[LR_LOG_KEY] = get_lr("LearningRateScheduler", self.model)

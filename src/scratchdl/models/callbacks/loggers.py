@@ -7,6 +7,8 @@ import io
 import math
 import os
 import warnings
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -35,7 +37,13 @@ class ProgbarLogger(Callback):
     ``epochs > 1``; fit appends it after the user's callbacks (tf.keras >= 2.10, Keras 3).
     """
 
-    def __init__(self, count_mode="steps", stateful_metrics=None, *, stream=None):
+    def __init__(
+        self,
+        count_mode: str = "steps",
+        stateful_metrics: Iterable[str] | None = None,
+        *,
+        stream: TextIO | None = None,
+    ) -> None:
         super().__init__()
         if count_mode != "steps":
             raise ValueError(f'count_mode must be "steps", received {count_mode!r}')
@@ -46,7 +54,7 @@ class ProgbarLogger(Callback):
         self._in_fit = False
         self._seen = 0
 
-    def set_params(self, params):
+    def set_params(self, params: dict[str, Any]) -> None:
         super().set_params(params)
         verbose = params.get("verbose", 1)
         self.verbose = 1 if verbose == "auto" else int(verbose)
@@ -77,43 +85,43 @@ class ProgbarLogger(Callback):
         self.progbar.update(self.progbar.target, list(logs.items()), finalize=True)
         self.progbar = None
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
         self._in_fit = True
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, float] | None = None) -> None:
         self._in_fit = False
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         if self.verbose:
             print_epoch_header(epoch, self.epochs, self.verbose, self.stream)
             self._new_bar(self.target)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._update(batch, logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self._finalize(logs)
 
-    def on_test_begin(self, logs=None):
+    def on_test_begin(self, logs: dict[str, float] | None = None) -> None:
         if not self._in_fit and self.verbose:
             self._new_bar(self.params.get("steps"))
 
-    def on_test_batch_end(self, batch, logs=None):
+    def on_test_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         if not self._in_fit:
             self._update(batch, logs)
 
-    def on_test_end(self, logs=None):
+    def on_test_end(self, logs: dict[str, float] | None = None) -> None:
         if not self._in_fit:
             self._finalize(logs)
 
-    def on_predict_begin(self, logs=None):
+    def on_predict_begin(self, logs: dict[str, float] | None = None) -> None:
         if self.verbose:
             self._new_bar(self.params.get("steps"))
 
-    def on_predict_batch_end(self, batch, logs=None):
+    def on_predict_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._update(batch, None)
 
-    def on_predict_end(self, logs=None):
+    def on_predict_end(self, logs: dict[str, float] | None = None) -> None:
         self._finalize(None)
 
 
@@ -147,7 +155,9 @@ class CSVLogger(Callback):
         append: append to an existing file (no second header) instead of overwriting.
     """
 
-    def __init__(self, filename, separator=",", append=False):
+    def __init__(
+        self, filename: str | os.PathLike[str], separator: str = ",", append: bool = False
+    ) -> None:
         super().__init__()
         self.filename = os.fspath(filename)
         self.sep, self.append = separator, append
@@ -156,7 +166,7 @@ class CSVLogger(Callback):
         self._write_header = True
         self._warned = False
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
         self.keys = None
         self._warned = False
         self._write_header = True
@@ -180,7 +190,7 @@ class CSVLogger(Callback):
         csv.writer(buffer, delimiter=self.sep, lineterminator="\n").writerow(fields)
         return buffer.getvalue()
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         logs = logs or {}
         if self.keys is None:
             self.keys = self._columns(logs)
@@ -201,7 +211,7 @@ class CSVLogger(Callback):
         self.csv_file.flush()
         os.fsync(self.csv_file.fileno())
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, float] | None = None) -> None:
         if self.csv_file is not None:
             self.csv_file.close()
             self.csv_file = None
@@ -215,11 +225,11 @@ class TerminateOnNaN(Callback):
     (Keras 3) it raises RuntimeError instead.
     """
 
-    def __init__(self, raise_error=False):
+    def __init__(self, raise_error: bool = False) -> None:
         super().__init__()
         self.raise_error = raise_error
 
-    def on_batch_end(self, batch, logs=None):
+    def on_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         loss = (logs or {}).get("loss")
         if loss is None or math.isfinite(float(loss)):
             return
@@ -240,7 +250,7 @@ class LambdaCallback(Callback):
 
     VALID = HOOKS + ("on_batch_begin", "on_batch_end")
 
-    def __init__(self, **hooks):
+    def __init__(self, **hooks: Callable[..., object] | None) -> None:
         super().__init__()
         for name, function in hooks.items():
             if name not in self.VALID:
@@ -256,46 +266,46 @@ class LambdaCallback(Callback):
         if function is not None:
             function(*args)
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
         self._run("on_train_begin", logs)
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, float] | None = None) -> None:
         self._run("on_train_end", logs)
 
-    def on_test_begin(self, logs=None):
+    def on_test_begin(self, logs: dict[str, float] | None = None) -> None:
         self._run("on_test_begin", logs)
 
-    def on_test_end(self, logs=None):
+    def on_test_end(self, logs: dict[str, float] | None = None) -> None:
         self._run("on_test_end", logs)
 
-    def on_predict_begin(self, logs=None):
+    def on_predict_begin(self, logs: dict[str, float] | None = None) -> None:
         self._run("on_predict_begin", logs)
 
-    def on_predict_end(self, logs=None):
+    def on_predict_end(self, logs: dict[str, float] | None = None) -> None:
         self._run("on_predict_end", logs)
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self._run("on_epoch_begin", epoch, logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self._run("on_epoch_end", epoch, logs)
 
-    def on_train_batch_begin(self, batch, logs=None):
+    def on_train_batch_begin(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._run("on_train_batch_begin", batch, logs)
         self._run("on_batch_begin", batch, logs)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._run("on_train_batch_end", batch, logs)
         self._run("on_batch_end", batch, logs)
 
-    def on_test_batch_begin(self, batch, logs=None):
+    def on_test_batch_begin(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._run("on_test_batch_begin", batch, logs)
 
-    def on_test_batch_end(self, batch, logs=None):
+    def on_test_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._run("on_test_batch_end", batch, logs)
 
-    def on_predict_batch_begin(self, batch, logs=None):
+    def on_predict_batch_begin(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._run("on_predict_batch_begin", batch, logs)
 
-    def on_predict_batch_end(self, batch, logs=None):
+    def on_predict_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         self._run("on_predict_batch_end", batch, logs)

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 from scratchdl.models.callbacks.base import Callback
 
 __all__ = ["EarlyStopping", "check_mode", "resolve_direction", "improved"]
 
 
-def check_mode(owner, mode):
+def check_mode(owner: str, mode: str) -> str:
     """Return ``mode`` if valid; warn and return ``"auto"`` otherwise."""
     if mode not in ("auto", "min", "max"):
         warnings.warn(f"{owner} mode {mode} is unknown, fallback to auto mode.", stacklevel=3)
@@ -31,7 +32,7 @@ def check_mode(owner, mode):
     return mode
 
 
-def resolve_direction(owner, monitor, mode, model):
+def resolve_direction(owner: str, monitor: str, mode: str, model: Any) -> str:
     """``"min"`` or ``"max"`` for ``monitor`` under ``mode`` (see the module docstring)."""
     if mode in ("min", "max"):
         return mode
@@ -49,7 +50,7 @@ def resolve_direction(owner, monitor, mode, model):
     )
 
 
-def improved(current, reference, direction, min_delta=0.0):
+def improved(current: float, reference: float, direction: str, min_delta: float = 0.0) -> bool:
     """Whether ``current`` beats ``reference`` by more than ``min_delta`` (>= 0).
 
     max: ``current - min_delta > reference``; min: ``current + min_delta < reference``.
@@ -59,7 +60,7 @@ def improved(current, reference, direction, min_delta=0.0):
     return current + min_delta < reference
 
 
-def initial_best(direction):
+def initial_best(direction: str) -> float:
     return -math.inf if direction == "max" else math.inf
 
 
@@ -98,15 +99,15 @@ class EarlyStopping(Callback):
 
     def __init__(
         self,
-        monitor="val_loss",
-        min_delta=0,
-        patience=0,
-        verbose=0,
-        mode="auto",
-        baseline=None,
-        restore_best_weights=False,
-        start_from_epoch=0,
-    ):
+        monitor: str = "val_loss",
+        min_delta: float = 0,
+        patience: int = 0,
+        verbose: int = 0,
+        mode: str = "auto",
+        baseline: float | None = None,
+        restore_best_weights: bool = False,
+        start_from_epoch: int = 0,
+    ) -> None:
         super().__init__()
         if not isinstance(patience, int) or patience < 0:
             raise ValueError(f"patience must be a non-negative integer, received {patience!r}")
@@ -118,14 +119,14 @@ class EarlyStopping(Callback):
         self.direction = None
         self.on_train_begin()
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
         self.wait = 0
         self.stopped_epoch = 0
         self.best = None
         self.best_weights = None
         self.best_epoch = 0
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         current = self.get_monitor_value(logs)
         if current is None or epoch < self.start_from_epoch:
             return
@@ -149,7 +150,7 @@ class EarlyStopping(Callback):
             self.stopped_epoch = epoch
             self.model.stop_training = True
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, float] | None = None) -> None:
         if self.stopped_epoch > 0 and self.verbose > 0:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
@@ -160,7 +161,7 @@ class EarlyStopping(Callback):
                 )
             self.model.set_weights(self.best_weights)
 
-    def get_monitor_value(self, logs):
+    def get_monitor_value(self, logs: dict[str, float] | None) -> float | None:
         logs = logs or {}
         value = logs.get(self.monitor)
         if value is None:
