@@ -276,7 +276,7 @@ def json_depth(text: str) -> int:
     return deepest
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _JSON_BRACKETS = re.compile(r"[\[\]{}]")
 
 
