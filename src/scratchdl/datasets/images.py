@@ -182,13 +182,13 @@ def _check_digit_like(gray: np.ndarray) -> None:
     if int(ink.sum()) < _MIN_INK_PIXELS:
         peak = float(residual.max())
         raise ValueError(
-            f"no ink found that looks like a digit: nothing rises above the lighting by {_MIN_CONTRAST} "
-            f"or more (peak {peak:.3f}); is the page blank or the digit too faint?"
+            "no ink found that looks like a digit: nothing rises above the lighting by "
+            f"{_MIN_CONTRAST} or more (peak {peak:.3f}); is the page blank or the digit too faint?"
         )
     if ink.mean() > _MAX_INK_FRACTION:
         raise ValueError(
-            f"no ink found that looks like a digit: {ink.mean():.0%} of the image stands out, more than "
-            f"{_MAX_INK_FRACTION:.0%}; is it a photo of something other than one digit?"
+            f"no ink found that looks like a digit: {ink.mean():.0%} of the image stands out, "
+            f"more than {_MAX_INK_FRACTION:.0%}; is it a photo of something other than one digit?"
         )
 
 

@@ -65,7 +65,9 @@ def load(name: str):
 def make_config(name: str, quick: bool = False, dataset=None, epochs=None, strict=True):
     """The config of ``name`` (quick or default) with the command-line overrides applied.
 
-    ``dataset`` replaces the ``dataset`` field and ``epochs`` the ``epochs`` field; an
+    ``dataset`` replaces the ``dataset`` field and ``epochs`` the ``epochs`` field and every
+    variant's ``*_epochs`` field (``dropout_epochs``, ``book_epochs``), so ``--epochs N``
+    applies to every variant of the experiment; an
     override the experiment has no field for raises ValueError naming its settings
     (``strict``) or is skipped (``strict=False``, as ``run all`` does).
     """
@@ -88,6 +90,8 @@ def make_config(name: str, quick: bool = False, dataset=None, epochs=None, stric
         if key == "epochs" and (isinstance(value, bool) or int(value) != value or value < 1):
             raise ValueError(f"epochs must be a positive integer, received epochs={value!r}")
         changes[key] = value
+        if key == "epochs":  # every variant: dropout_epochs, book_epochs, ...
+            changes.update({f: value for f in sorted(fields) if f.endswith("_epochs")})
     return dataclasses.replace(config, **changes)
 
 
