@@ -245,9 +245,16 @@ def _one_line(exc: BaseException) -> str:
     text = " ".join(part.strip() for part in raw.splitlines() if part.strip())
     if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in text:
         text = f"{exc.filename}: {text}"
-    if isinstance(exc, (UsageError, ValueError, OSError, RuntimeError)) and text:
+    if _expected(exc) and text:
         return text
     return f"{type(exc).__name__}: {text or 'no details'}"
+
+
+def _expected(exc: BaseException) -> bool:
+    """A failure the message explains fully (no hint to rerun with --debug)."""
+    if isinstance(exc, (RecursionError, NotImplementedError)):
+        return False
+    return isinstance(exc, (ValueError, OSError, RuntimeError))
 
 
 def _exit_code(exc: BaseException) -> int:
@@ -269,7 +276,7 @@ def main(argv=None) -> int:
     except Exception as exc:
         if debug:
             raise
-        hint = "" if isinstance(exc, (UsageError, ValueError, OSError)) else " (--debug shows more)"
+        hint = "" if _expected(exc) else " (--debug shows more)"
         print(f"scratchdl: error: {_one_line(exc)}{hint}", file=sys.stderr)
         return _exit_code(exc)
 

@@ -119,7 +119,7 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
         length = self.headers.get("Content-Length")
         if length is None:
             raise RequestError(HTTPStatus.LENGTH_REQUIRED, "a Content-Length header is required")
-        if not length.strip().isdigit() or len(length.strip()) > 12:
+        if not length.strip().isdigit() or len(length.strip()) > 18:
             raise RequestError(400, f"Content-Length must be a number, received {length!r}")
         n = int(length)
         if n > MAX_BODY_BYTES:
