@@ -1,7 +1,7 @@
 """Fixtures of the hostile-input suite: a per-test timeout, a tiny model file, fake data.
 
 Every test here runs under a hard timeout (``TIMEOUT_SECONDS`` of the module, default 20 s):
-SIGALRM raises ``Hang`` in the test, so a hang is a failure, never a stuck suite.
+SIGALRM raises ``HangError`` in the test, so a hang is a failure, never a stuck suite.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 
-class Hang(Exception):
+class HangError(Exception):
     """The test did not finish within its timeout."""
 
 
@@ -26,7 +26,7 @@ def hard_timeout(request):
         return
 
     def expire(signum, frame):
-        raise Hang(f"{request.node.name} did not finish within {seconds} s")
+        raise HangError(f"{request.node.name} did not finish within {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)

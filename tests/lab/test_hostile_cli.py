@@ -29,27 +29,79 @@ def assert_one_line_error(err_lines, expected):
 
 
 FLAG_CASES = [
-    (["train", "--epochs", "0"], "train: argument --epochs: expected a positive integer, received '0'"),
-    (["train", "--epochs", "ten"], "train: argument --epochs: expected a positive integer, received 'ten'"),
-    (["train", "--batch-size", "-5"], "train: argument --batch-size: expected a positive integer, received '-5'"),
-    (["train", "--dropout", "1.5"], "train: argument --dropout: expected a rate in [0, 1), received '1.5'"),
-    (["train", "--learning-rate", "-1"], "train: argument --learning-rate: expected a positive number, received '-1'"),
-    (["train", "--learning-rate", "nan"], "train: argument --learning-rate: expected a positive number, received 'nan'"),
+    (
+        ["train", "--epochs", "0"],
+        "train: argument --epochs: expected a positive integer, received '0'",
+    ),
+    (
+        ["train", "--epochs", "ten"],
+        "train: argument --epochs: expected a positive integer, received 'ten'",
+    ),
+    (
+        ["train", "--batch-size", "-5"],
+        "train: argument --batch-size: expected a positive integer, received '-5'",
+    ),
+    (
+        ["train", "--dropout", "1.5"],
+        "train: argument --dropout: expected a rate in [0, 1), received '1.5'",
+    ),
+    (
+        ["train", "--learning-rate", "-1"],
+        "train: argument --learning-rate: expected a positive number, received '-1'",
+    ),
+    (
+        ["train", "--learning-rate", "nan"],
+        "train: argument --learning-rate: expected a positive number, received 'nan'",
+    ),
     (["train", "--seed", "1.5"], "train: argument --seed: expected an integer, received '1.5'"),
-    (["train", "--dataset", "cifar10"], "train: argument --dataset: invalid choice: 'cifar10' (choose from 'mnist', 'fashion_mnist')"),
-    (["train", "--layers", "100,abc"], "layers must be a comma list of positive integers, received '100,abc'"),
+    (
+        ["train", "--dataset", "cifar10"],
+        "train: argument --dataset: invalid choice: 'cifar10' "
+        "(choose from 'mnist', 'fashion_mnist')",
+    ),
+    (
+        ["train", "--layers", "100,abc"],
+        "layers must be a comma list of positive integers, received '100,abc'",
+    ),
     (["train", "--layers", "0"], "layers: each size must be an integer in 1..8192, received 0"),
-    (["train", "--layers", "200000"], "layers: each size must be an integer in 1..8192, received 200000"),
+    (
+        ["train", "--layers", "200000"],
+        "layers: each size must be an integer in 1..8192, received 200000",
+    ),
     (["train", "--nope"], "unrecognized arguments: --nope"),
-    (["predict", "m.npz", "a.png", "--top", "-3"], "predict: argument --top: expected an integer in 1..10, received '-3'"),
-    (["predict", "m.npz", "a.png", "--top", "11"], "predict: argument --top: expected an integer in 1..10, received '11'"),
-    (["serve", "m.npz", "--port", "70000"], "serve: argument --port: expected a port in 0..65535, received '70000'"),
-    (["serve", "m.npz", "--port", "http"], "serve: argument --port: expected a port in 0..65535, received 'http'"),
-    (["serve", "m.npz", "--workers", "0"], "serve: argument --workers: expected a positive integer, received '0'"),
-    (["run", "overfitting", "--epochs", "0"], "run: argument --epochs: expected a positive integer, received '0'"),
-    (["demo", "--epochs", "-1"], "demo: argument --epochs: expected a positive integer, received '-1'"),
-    (["bench", "--threads", "0"], "bench: argument --threads: expected a positive integer, received '0'"),
-]  # fmt: skip
+    (
+        ["predict", "m.npz", "a.png", "--top", "-3"],
+        "predict: argument --top: expected an integer in 1..10, received '-3'",
+    ),
+    (
+        ["predict", "m.npz", "a.png", "--top", "11"],
+        "predict: argument --top: expected an integer in 1..10, received '11'",
+    ),
+    (
+        ["serve", "m.npz", "--port", "70000"],
+        "serve: argument --port: expected a port in 0..65535, received '70000'",
+    ),
+    (
+        ["serve", "m.npz", "--port", "http"],
+        "serve: argument --port: expected a port in 0..65535, received 'http'",
+    ),
+    (
+        ["serve", "m.npz", "--workers", "0"],
+        "serve: argument --workers: expected a positive integer, received '0'",
+    ),
+    (
+        ["run", "overfitting", "--epochs", "0"],
+        "run: argument --epochs: expected a positive integer, received '0'",
+    ),
+    (
+        ["demo", "--epochs", "-1"],
+        "demo: argument --epochs: expected a positive integer, received '-1'",
+    ),
+    (
+        ["bench", "--threads", "0"],
+        "bench: argument --threads: expected a positive integer, received '0'",
+    ),
+]
 
 
 @pytest.mark.parametrize(("argv", "message"), FLAG_CASES)
@@ -209,13 +261,19 @@ TOML_CASES = [
     ("layers = [true]", "layers: each size must be an integer in 1..8192, received True"),
     ("layers = 100", "layers must be a list of positive integers, received 100"),
     ('layers = "100,x"', "layers must be a comma list of positive integers, received '100,x'"),
-    ('dataset = "cifar10"', "dataset must be one of ['mnist', 'fashion_mnist'], received dataset='cifar10'"),
+    (
+        'dataset = "cifar10"',
+        "dataset must be one of ['mnist', 'fashion_mnist'], received dataset='cifar10'",
+    ),
     ("epochs = 0", "epochs must be an integer in 1..100000, received epochs=0"),
     ("epochs = 2.0", "epochs must be an integer in 1..100000, received epochs=2.0"),
     ("out = 5", "out must be a file name, received out=5"),
     ('dropout = "0.5"', "dropout must be a number in [0, 1), received dropout='0.5'"),
     ("dropout = 1.0", "dropout must be a number in [0, 1), received dropout=1.0"),
-    ("learning_rate = true", "learning_rate must be a positive number, received learning_rate=True"),
+    (
+        "learning_rate = true",
+        "learning_rate must be a positive number, received learning_rate=True",
+    ),
     ("learning_rate = inf", "learning_rate must be a positive number, received learning_rate=inf"),
     ("seed = 1.5", "seed must be an integer, received seed=1.5"),
     ("quick = 1", "quick must be true or false, received quick=1"),
@@ -226,7 +284,7 @@ TOML_CASES = [
         "'batchnorm', 'dataset', 'dropout', 'epochs', 'layers', 'learning_rate', 'optimizer', "
         "'out', 'quick', 'seed']",
     ),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "message"), TOML_CASES)
