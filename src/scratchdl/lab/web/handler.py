@@ -127,18 +127,22 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                 f"request body is {n} bytes; the limit is {MAX_BODY_BYTES} bytes (2 MB)",
             )
+        body = bytearray()
         try:
-            body = self.rfile.read(n)
+            while len(body) < n:
+                chunk = self.rfile.read1(n - len(body))
+                if not chunk:
+                    break  # the client closed its side early
+                body += chunk
         except TimeoutError:
-            body = None
-        if body is None or len(body) < n:
-            got = 0 if body is None else len(body)
+            pass
+        if len(body) < n:
             msg = (
-                f"the body stopped after {got} of {n} bytes "
+                f"the body stopped after {len(body)} of {n} bytes "
                 f"(read timeout {self.server.read_timeout:g} s)"
             )
             raise RequestError(HTTPStatus.REQUEST_TIMEOUT, msg)
-        return body
+        return bytes(body)
 
     # -- answers ---------------------------------------------------------------
     def send_json(self, status, payload: dict, allow: str | None = None) -> None:
@@ -170,6 +174,8 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
     def send_error(self, code, message=None, explain=None):
         """http.server's own errors (bad request line, header too long, ...) as JSON."""
         self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # an unparsable request line: answer with headers
+            self.request_version = "HTTP/1.0"
         if code == HTTPStatus.NOT_IMPLEMENTED:  # an unknown method
             code = HTTPStatus.METHOD_NOT_ALLOWED
             message = f"method {self.command!r} is not allowed; use GET or POST /predict"
