@@ -164,10 +164,9 @@ def _smooth_background(gray: np.ndarray) -> np.ndarray:
     i, j = ii.ravel() / h, jj.ravel() / w
     design = np.stack([np.ones_like(i), i, j, i * i, i * j, j * j], axis=1)
     coef, *_ = np.linalg.lstsq(design, gray[ii, jj].ravel(), rcond=None)
-    gi, gj = np.mgrid[0:h, 0:w]
-    gi, gj = gi / h, gj / w
-    terms = (np.ones_like(gi), gi, gj, gi * gi, gi * gj, gj * gj)
-    return sum(c * t for c, t in zip(coef, terms))
+    a, b, c, d, e, f = coef
+    gi, gj = (np.arange(h) / h)[:, None], (np.arange(w) / w)[None, :]  # broadcast, no grids
+    return (a + b * gi + d * gi * gi) + (c * gj + f * gj * gj) + e * gi * gj
 
 
 def _check_digit_like(gray: np.ndarray) -> None:

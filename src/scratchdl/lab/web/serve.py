@@ -51,7 +51,7 @@ from scratchdl.lab.web.guard import HostPolicy
 from scratchdl.lab.web.handler import CONTENT_TYPES, MAX_BODY_BYTES, DigitRequestHandler
 
 __all__ = ["MAX_BODY_BYTES", "DigitServer", "make_server", "model_predict_fn", "serve"]
-__all__ += ["command_serve", "REQUEST_QUEUE_SIZE"]
+__all__ += ["command_serve", "REQUEST_QUEUE_SIZE", "bound_allocator"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 REQUEST_QUEUE_SIZE = 256
@@ -234,6 +234,27 @@ def _load_model(model_path):
     return load_model(model_path)
 
 
+def bound_allocator() -> None:
+    """Make freed image buffers go back to the system (glibc only; elsewhere a no-op).
+
+    glibc gives each thread its own malloc arena and, after the first large free, raises
+    its mmap threshold, so buffers freed by one of the 32 worker threads stay in that
+    thread's arena: the server's memory grows with the number of threads, not with the
+    number of predictions running.  A fixed 1 MiB mmap threshold and 2 arenas keep the
+    peak proportional to ``max_predictions`` (docs/serve.md has the measurements).
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-8, 2)  # M_ARENA_MAX
+        libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD (fixing it ends the dynamic growth)
+    except (OSError, AttributeError):
+        pass  # not glibc (musl, ...): nothing to tune
+
+
 def serve(
     model_path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, **limits
 ):
@@ -246,6 +267,7 @@ def serve(
     if not path.is_file():
         raise ValueError(f"model file not found: {str(model_path)!r}")
     server = make_server(model_predict_fn(_load_model(path)), host, port, quiet=False, **limits)
+    bound_allocator()
     print(f"Serving {path.name} on {server.url}  (Ctrl-C to stop)", file=sys.stderr)
     if open_browser:
         webbrowser.open(server.url)
