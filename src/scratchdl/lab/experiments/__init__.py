@@ -25,6 +25,7 @@ __all__ = [
     "make_config",
     "run_experiment",
     "command_run",
+    "left_alone_by_epochs",
     "summary",
 ]
 
@@ -95,6 +96,11 @@ def make_config(name: str, quick: bool = False, dataset=None, epochs=None, stric
     return dataclasses.replace(config, **changes)
 
 
+def left_alone_by_epochs(config) -> list[str]:
+    """Settings ``--epochs`` does not change: the book variants that count iterations."""
+    return sorted(f.name for f in dataclasses.fields(config) if f.name.endswith("_iters"))
+
+
 def run_experiment(
     name, quick=False, seed=0, out=None, dataset=None, epochs=None, echo=True, strict=True
 ):
@@ -150,10 +156,16 @@ def command_run(args) -> int:
             out = str(Path(out) / name)
         strict = args.name != "all"
         try:
-            make_config(name, args.quick, _dataset(args), args.epochs, strict)
+            config = make_config(name, args.quick, _dataset(args), args.epochs, strict)
         except ValueError as exc:
             print(f"scratchdl run {name}: {exc}")
             return 2
+        untouched = left_alone_by_epochs(config) if args.epochs is not None else []
+        if untouched:
+            print(
+                f"scratchdl run {name}: --epochs {args.epochs} applies to every variant "
+                f"except {', '.join(untouched)} (the book's variant counts iterations)"
+            )
         result = run_experiment(
             name, args.quick, args.seed, out, _dataset(args), args.epochs, strict=strict
         )

@@ -266,9 +266,17 @@ def serve(
     path = Path(model_path)
     if not path.is_file():
         raise ValueError(f"model file not found: {str(model_path)!r}")
-    server = make_server(model_predict_fn(_load_model(path)), host, port, quiet=False, **limits)
+    from scratchdl.lab.predict import check_finite_weights
+
+    model = _load_model(path)
+    check_finite_weights(model, model_path)
+    server = make_server(model_predict_fn(model), host, port, quiet=False, **limits)
     bound_allocator()
     print(f"Serving {path.name} on {server.url}  (Ctrl-C to stop)", file=sys.stderr)
+    names = sorted(server.policy.names | {"localhost", "IP addresses"})
+    print(
+        f"Answering Host names: {', '.join(names)} (more with --allow-host NAME)", file=sys.stderr
+    )
     if open_browser:
         webbrowser.open(server.url)
     try:
