@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 
+import numpy as np
 import pytest
 
 from scratchdl.lab.cli import main
@@ -330,3 +331,31 @@ def test_flags_still_override_a_valid_toml(tmp_path, capsys, fake_data):
     from scratchdl.models.model_io import load_model
 
     assert load_model(tmp_path / "a.npz").layers[1].units == 6
+
+
+def test_serve_refuses_a_model_with_nan_weights_at_start(tmp_path, capsys):
+    from tests.lab.conftest import build_tiny_model
+
+    model = build_tiny_model()
+    model.layers[1].params["bias"][3] = np.inf
+    path = tmp_path / "inf.npz"
+    model.save(path)
+    code, _, err = run_cli(["serve", path, "--port", "0"], capsys)
+    assert code == 1
+    assert_one_line_error(
+        err,
+        f"{path}: weight dense/bias holds NaN or infinite values; "
+        "the model cannot give meaningful predictions (retrain it)",
+    )
+
+
+def test_serve_missing_model_file(tmp_path, capsys):
+    code, _, err = run_cli(["serve", tmp_path / "gone.npz"], capsys)
+    assert code == 1
+    assert_one_line_error(err, f"model file not found: '{tmp_path / 'gone.npz'}'")
+
+
+def test_serve_on_an_address_it_cannot_bind(model_file, capsys):
+    code, _, err = run_cli(["serve", model_file, "--host", "203.0.113.7", "--port", "0"], capsys)
+    assert code == 1 and len(err) == 1
+    assert err[0].startswith("scratchdl: error: cannot listen on 203.0.113.7:0: ")

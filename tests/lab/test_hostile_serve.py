@@ -126,6 +126,8 @@ def test_same_machine_origin_can_post(start):
         ("abc", 400, "Content-Length must be a number, received 'abc'"),
         ("1e3", 400, "Content-Length must be a number, received '1e3'"),
         ("9" * 40, 400, "Content-Length must be a number, received '" + "9" * 40 + "'"),
+        ("\u00b2", 400, "Content-Length must be a number, received '\u00b2'"),
+        ("5, 6", 400, "Content-Length must be a number, received '5, 6'"),
         ("99999999", 413, "request body is 99999999 bytes; the limit is 2097152 bytes (2 MB)"),
     ],
 )
@@ -134,7 +136,7 @@ def test_malformed_or_huge_content_length(start, length, status, message):
     request = (
         "POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         f"Content-Length: {length}\r\n\r\n"
-    ).encode()
+    ).encode("latin-1")  # the bytes http.server decodes as latin-1
     got, _, body = answer(raw(server, request))
     assert (got, body) == (status, {"error": message})
 

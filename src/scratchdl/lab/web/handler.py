@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 import time
 from http import HTTPStatus
@@ -119,7 +120,7 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
         length = self.headers.get("Content-Length")
         if length is None:
             raise RequestError(HTTPStatus.LENGTH_REQUIRED, "a Content-Length header is required")
-        if not length.strip().isdigit() or len(length.strip()) > 18:
+        if not re.fullmatch(r"[0-9]{1,18}", length.strip()):  # ASCII digits only, no "²"
             raise RequestError(400, f"Content-Length must be a number, received {length!r}")
         n = int(length)
         if n > MAX_BODY_BYTES:
