@@ -359,3 +359,18 @@ def test_serve_on_an_address_it_cannot_bind(model_file, capsys):
     code, _, err = run_cli(["serve", model_file, "--host", "203.0.113.7", "--port", "0"], capsys)
     assert code == 1 and len(err) == 1
     assert err[0].startswith("scratchdl: error: cannot listen on 203.0.113.7:0: ")
+
+
+def test_run_without_a_name_is_one_line(capsys):
+    code, out, err = run_cli(["run"], capsys)
+    assert code == 2 and out == "" and len(err) == 1
+    assert err[0].startswith("scratchdl: error: run: name an experiment (or --list); valid names: ")
+
+
+@pytest.mark.parametrize("study", ["", " ", " book"])
+def test_search_study_name_must_be_a_name(study, tmp_path, capsys):
+    code, _, err = run_cli(["search", "--quick", "--study", study, "--out", tmp_path], capsys)
+    assert code == 2
+    assert_one_line_error(
+        err, f"search: --study must be a name without surrounding spaces, received {study!r}"
+    )

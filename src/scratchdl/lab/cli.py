@@ -201,6 +201,9 @@ def _run_command(args):
     from scratchdl.lab.errors import check_output_dir
     from scratchdl.lab.experiments import REGISTRY
 
+    if args.name is None and not args.list:
+        valid = ", ".join([*REGISTRY, "all"])
+        raise UsageError(f"run: name an experiment (or --list); valid names: {valid}")
     if args.name is not None and args.name != "all" and args.name not in REGISTRY:
         valid = ", ".join([*REGISTRY, "all"])
         raise UsageError(f"unknown experiment {args.name!r}; valid names: {valid}")

@@ -113,6 +113,10 @@ def command_search(args: argparse.Namespace) -> int:
         if epochs < 1:
             raise ValueError(f"--epochs must be a positive integer, received {epochs}")
         check_output_dir(args.out)  # before the study runs, so its result has a place
+        if not args.study.strip() or args.study != args.study.strip():
+            raise ValueError(
+                f"--study must be a name without surrounding spaces, received {args.study!r}"
+            )
         from scratchdl.lab.search.book import BookObjective  # NumPy and Optuna only when searching
         from scratchdl.lab.search.runner import random_search
 
