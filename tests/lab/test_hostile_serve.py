@@ -263,3 +263,28 @@ def test_predictions_at_once_are_bounded(start, monkeypatch):
         t.join()
     assert results == [200] * 12
     assert peak[0] == 2
+
+
+def test_ipv6_loopback_is_served():
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    try:
+        server = make_server(fake_predict, "::1", 0, read_timeout=0.5)
+    except ValueError as exc:
+        pytest.skip(f"IPv6 loopback unavailable: {exc}")
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        assert server.url == f"http://[::1]:{port}/"
+        with socket.create_connection(("::1", port), timeout=5) as s:
+            s.sendall(f"GET /health HTTP/1.1\r\nHost: [::1]:{port}\r\n\r\n".encode())
+            s.shutdown(socket.SHUT_WR)
+            data = b""
+            while chunk := s.recv(4096):
+                data += chunk
+        assert answer(data)[0::2] == (200, {"status": "ok"})
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -36,6 +36,7 @@ saved model.
 from __future__ import annotations
 
 import contextlib
+import socket
 import sys
 import threading
 import traceback
@@ -85,13 +86,15 @@ class DigitServer(HTTPServer):
         self.slots = threading.BoundedSemaphore(limits.get("max_predictions", 4))
         self.pool = ThreadPoolExecutor(limits.get("workers", 32), "scratchdl-serve")
         self.log_lock = threading.Lock()
+        if ":" in address[0]:  # an IPv6 address such as ::1
+            self.address_family = socket.AF_INET6
         super().__init__(address, DigitRequestHandler)
 
     @property
     def url(self) -> str:
         """``http://host:port/`` of the bound socket (the real port when 0 was asked)."""
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
     # -- connections on the pool -------------------------------------------
     def process_request(self, request, client_address):
