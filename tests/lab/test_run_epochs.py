@@ -38,3 +38,30 @@ def test_run_says_which_settings_epochs_leaves_alone(capsys, monkeypatch):
         "scratchdl run activations-optimizers: --epochs 2 applies to every variant except "
         "book_iters (the book's variant counts iterations)"
     ]
+
+
+def test_a_report_that_cannot_be_written_is_rescued(tmp_path, monkeypatch):
+    from scratchdl.lab import experiments
+
+    written = []
+
+    class Module:
+        @staticmethod
+        def report(result, out_dir):
+            if out_dir == tmp_path / "blocked":
+                raise PermissionError(13, "Permission denied", str(out_dir))
+            written.append(out_dir)
+            return ["result.json"]
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    result = argparse.Namespace(name="overfitting")
+    with pytest.raises(RuntimeError) as info:
+        experiments._report_or_rescue(Module, result, tmp_path / "blocked")
+    (rescue,) = written
+    assert rescue.parent == tmp_path and rescue.name.startswith(
+        "scratchdl-run-overfitting-rescued-"
+    )
+    assert str(info.value) == (
+        f"could not write the report to '{tmp_path / 'blocked'}' (Permission denied); "
+        f"it was written to '{rescue}' instead"
+    )

@@ -121,12 +121,28 @@ def run_experiment(
     with blas_threads(1), Timer() as timer:
         result = module.run(config, np.random.default_rng(seed))
     result.seed, result.quick, result.runtime = seed, bool(quick), timer.seconds
-    files = module.report(result, out_dir)
+    files = _report_or_rescue(module, result, out_dir)
     if echo:
         print(f"\n== {name}: {module.TITLE} ({timer.seconds:.1f} s) ==")
         print(text_table(result))
         print(f"wrote {len(files)} files to {out_dir}/\n", flush=True)
     return result
+
+
+def _report_or_rescue(module, result, out_dir: Path) -> list:
+    """Write the report; when ``out_dir`` fails at the end of a long run, write it to a
+    rescue directory and name that directory in the error, so the run is never lost."""
+    try:
+        return module.report(result, out_dir)
+    except OSError as exc:
+        import tempfile
+
+        rescue = Path(tempfile.mkdtemp(prefix=f"scratchdl-run-{result.name}-rescued-"))
+        module.report(result, rescue)
+        raise RuntimeError(
+            f"could not write the report to {str(out_dir)!r} ({exc.strerror or exc}); "
+            f"it was written to {str(rescue)!r} instead"
+        ) from exc
 
 
 def _print_list() -> None:
