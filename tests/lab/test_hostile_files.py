@@ -287,3 +287,26 @@ def test_search_storage_that_is_not_a_database(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert code == 2 and len(err) == 1
     assert err[0].startswith("scratchdl: error: search: ") and "storage='notes.txt'" in err[0]
+
+
+def test_search_results_that_cannot_be_written_are_rescued(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from scratchdl.lab.search.command import _save
+
+    class Result:
+        def save(self, out):
+            if out == tmp_path / "gone":
+                raise FileNotFoundError(2, "No such file or directory", str(out))
+            (Path(out) / "results.md").write_text("table")
+            return {"table": Path(out) / "results.md"}
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    with pytest.raises(RuntimeError) as info:
+        _save(Result(), tmp_path / "gone")
+    (rescue,) = tmp_path.glob("scratchdl-search-rescued-*")
+    assert (rescue / "results.md").read_text() == "table"
+    assert str(info.value) == (
+        f"could not write the results to '{tmp_path / 'gone'}' (No such file or directory); "
+        f"they were written to '{rescue}' instead"
+    )
