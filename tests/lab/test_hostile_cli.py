@@ -208,7 +208,18 @@ def test_search_out_is_a_file(tmp_path, capsys):
     )
 
 
-def test_model_named_png_keeps_its_curve_apart(tmp_path, capsys, fake_data):
+def fake_plot(monkeypatch):
+    """Write a stand-in figure (the curve path is what matters; matplotlib is slow to load)."""
+    from pathlib import Path
+
+    def plot(history, path, title=""):
+        Path(path).write_bytes(b"\x89PNG stand-in")
+
+    monkeypatch.setattr("scratchdl.lab.plotting.plot_history", plot)
+
+
+def test_model_named_png_keeps_its_curve_apart(tmp_path, capsys, fake_data, monkeypatch):
+    fake_plot(monkeypatch)
     out = tmp_path / "model.png"
     code, stdout, err = run_cli(["train", "--epochs", "1", "--layers", "8", "--out", out], capsys)
     assert code == 0, err
@@ -243,6 +254,7 @@ def test_model_save_failing_at_the_end_is_rescued(tmp_path, capsys, fake_data, m
     assert err[0].endswith(f"the trained model was saved to '{rescued[0]}' instead")
 
 
+@pytest.mark.slow  # draws the real figure (matplotlib)
 def test_output_files_follow_the_umask(tmp_path, capsys, fake_data):
     old = os.umask(0o022)
     try:
@@ -323,7 +335,27 @@ def test_toml_directory(tmp_path, capsys, no_data):
     assert_one_line_error(err, f"--config '{tmp_path}' is not a regular file")
 
 
-def test_flags_still_override_a_valid_toml(tmp_path, capsys, fake_data):
+def test_model_and_cache_files_follow_the_umask(tmp_path):
+    from scratchdl.datasets.sources import save_npz_atomic as save_cache
+
+    old = os.umask(0o027)
+    try:
+        build_tiny_model_for_umask().save(tmp_path / "m.npz")
+        save_cache(tmp_path / "cache.npz", {"a": np.zeros(3)})
+    finally:
+        os.umask(old)
+    assert (tmp_path / "m.npz").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "cache.npz").stat().st_mode & 0o777 == 0o640
+
+
+def build_tiny_model_for_umask():
+    from tests.lab.conftest import build_tiny_model
+
+    return build_tiny_model()
+
+
+def test_flags_still_override_a_valid_toml(tmp_path, capsys, fake_data, monkeypatch):
+    fake_plot(monkeypatch)
     path = tmp_path / "t.toml"
     path.write_text(f'layers = [4]\nepochs = 1\nout = "{tmp_path / "a.npz"}"\n')
     code, stdout, _ = run_cli(["train", "--config", path, "--layers", "6"], capsys)

@@ -147,7 +147,7 @@ def open_study(
         except ValueError:
             raise
         except Exception as exc:  # sqlalchemy IntegrityError/OperationalError (creation race)
-            if attempt == attempts - 1:
+            if attempt == attempts - 1 or _unreachable(exc):
                 raise StorageError(
                     f"cannot open the study storage {redact(url)}: {_first_line(exc)}"
                 ) from exc
@@ -171,6 +171,22 @@ def redact(url: str | None) -> str:
         return str(url)
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+_UNREACHABLE = (
+    "connection refused",
+    "could not connect",
+    "could not translate host name",
+    "unable to open database file",
+    "no such host",
+    "timeout expired",
+)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """A storage that cannot be reached or loaded: retrying cannot help (unlike a race)."""
+    text = _first_line(exc).lower()
+    return isinstance(exc, ImportError) or any(key in text for key in _UNREACHABLE)
 
 
 def _first_line(exc: BaseException) -> str:
