@@ -269,6 +269,7 @@ def test_csv_parse_reports_progress(capsys):
 # -- search storage ----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # imports Optuna and SQLAlchemy (about 3 s)
 def test_unreachable_postgresql_is_one_line_without_the_password(tmp_path, capsys):
     pytest.importorskip("optuna")
     url = "postgresql://student:s3cret@127.0.0.1:1/study"
