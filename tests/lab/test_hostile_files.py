@@ -192,6 +192,18 @@ def test_predict_top_10_lists_ten_classes_summing_to_one(model_file, digit_png, 
     assert len(entries) == 10 and len({e.split()[0] for e in entries}) == 10
 
 
+def test_predict_refuses_a_huge_image_before_decoding(model_file, digit_png, capsys, monkeypatch):
+    monkeypatch.setattr("scratchdl.datasets.images.MAX_PIXELS", 1000)
+    code, out, _ = run_predict([model_file, digit_png], capsys)
+    assert (code, out) == (
+        1,
+        [
+            f"{digit_png}: the image is 200x200 = 40000 pixels; at most 1000 are accepted "
+            "(a 48-megapixel photo fits)"
+        ],
+    )
+
+
 def test_predict_missing_image_among_good_ones(tmp_path, model_file, digit_png, capsys):
     code, out, _ = run_predict([model_file, tmp_path / "gone.png", digit_png], capsys)
     assert code == 1

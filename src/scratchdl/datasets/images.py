@@ -33,6 +33,7 @@ SIZE, BOX, TARGET = 28, 20, 14.0
 _LUMA = np.array([0.299, 0.587, 0.114])
 _MIN_CONTRAST, _NOISE, _INK, _MAX_SIDE = 0.1, 0.25, 0.5, 1024
 _MIN_INK_PIXELS, _MAX_INK_FRACTION = 4, 0.6
+MAX_PIXELS = 50_000_000
 
 
 def _array_to_gray(a: np.ndarray) -> np.ndarray:
@@ -88,6 +89,12 @@ def _read_gray(src) -> np.ndarray:
         )
     try:
         with Image.open(src) as img:
+            width, height = img.size
+            if width * height > MAX_PIXELS:  # checked before decoding: no gigabyte bitmaps
+                raise ValueError(
+                    f"the image is {width}x{height} = {width * height} pixels; at most "
+                    f"{MAX_PIXELS} are accepted (a 48-megapixel photo fits)"
+                )
             img.load()
             return _pil_to_gray(img)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:

@@ -56,9 +56,12 @@ def classify_line(model, name: str, top: int) -> tuple[str, bool]:
     except PermissionError:
         return f"{name}: permission denied", False
     except (ValueError, OSError) as exc:
-        if str(exc).startswith("cannot read an image"):
+        text = str(exc)
+        if text.startswith("cannot read an image"):
             return f"{name}: not a readable image (PNG or JPEG expected)", False
-        return f"{name}: no digit found: {exc}", False
+        if "ink" in text:
+            return f"{name}: no digit found: {text}", False
+        return f"{name}: {text}", False
     p = np.asarray(model.predict(x, verbose=0), dtype=np.float64).reshape(-1)
     if p.size != 10 or not np.all(np.isfinite(p)):
         raise RuntimeError(
