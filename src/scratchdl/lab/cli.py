@@ -70,22 +70,27 @@ def top_k(text: str) -> int:
     return value
 
 
-def _bounded_float(low, high, high_open, what):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            value = float("nan")
-        ok = low <= value < high if high_open else low < value <= high
-        if not ok:
-            raise argparse.ArgumentTypeError(f"expected {what}, received {text!r}")
-        return value
-
-    return parse
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")  # fails every range check below
 
 
-dropout_rate = _bounded_float(0.0, 1.0, True, "a rate in [0, 1)")
-learning_rate = _bounded_float(0.0, 1e6, False, "a positive number")
+def dropout_rate(text: str) -> float:
+    """``--dropout``: a rate in [0, 1)."""
+    value = _float(text)
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a rate in [0, 1), received {text!r}")
+    return value
+
+
+def learning_rate(text: str) -> float:
+    """``--learning-rate``: a positive finite number."""
+    value = _float(text)
+    if not 0.0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, received {text!r}")
+    return value
 
 
 def _add_demo(sub):
