@@ -406,3 +406,12 @@ def test_search_study_name_must_be_a_name(study, tmp_path, capsys):
     assert_one_line_error(
         err, f"search: --study must be a name without surrounding spaces, received {study!r}"
     )
+
+
+def test_a_reader_that_leaves_the_pipe_is_not_an_error(capsys, monkeypatch):
+    def broken_pipe(*args, **kwargs):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("scratchdl.lab.cli._call", broken_pipe)
+    code, _, err = run_cli(["gradcheck"], capsys)
+    assert (code, err) == (141, [])

@@ -13,6 +13,7 @@ traceback instead.  See docs/cli.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
@@ -281,6 +282,10 @@ def main(argv=None) -> int:
             raise
         print("scratchdl: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # ``scratchdl run --list | head -1``: the reader left, not an error
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:
         if debug:
             raise
