@@ -413,5 +413,6 @@ def test_a_reader_that_leaves_the_pipe_is_not_an_error(capsys, monkeypatch):
         raise BrokenPipeError(32, "Broken pipe")
 
     monkeypatch.setattr("scratchdl.lab.cli._call", broken_pipe)
+    monkeypatch.setattr("os.dup2", lambda fd, fd2: None)  # keep the test runner's stdout
     code, _, err = run_cli(["gradcheck"], capsys)
     assert (code, err) == (141, [])
