@@ -416,3 +416,23 @@ def test_a_reader_that_leaves_the_pipe_is_not_an_error(capsys, monkeypatch):
     monkeypatch.setattr("os.dup2", lambda fd, fd2: None)  # keep the test runner's stdout
     code, _, err = run_cli(["gradcheck"], capsys)
     assert (code, err) == (141, [])
+
+
+def test_a_figure_that_fails_leaves_the_model_and_says_so(tmp_path, capsys, fake_data, monkeypatch):
+    def broken_plot(history, path, title=""):
+        raise RuntimeError("no display backend")
+
+    monkeypatch.setattr("scratchdl.lab.plotting.plot_history", broken_plot)
+    out = tmp_path / "m.npz"
+    code, stdout, err = run_cli(["train", "--epochs", "1", "--layers", "8", "--out", out], capsys)
+    assert code == 1
+    assert_one_line_error(
+        err,
+        f"the learning-curve figure '{tmp_path / 'm.png'}' was not written "
+        "(RuntimeError: no display backend); the model file is complete",
+    )
+    record = json.loads(stdout.strip().splitlines()[-1])
+    assert record["model"] == str(out) and record["curves"] is None
+    from scratchdl.models.model_io import load_model
+
+    assert load_model(out).count_params() == 784 * 8 + 8 + 8 * 10 + 10
