@@ -59,7 +59,7 @@ def test_first_fetch_writes_the_cache_second_is_served_from_it(tmp_path, tiny):
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong_content", "empty"])
-def test_damaged_cache_is_deleted_and_fetched_again(tmp_path, tiny, damage):
+def test_damaged_cache_is_moved_aside_and_fetched_again(tmp_path, tiny, damage, capsys):
     arrays, spec = tiny
     cache = tmp_path / "tiny.npz"
     save_npz_atomic(cache, arrays)
@@ -75,6 +75,9 @@ def test_damaged_cache_is_deleted_and_fetched_again(tmp_path, tiny, damage):
     _same(fetch_arrays(spec, [source], cache), arrays)
     assert source.calls == 1
     _same(load_npz(cache), arrays)  # the cache now holds the verified arrays
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("tiny.npz.corrupt-")]
+    assert len(kept) == 1  # the damaged file is kept, never deleted
+    assert f"moved it to {kept[0]}" in capsys.readouterr().err
 
 
 def test_source_failing_verification_falls_through_to_the_next(tmp_path, tiny):
@@ -116,13 +119,17 @@ def test_no_source_at_all_gives_the_clear_error(tmp_path, tiny):
         fetch_arrays(spec, [], tmp_path / "c.npz")
 
 
-def test_a_corrupt_cache_is_reported_as_deleted_when_nothing_else_works(tmp_path, tiny):
+def test_a_corrupt_cache_is_reported_as_moved_when_nothing_else_works(tmp_path, tiny):
     _, spec = tiny
     cache = tmp_path / "c.npz"
     cache.write_bytes(b"not an npz")
-    with pytest.raises(DatasetUnavailableError, match="deleted; fetching again"):
+    with pytest.raises(
+        DatasetUnavailableError, match=r"moved to c\.npz\.corrupt-\d{8}-\d{6}; fetching"
+    ):
         fetch_arrays(spec, [], cache)
     assert not cache.exists()
+    (kept,) = tmp_path.glob("c.npz.corrupt-*")
+    assert kept.read_bytes() == b"not an npz"
 
 
 def test_crash_during_cache_write_keeps_the_old_file(tmp_path, tiny, monkeypatch):

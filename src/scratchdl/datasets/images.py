@@ -32,6 +32,8 @@ __all__ = ["load_digit", "prepare_digit"]
 SIZE, BOX, TARGET = 28, 20, 14.0
 _LUMA = np.array([0.299, 0.587, 0.114])
 _MIN_CONTRAST, _NOISE, _INK, _MAX_SIDE = 0.1, 0.25, 0.5, 1024
+_MIN_INK_PIXELS, _MAX_INK_FRACTION = 4, 0.6
+MAX_PIXELS = 50_000_000
 
 
 def _array_to_gray(a: np.ndarray) -> np.ndarray:
@@ -87,6 +89,12 @@ def _read_gray(src) -> np.ndarray:
         )
     try:
         with Image.open(src) as img:
+            width, height = img.size
+            if width * height > MAX_PIXELS:  # checked before decoding: no gigabyte bitmaps
+                raise ValueError(
+                    f"the image is {width}x{height} = {width * height} pixels; at most "
+                    f"{MAX_PIXELS} are accepted (a 48-megapixel photo fits)"
+                )
             img.load()
             return _pil_to_gray(img)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
@@ -154,6 +162,42 @@ def _centre_by_mass(patch: np.ndarray) -> np.ndarray:
     return out
 
 
+def _smooth_background(gray: np.ndarray) -> np.ndarray:
+    """Least-squares quadratic surface a + b*i + c*j + d*i*i + e*i*j + f*j*j through the
+    image (on a grid of at most 64x64 samples): the lighting, which thin strokes barely move."""
+    h, w = gray.shape
+    step_i, step_j = max(1, h // 64), max(1, w // 64)
+    ii, jj = np.mgrid[0:h:step_i, 0:w:step_j]
+    i, j = ii.ravel() / h, jj.ravel() / w
+    design = np.stack([np.ones_like(i), i, j, i * i, i * j, j * j], axis=1)
+    coef, *_ = np.linalg.lstsq(design, gray[ii, jj].ravel(), rcond=None)
+    a, b, c, d, e, f = coef
+    gi, gj = (np.arange(h) / h)[:, None], (np.arange(w) / w)[None, :]  # broadcast, no grids
+    return (a + b * gi + d * gi * gi) + (c * gj + f * gj * gj) + e * gi * gj
+
+
+def _check_digit_like(gray: np.ndarray) -> None:
+    """Raise "no digit found" when nothing stands out of the lighting: a blank page photo, a
+    gradient or a vignette.  Ink (bright after inversion) must rise at least _MIN_CONTRAST
+    above the smooth background on at least _MIN_INK_PIXELS pixels, and must not cover
+    more than _MAX_INK_FRACTION of the image."""
+    if min(gray.shape) < 8:
+        return  # too small to separate lighting from strokes; _stretch decides alone
+    residual = gray - _smooth_background(gray)
+    ink = residual > _MIN_CONTRAST
+    if int(ink.sum()) < _MIN_INK_PIXELS:
+        peak = float(residual.max())
+        raise ValueError(
+            "no ink found that looks like a digit: nothing rises above the lighting by "
+            f"{_MIN_CONTRAST} or more (peak {peak:.3f}); is the page blank or the digit too faint?"
+        )
+    if ink.mean() > _MAX_INK_FRACTION:
+        raise ValueError(
+            f"no ink found that looks like a digit: {ink.mean():.0%} of the image stands out, "
+            f"more than {_MAX_INK_FRACTION:.0%}; is it a photo of something other than one digit?"
+        )
+
+
 def prepare_digit(gray: np.ndarray, invert: bool | None = None) -> np.ndarray:
     """Steps 2-6 of load_digit on a grayscale float array in [0, 1] (H, W)."""
     gray = np.asarray(gray, dtype=np.float64)
@@ -161,6 +205,7 @@ def prepare_digit(gray: np.ndarray, invert: bool | None = None) -> np.ndarray:
         invert = float(np.median(_border(gray))) > 0.5
     if invert:
         gray = 1.0 - gray
+    _check_digit_like(gray)
     return _centre_by_mass(_scale_into_box(_crop_to_ink(_stretch(gray))))
 
 

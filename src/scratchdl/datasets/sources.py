@@ -9,7 +9,9 @@ a wheel, a Debian package) be checked against the same four constants.
 ``fetch_arrays(spec, sources, cache_file)``:
 
 1. the cache file (``.npz``, ``allow_pickle=False``) is loaded and verified; a file that
-   fails verification is deleted, never used;
+   fails verification is never used and never deleted (it may be the user's own copy):
+   it is renamed ``<name>.corrupt-<timestamp>`` and the move is reported in one line; a
+   cache that exists but cannot be read raises PermissionError naming the path;
 2. each source is tried in order; its arrays are verified; the first that passes is
    written to the cache (temp file in the same directory + ``os.replace``, so a crash never
    leaves a half-written cache) and returned;
@@ -26,6 +28,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import time
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -139,11 +142,18 @@ def save_npz_atomic(path: str | os.PathLike, arrays: dict) -> Path:
             np.savez(f, **arrays)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _umask_mode())  # mkstemp makes 0600; follow the user's umask
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _reason(exc: BaseException) -> str:
@@ -153,20 +163,52 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
+def move_aside(path: Path) -> Path:
+    """Rename a file that failed verification to ``<name>.corrupt-<timestamp>`` (never delete:
+    it may be the user's own copy) and say so in one line on stderr."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    os.replace(path, target)
+    print(f"scratchdl: {path} failed verification; moved it to {target}", file=sys.stderr)
+    return target
+
+
+def _check_readable(cache_file: Path) -> None:
+    """PermissionError naming the path when the cache exists but cannot be read."""
+    try:
+        with open(cache_file, "rb"):
+            pass
+    except PermissionError:
+        raise PermissionError(
+            13,
+            f"permission denied reading the dataset cache {cache_file}; fix its permissions "
+            "or set SCRATCHDL_HOME to another directory",
+            str(cache_file),
+        ) from None
+
+
 def _try_cache(spec: DatasetSpec, cache_file: Path, failures: list) -> dict | None:
     label = f"cache file {cache_file}"
-    if not cache_file.is_file():
+    if not cache_file.exists():
         failures.append((label, "not present"))
         return None
+    if not cache_file.is_file():
+        failures.append((label, "not a regular file (left untouched)"))
+        return None
+    _check_readable(cache_file)
     try:
         return verify_arrays(load_npz(cache_file, spec.shapes), spec)
     except Exception as exc:  # a cache that cannot be verified is never used
         try:
-            cache_file.unlink(missing_ok=True)
-        except OSError as unlink_exc:
-            failures.append((label, f"{_reason(exc)}; could not delete it: {unlink_exc}"))
+            target = move_aside(cache_file)
+        except OSError as move_exc:
+            failures.append((label, f"{_reason(exc)}; could not move it aside: {move_exc}"))
             return None
-        failures.append((label, f"{_reason(exc)} (deleted; fetching again)"))
+        failures.append((label, f"{_reason(exc)} (moved to {target.name}; fetching again)"))
         return None
 
 

@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from scratchdl.lab.errors import file_mode
+
 __all__ = [
     "pyplot",
     "save_figure",
@@ -38,6 +40,7 @@ def save_figure(fig, path, dpi=100):
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=dpi, format="png", metadata={"Software": None})
+        os.chmod(tmp, file_mode())  # mkstemp makes 0600; follow the user's umask
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

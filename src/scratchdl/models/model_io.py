@@ -22,7 +22,12 @@ import numpy as np
 from scratchdl import __version__
 from scratchdl import losses as losses_module
 from scratchdl import optimizers as optimizers_module
-from scratchdl.models.saving import ModelFileError, load_npz_safe, save_npz_atomic
+from scratchdl.models.saving import (
+    MAX_MODEL_BYTES,
+    ModelFileError,
+    load_npz_safe,
+    save_npz_atomic,
+)
 
 __all__ = [
     "save_model",
@@ -205,8 +210,62 @@ def _restore_optimizer(model, arrays, path="model file"):
             raise ModelFileError(f"{path}: the optimizer state is damaged ({exc})") from None
 
 
+def _layer_weight_count(layer, shape) -> int:
+    """Weights ``layer`` will allocate for inputs of ``shape`` (Dense and BatchNormalization
+    are the layers with weights; the others allocate none)."""
+    from scratchdl.layers import BatchNormalization, Dense
+
+    if isinstance(layer, Dense):
+        return layer.units * (int(shape[-1]) + 1)
+    if isinstance(layer, BatchNormalization):
+        return 4 * int(shape[layer.axis])
+    return 0
+
+
+def _declared_weight_count(config, shape=None) -> tuple[int, tuple | None]:
+    """(weights, output shape) the configuration declares, found by propagating shapes
+    through unbuilt layers (nothing is allocated); nested models are counted inside."""
+    from scratchdl import layers as layers_module
+    from scratchdl.layers import InputLayer
+
+    total = 0
+    for layer_config in config.get("layers", []):
+        if isinstance(layer_config, dict) and layer_config.get("class_name") == "Sequential":
+            count, shape = _declared_weight_count(layer_config.get("config") or {}, shape)
+            total += count
+            continue
+        layer = layers_module.get(layer_config)
+        if isinstance(layer, InputLayer):
+            shape = tuple(layer.shape)
+            continue
+        if shape is None:
+            shape = layer.input_shape_arg
+        if shape is None:
+            return total, None
+        if any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in shape):
+            raise ValueError(f"input shape {shape} must hold positive integers")
+        total += _layer_weight_count(layer, shape)
+        shape = tuple(layer.compute_output_shape(tuple(shape)))
+    return total, shape
+
+
+def _check_declared_size(config, path):
+    """Refuse a configuration whose weights would not fit the file or the cap, before any
+    layer is built: a 1 MB file declaring ``units=200000`` must not allocate gigabytes."""
+    itemsize = np.dtype(config.get("dtype") or "float32").itemsize
+    declared = _declared_weight_count(config)[0] * itemsize
+    file_size = os.path.getsize(path)
+    if declared > min(file_size, MAX_MODEL_BYTES):
+        raise ModelFileError(
+            f"{path}: the configuration declares {declared} bytes of weights, but the file "
+            f"holds {file_size} bytes (limit {MAX_MODEL_BYTES}); damaged or hostile file, "
+            "nothing was allocated"
+        )
+
+
 def _model_from_config(config, path, custom_objects, model_class):
     try:
+        _check_declared_size(config, path)
         model = model_class.from_config(config, custom_objects=custom_objects)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ModelFileError(f"{path}: the model configuration is damaged ({exc})") from None

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -41,7 +43,9 @@ __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
     "META_KEY",
+    "MAX_MODEL_BYTES",
     "ModelFileError",
+    "json_depth",
     "load_npz_safe",
     "save_npz_atomic",
 ]
@@ -148,7 +152,10 @@ def save_npz_atomic(
     _fsync_directory(directory)
 
 
-_DEFLATE_MAX_RATIO = 1032  # deflate cannot expand data more than ~1032:1
+MAX_MODEL_BYTES = 1 << 30  # 1 GiB of uncompressed entries: far above any model of the course
+MAX_META_BYTES = 8 << 20  # the JSON metadata: configs are a few kB
+MAX_JSON_DEPTH = 64  # configs nest about 6 deep
+MAX_COMPRESSION_RATIO = 20  # float weights deflate by a few per cent; a zip bomb by 1000:1
 
 
 def _read_header(member):
@@ -158,22 +165,31 @@ def _read_header(member):
     return np.lib.format.read_array_header_2_0(member)
 
 
+def _check_entry_size(path, info, file_size):
+    """Uncompressed size against the file size, the compression ratio, and the caps."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        limit, why = min(info.compress_size, file_size), "its stored size"
+    else:
+        limit = max(info.compress_size * MAX_COMPRESSION_RATIO, 1 << 16)
+        why = f"{MAX_COMPRESSION_RATIO}x its compressed size"
+    if info.file_size > limit:
+        raise ModelFileError(
+            f"{path}: entry {info.filename!r} claims {info.file_size} bytes uncompressed, "
+            f"more than {why} ({limit} bytes); damaged or hostile file, nothing was allocated"
+        )
+    if info.filename == META_KEY + ".npy" and info.file_size > MAX_META_BYTES:
+        raise ModelFileError(
+            f"{path}: the metadata entry is {info.file_size} bytes; the limit is {MAX_META_BYTES}"
+        )
+
+
 def _check_member(path, archive, info, file_size):
     """Refuse object arrays and headers that promise more data than the file can hold.
 
     This runs before NumPy allocates anything, so a hostile header declaring a huge
     shape cannot make the loader reserve memory it will never fill.
     """
-    limit = (
-        file_size
-        if info.compress_type == zipfile.ZIP_STORED
-        else (info.compress_size * _DEFLATE_MAX_RATIO)
-    )
-    if info.file_size > limit:
-        raise ModelFileError(
-            f"{path}: entry {info.filename!r} claims {info.file_size} bytes, "
-            "more than the file can hold"
-        )
+    _check_entry_size(path, info, file_size)
     with archive.open(info) as member:
         shape, _, dtype = _read_header(member)
     name = info.filename.removesuffix(".npy")
@@ -192,7 +208,14 @@ def _check_member(path, archive, info, file_size):
 def _check_members(path):
     file_size = os.path.getsize(path)
     with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
+        infos = archive.infolist()
+        total = sum(info.file_size for info in infos)
+        if total > MAX_MODEL_BYTES:
+            raise ModelFileError(
+                f"{path}: the entries add up to {total} bytes uncompressed; the limit is "
+                f"{MAX_MODEL_BYTES} bytes (1 GiB), nothing was allocated"
+            )
+        for info in infos:
             _check_member(path, archive, info, file_size)
 
 
@@ -222,9 +245,15 @@ def _parse_meta(path, arrays):
             f"{path}: {META_KEY!r} must be a JSON text scalar, "
             f"found dtype {raw.dtype} shape {raw.shape}"
         )
+    text = str(raw)
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise ModelFileError(
+            f"{path}: the metadata JSON nests {depth} levels deep; the limit is {MAX_JSON_DEPTH}"
+        )
     try:
-        header = json.loads(str(raw))
-    except ValueError as err:
+        header = json.loads(text)
+    except (ValueError, RecursionError) as err:
         raise ModelFileError(f"{path}: metadata is not valid JSON ({err})") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         found = header.get("format") if isinstance(header, dict) else header
@@ -241,21 +270,58 @@ def _parse_meta(path, arrays):
     return header["meta"]
 
 
+def json_depth(text: str) -> int:
+    """The deepest nesting of [ and { in JSON ``text`` (brackets inside strings ignored)."""
+    outside_strings = _JSON_STRING.sub("", text)
+    depth = deepest = 0
+    for bracket in _JSON_BRACKETS.findall(outside_strings):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _check_regular_file(path):
+    """FileNotFoundError, or ModelFileError naming the true cause: a directory, a FIFO or
+    device (reading it could hang), or a file this user may not read."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise FileNotFoundError(2, f"No such model file: {path!r}", path) from None
+    except PermissionError:
+        raise ModelFileError(f"{path}: permission denied (cannot reach the file)") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ModelFileError(f"{path}: is a directory, expected a scratchdl model file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ModelFileError(
+            f"{path}: not a regular file (a FIFO, socket or device); expected a model file"
+        )
+    if not os.access(path, os.R_OK):
+        raise ModelFileError(f"{path}: permission denied (the file is not readable)")
+
+
 def load_npz_safe(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Read a file written by ``save_npz_atomic``; return ``(meta, arrays)``.
 
     Raises:
         FileNotFoundError: no file at ``path`` (the message names it).
-        ModelFileError (a ValueError): the file is a directory, not a zip/npz,
-            truncated, holds an object (pickled) array, lacks or has bad metadata,
-            or has another format or format_version. Nothing is ever unpickled.
+        ModelFileError (a ValueError): permission denied, a directory or another
+            non-regular file, not a zip/npz, truncated, entries larger than the file
+            can hold (or than ``MAX_MODEL_BYTES``), an object (pickled) array, metadata
+            missing, too large or nested deeper than ``MAX_JSON_DEPTH``, or another
+            format or format_version. Nothing is ever unpickled, and sizes are checked
+            before anything is allocated.
     """
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(2, f"No such model file: {path!r}", path)
-    if os.path.isdir(path):
-        raise ModelFileError(f"{path}: is a directory, expected a scratchdl model file")
-    if not zipfile.is_zipfile(path):
+    _check_regular_file(path)
+    try:
+        is_zip = zipfile.is_zipfile(path)
+    except PermissionError:
+        raise ModelFileError(f"{path}: permission denied (the file is not readable)") from None
+    if not is_zip:
         raise ModelFileError(
             f"{path}: not a scratchdl model file (not a zip/npz archive; "
             "damaged, truncated or another format such as HDF5)"
@@ -266,6 +332,8 @@ def load_npz_safe(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[st
             arrays = _read_all(path, npz)
     except ModelFileError:
         raise
+    except PermissionError:
+        raise ModelFileError(f"{path}: permission denied (the file is not readable)") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise ModelFileError(f"{path}: cannot be read as a scratchdl model file ({err})") from None
     return _parse_meta(path, arrays), arrays

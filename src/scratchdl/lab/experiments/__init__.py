@@ -25,6 +25,7 @@ __all__ = [
     "make_config",
     "run_experiment",
     "command_run",
+    "left_alone_by_epochs",
     "summary",
 ]
 
@@ -65,7 +66,9 @@ def load(name: str):
 def make_config(name: str, quick: bool = False, dataset=None, epochs=None, strict=True):
     """The config of ``name`` (quick or default) with the command-line overrides applied.
 
-    ``dataset`` replaces the ``dataset`` field and ``epochs`` the ``epochs`` field; an
+    ``dataset`` replaces the ``dataset`` field and ``epochs`` the ``epochs`` field and every
+    variant's ``*_epochs`` field (``dropout_epochs``, ``book_epochs``), so ``--epochs N``
+    applies to every variant of the experiment; an
     override the experiment has no field for raises ValueError naming its settings
     (``strict``) or is skipped (``strict=False``, as ``run all`` does).
     """
@@ -88,7 +91,14 @@ def make_config(name: str, quick: bool = False, dataset=None, epochs=None, stric
         if key == "epochs" and (isinstance(value, bool) or int(value) != value or value < 1):
             raise ValueError(f"epochs must be a positive integer, received epochs={value!r}")
         changes[key] = value
+        if key == "epochs":  # every variant: dropout_epochs, book_epochs, ...
+            changes.update({f: value for f in sorted(fields) if f.endswith("_epochs")})
     return dataclasses.replace(config, **changes)
+
+
+def left_alone_by_epochs(config) -> list[str]:
+    """Settings ``--epochs`` does not change: the book variants that count iterations."""
+    return sorted(f.name for f in dataclasses.fields(config) if f.name.endswith("_iters"))
 
 
 def run_experiment(
@@ -111,12 +121,28 @@ def run_experiment(
     with blas_threads(1), Timer() as timer:
         result = module.run(config, np.random.default_rng(seed))
     result.seed, result.quick, result.runtime = seed, bool(quick), timer.seconds
-    files = module.report(result, out_dir)
+    files = _report_or_rescue(module, result, out_dir)
     if echo:
         print(f"\n== {name}: {module.TITLE} ({timer.seconds:.1f} s) ==")
         print(text_table(result))
         print(f"wrote {len(files)} files to {out_dir}/\n", flush=True)
     return result
+
+
+def _report_or_rescue(module, result, out_dir: Path) -> list:
+    """Write the report; when ``out_dir`` fails at the end of a long run, write it to a
+    rescue directory and name that directory in the error, so the run is never lost."""
+    try:
+        return module.report(result, out_dir)
+    except OSError as exc:
+        import tempfile
+
+        rescue = Path(tempfile.mkdtemp(prefix=f"scratchdl-run-{result.name}-rescued-"))
+        module.report(result, rescue)
+        raise RuntimeError(
+            f"could not write the report to {str(out_dir)!r} ({exc.strerror or exc}); "
+            f"it was written to {str(rescue)!r} instead"
+        ) from exc
 
 
 def _print_list() -> None:
@@ -146,10 +172,16 @@ def command_run(args) -> int:
             out = str(Path(out) / name)
         strict = args.name != "all"
         try:
-            make_config(name, args.quick, _dataset(args), args.epochs, strict)
+            config = make_config(name, args.quick, _dataset(args), args.epochs, strict)
         except ValueError as exc:
             print(f"scratchdl run {name}: {exc}")
             return 2
+        untouched = left_alone_by_epochs(config) if args.epochs is not None else []
+        if untouched:
+            print(
+                f"scratchdl run {name}: --epochs {args.epochs} applies to every variant "
+                f"except {', '.join(untouched)} (the book's variant counts iterations)"
+            )
         result = run_experiment(
             name, args.quick, args.seed, out, _dataset(args), args.epochs, strict=strict
         )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from scratchdl.lab.errors import file_mode
 from scratchdl.lab.experiments.common import Result
 
 __all__ = [
@@ -111,6 +112,7 @@ def _write_text(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text)
+    os.chmod(tmp, file_mode())  # mkstemp makes 0600; the result follows the user's umask
     os.replace(tmp, path)
 
 

@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from scratchdl.lab.errors import check_output_dir
 from scratchdl.lab.search.results import HEADER
 from scratchdl.lab.search.storage import DEFAULT_STUDY, PRUNERS, SAMPLERS
 
@@ -81,6 +82,22 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     return parser
 
 
+def _save(result, out: Path) -> dict:
+    """Write the result files; when ``out`` fails, write them to a rescue directory and say
+    where in the error, so a finished study is never lost."""
+    try:
+        return result.save(out)
+    except OSError as exc:
+        import tempfile
+
+        rescue = Path(tempfile.mkdtemp(prefix="scratchdl-search-rescued-"))
+        result.save(rescue)
+        raise RuntimeError(
+            f"could not write the results to {str(out)!r} ({exc.strerror or exc}); "
+            f"they were written to {str(rescue)!r} instead"
+        ) from exc
+
+
 def command_search(args: argparse.Namespace) -> int:
     """Run the book's search as ``args`` say, print the ranked table, write the files.
 
@@ -95,6 +112,11 @@ def command_search(args: argparse.Namespace) -> int:
     try:
         if epochs < 1:
             raise ValueError(f"--epochs must be a positive integer, received {epochs}")
+        check_output_dir(args.out)  # before the study runs, so its result has a place
+        if not args.study.strip() or args.study != args.study.strip():
+            raise ValueError(
+                f"--study must be a name without surrounding spaces, received {args.study!r}"
+            )
         from scratchdl.lab.search.book import BookObjective  # NumPy and Optuna only when searching
         from scratchdl.lab.search.runner import random_search
 
@@ -112,11 +134,11 @@ def command_search(args: argparse.Namespace) -> int:
             verbose=True,
         )
     except ValueError as exc:
-        print(f"scratchdl search: error: {exc}", file=sys.stderr)
+        print(f"scratchdl: error: search: {exc}", file=sys.stderr)
         return 2
     print(HEADER)
     for line in result.table():
         print(line)
-    paths = result.save(Path(args.out))
+    paths = _save(result, Path(args.out))
     print("wrote " + ", ".join(str(p) for p in paths.values()))
     return 0

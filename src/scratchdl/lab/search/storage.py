@@ -146,8 +146,51 @@ def open_study(
             )
         except ValueError:
             raise
-        except Exception:  # sqlalchemy IntegrityError/OperationalError during a creation race
-            if attempt == attempts - 1:
-                raise
+        except Exception as exc:  # sqlalchemy IntegrityError/OperationalError (creation race)
+            if attempt == attempts - 1 or _unreachable(exc):
+                raise StorageError(
+                    f"cannot open the study storage {redact(url)}: {_first_line(exc)}"
+                ) from exc
             time.sleep(0.2 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+class StorageError(RuntimeError):
+    """The study storage cannot be reached or used; the message is one line, the URL's
+    password hidden."""
+
+
+def redact(url: str | None) -> str:
+    """``postgresql://user:secret@host/db`` -> ``postgresql://user:***@host/db``."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    if url is None:
+        return "(in memory)"
+    parts = urlsplit(str(url))
+    if parts.password is None:
+        return str(url)
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+_UNREACHABLE = (
+    "connection refused",
+    "could not connect",
+    "could not translate host name",
+    "unable to open database file",
+    "no such host",
+    "timeout expired",
+)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """A storage that cannot be reached or loaded: retrying cannot help (unlike a race)."""
+    text = _first_line(exc).lower()
+    return isinstance(exc, ImportError) or any(key in text for key in _UNREACHABLE)
+
+
+def _first_line(exc: BaseException) -> str:
+    """The root cause's first line (sqlalchemy adds the SQL and a help link below it)."""
+    root = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(root).splitlines() if line.strip()]
+    return f"{type(root).__name__}: {lines[0] if lines else 'no details'}"

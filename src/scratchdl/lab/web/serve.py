@@ -1,6 +1,6 @@
 """``scratchdl serve``: draw a digit in the browser and watch the model's live predictions.
 
-A small standard-library web server (``http.server.ThreadingHTTPServer``) with three routes:
+A small standard-library web server with three routes:
 
 * ``GET /`` and the other files of ``static/`` -- the drawing page (a 280x280 canvas, a
   Clear button, ten probability bars).  Only the files found in the static directory at
@@ -13,183 +13,49 @@ A small standard-library web server (``http.server.ThreadingHTTPServer``) with t
       response: {"probabilities": [p0, ..., p9], "prediction": k, "input": [784 numbers]}
 
   ``input`` is the 28x28 image the model saw, row by row (the page draws it as a preview).
-  An image goes through ``scratchdl.datasets.images.load_digit`` (grayscale, inverted when
-  the background is light, cropped to the ink, scaled into 20x20, centred by mass), so white
-  ink on black and black ink on white both work; ``pixels`` are used as they are.
+  Bodies are checked in bodies.py; requests in handler.py; Host/Origin in guard.py.
 
-Errors are JSON ``{"error": "..."}`` naming what was wrong: 400 for a bad body (not JSON,
-wrong keys, bad base64, not an image, wrong pixel count or range, an empty drawing), 411
-without Content-Length, 413 above ``MAX_BODY_BYTES``, 415 for a non-JSON content type, 404
-and 405 for wrong routes, 500 when the model fails.
+Built to hold a classroom (docs/serve.md):
+
+* a bounded pool of ``workers`` threads answers the connections; the listen backlog is
+  ``REQUEST_QUEUE_SIZE`` (256), so a burst of a class's requests waits instead of being reset;
+* every connection has a read timeout (``read_timeout`` s): a client that stalls mid-body
+  gets 408 and frees its worker;
+* at most ``max_predictions`` requests decode images and run the model at once, so the
+  memory stays bounded whatever the number of clients (a semaphore; the model itself runs
+  one call at a time under a lock, since layers cache activations);
+* Host and Origin are checked (guard.py) against DNS rebinding and cross-site posts;
+* a client that disconnects is one log line, never a traceback; every request is one
+  access-log line (method, path, status, milliseconds).
 
 The server knows nothing about models: it calls ``predict_fn(x) -> probabilities`` with
-``x`` of shape (1, 28, 28) float32, one call at a time (a lock: layers cache activations).
-``serve(model_path)`` builds that function from a saved model.
-
-Convention: an empty drawing is a 400 (``"the image is empty ..."``), not a prediction; the
-page never sends one (it resets the bars on Clear).
+``x`` of shape (1, 28, 28) float32.  ``serve(model_path)`` builds that function from a
+saved model.
 """
 
 from __future__ import annotations
 
-import base64
-import io
-import json
+import contextlib
+import socket
 import sys
 import threading
 import traceback
 import webbrowser
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from concurrent.futures import ThreadPoolExecutor
+from http.server import HTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 
+from scratchdl.lab.web.bodies import RequestError, probabilities_from
+from scratchdl.lab.web.guard import HostPolicy
+from scratchdl.lab.web.handler import CONTENT_TYPES, MAX_BODY_BYTES, DigitRequestHandler
+
 __all__ = ["MAX_BODY_BYTES", "DigitServer", "make_server", "model_predict_fn", "serve"]
-__all__ += ["command_serve"]
+__all__ += ["command_serve", "REQUEST_QUEUE_SIZE", "bound_allocator"]
 
-MAX_BODY_BYTES = 2 * 1024 * 1024
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".png": "image/png",
-    ".svg": "image/svg+xml",
-    ".ico": "image/x-icon",
-}
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
-}
-
-
-MAX_IMAGE_PIXELS = 16_000_000
-VALID_KEYS = ("image", "pixels")
-EMPTY_MESSAGE = "the image is empty (no ink): draw a digit first"
-
-
-class RequestError(Exception):
-    """A request the server refuses: the HTTP status and a message for the client."""
-
-    def __init__(self, status, message: str):
-        super().__init__(message)
-        self.status = int(status)
-        self.message = message
-
-
-def json_type(value) -> str:
-    """The JSON name of a decoded value's type, for error messages."""
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")
-
-
-def parse_predict_body(body: bytes, content_type: str) -> np.ndarray:
-    """Validate a /predict body; return the model input, shape (1, 28, 28) float32."""
-    media_type = content_type.split(";")[0].strip().lower()
-    if media_type != "application/json":
-        msg = f"Content-Type must be application/json, received {content_type!r}"
-        raise RequestError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, msg)
-    try:
-        request = json.loads(body.decode("utf-8"))
-    except ValueError as err:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise RequestError(400, f"the body is not valid JSON: {err}") from None
-    if not isinstance(request, dict):
-        example = '{"image": "data:image/png;base64,..."} or {"pixels": [...]}'
-        raise RequestError(
-            400, f"expected a JSON object {example}, received a {json_type(request)}"
-        )
-    unknown = sorted(set(request) - set(VALID_KEYS))
-    if unknown:
-        raise RequestError(400, f"unknown key(s) {unknown}; valid keys are {list(VALID_KEYS)}")
-    if len(request) != 1:
-        raise RequestError(
-            400, f"give exactly one of 'image' or 'pixels', received {sorted(request)}"
-        )
-    if "image" in request:
-        digit = digit_from_data_url(request["image"])
-    else:
-        digit = digit_from_pixels(request["pixels"])
-    return np.asarray(digit, dtype=np.float32).reshape(1, 28, 28)
-
-
-def decode_data_url(image) -> bytes:
-    """The bytes inside ``data:image/...;base64,...``; 400 for anything else."""
-    if not isinstance(image, str):
-        msg = f"'image' must be a string 'data:image/png;base64,...', received a {json_type(image)}"
-        raise RequestError(400, msg)
-    header, comma, data = image.partition(",")
-    if not comma or not header.startswith("data:image/") or not header.endswith(";base64"):
-        msg = f"'image' must be a data URL 'data:image/png;base64,...', received {image[:40]!r}"
-        raise RequestError(400, msg)
-    try:
-        return base64.b64decode(data, validate=True)
-    except ValueError as err:  # binascii.Error is a ValueError
-        raise RequestError(400, f"'image' is not valid base64: {err}") from None
-
-
-def digit_from_data_url(image) -> np.ndarray:
-    """Decode a data-URL image and preprocess it MNIST-style with ``load_digit``."""
-    from PIL import Image
-
-    from scratchdl.datasets.images import load_digit
-
-    raw = decode_data_url(image)
-    try:
-        img = Image.open(io.BytesIO(raw))
-        width, height = img.size
-        if width * height > MAX_IMAGE_PIXELS:
-            msg = f"the image is {width}x{height}; at most {MAX_IMAGE_PIXELS} pixels are accepted"
-            raise RequestError(400, msg)
-        img.load()
-    except (OSError, ValueError, Image.DecompressionBombError) as err:
-        raise RequestError(400, f"'image' is not a readable PNG image: {err}") from None
-    extrema = img.getextrema()
-    bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
-    if all(low == high for low, high in bands):
-        raise RequestError(400, EMPTY_MESSAGE)
-    try:
-        return load_digit(img)
-    except ValueError as err:
-        raise RequestError(400, f"cannot read a digit from the image: {err}") from None
-
-
-def digit_from_pixels(pixels) -> np.ndarray:
-    """Check an MNIST-style image given as 784 numbers in [0, 1] (or 28 rows of 28)."""
-    expected = "an array of 784 numbers in 0..1 (or 28 rows of 28)"
-    if not isinstance(pixels, list):
-        raise RequestError(400, f"'pixels' must be {expected}, received a {json_type(pixels)}")
-    flat = pixels
-    if len(pixels) == 28 and all(isinstance(row, list) and len(row) == 28 for row in pixels):
-        flat = [v for row in pixels for v in row]
-    if len(flat) != 784:
-        raise RequestError(400, f"'pixels' must be {expected}, received {len(flat)} values")
-    for i, v in enumerate(flat):
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise RequestError(400, f"'pixels' must hold numbers, received {v!r} at index {i}")
-    x = np.array(flat, dtype=np.float64)
-    bad = np.flatnonzero(~((x >= 0) & (x <= 1)))  # also catches NaN
-    if bad.size:
-        i = int(bad[0])
-        msg = f"'pixels' must be in 0..1 (ink = 1), received {flat[i]!r} at index {i}"
-        raise RequestError(400, msg)
-    if not x.any():
-        raise RequestError(400, EMPTY_MESSAGE)
-    return x
-
-
-def probabilities_from(raw) -> np.ndarray:
-    """The model's answer as 10 finite floats; a 500 when it is anything else."""
-    try:
-        p = np.asarray(raw, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        p = None
-    if p is None or p.size != 10 or not np.all(np.isfinite(p)):
-        shape = np.shape(raw) if p is not None else type(raw).__name__
-        raise RequestError(500, f"the model returned {shape}; expected 10 finite probabilities")
-    return p
+REQUEST_QUEUE_SIZE = 256
 
 
 def static_routes(static_dir: Path) -> dict[str, Path]:
@@ -204,23 +70,71 @@ def static_routes(static_dir: Path) -> dict[str, Path]:
     return routes
 
 
-class DigitServer(ThreadingHTTPServer):
-    """The HTTP server: holds ``predict_fn``, the static routes and a lock around the model."""
+class DigitServer(HTTPServer):
+    """The HTTP server: a bounded thread pool, the model behind a lock and a semaphore."""
 
-    daemon_threads = True
+    request_queue_size = REQUEST_QUEUE_SIZE
+    allow_reuse_address = True
 
-    def __init__(self, address, predict_fn, static_dir=STATIC_DIR, quiet=True):
+    def __init__(self, address, predict_fn, static_dir=STATIC_DIR, quiet=True, **limits):
         self.predict_fn = predict_fn
         self.routes = static_routes(Path(static_dir))
         self.quiet = quiet
+        self.read_timeout = float(limits.get("read_timeout", 10.0))
+        self.policy = HostPolicy(address[0], limits.get("allowed_hosts", ()))
         self.predict_lock = threading.Lock()
+        self.slots = threading.BoundedSemaphore(limits.get("max_predictions", 4))
+        self.pool = ThreadPoolExecutor(limits.get("workers", 32), "scratchdl-serve")
+        self.log_lock = threading.Lock()
+        if ":" in address[0]:  # an IPv6 address such as ::1
+            self.address_family = socket.AF_INET6
         super().__init__(address, DigitRequestHandler)
 
     @property
     def url(self) -> str:
         """``http://host:port/`` of the bound socket (the real port when 0 was asked)."""
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+    # -- connections on the pool -------------------------------------------
+    def process_request(self, request, client_address):
+        """Hand the connection to a pool thread (queued when all are busy)."""
+        self.pool.submit(self._answer, request, client_address)
+
+    def _answer(self, request, client_address):
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def handle_error(self, request, client_address):
+        """One line for a client that went away; a traceback only for a real bug."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            self.log(f"{client_address[0]} disconnected ({type(exc).__name__})", always=True)
+            return
+        self.log(f"{client_address[0]} internal error: {type(exc).__name__}: {exc}", always=True)
+        traceback.print_exc()
+
+    def server_close(self):
+        super().server_close()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def log(self, line: str, always: bool = False) -> None:
+        """One line on stderr (successful requests are skipped when ``quiet``)."""
+        if self.quiet and not always and _is_success(line):
+            return
+        with self.log_lock:
+            print(line, file=sys.stderr, flush=True)
+
+    # -- the model -----------------------------------------------------------
+    @contextlib.contextmanager
+    def prediction_slot(self):
+        """At most ``max_predictions`` requests decode images and predict at once."""
+        with self.slots:
+            yield
 
     def predict(self, x: np.ndarray) -> dict:
         """Run the model on one (1, 28, 28) image; return the JSON answer."""
@@ -238,87 +152,35 @@ class DigitServer(ThreadingHTTPServer):
         }
 
 
-class DigitRequestHandler(BaseHTTPRequestHandler):
-    """Routes one request; every answer other than a static file is JSON."""
-
-    server_version = "scratchdl-serve"
-    server: DigitServer
-
-    def do_GET(self):  # noqa: N802 (http.server's naming)
-        path = urlsplit(self.path).path
-        if path == "/health":
-            self.send_json(HTTPStatus.OK, {"status": "ok"})
-        elif path == "/predict":
-            self.send_json(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "use POST /predict"})
-        elif path in self.server.routes:
-            self.send_file(self.server.routes[path])
-        else:
-            self.send_json(HTTPStatus.NOT_FOUND, {"error": f"not found: {path!r}"})
-
-    def do_POST(self):  # noqa: N802
-        path = urlsplit(self.path).path
-        if path != "/predict":
-            self.close_connection = True
-            self.send_json(HTTPStatus.NOT_FOUND, {"error": f"not found: POST {path!r}"})
-            return
-        try:
-            body = self.read_body()
-            x = parse_predict_body(body, self.headers.get("Content-Type", ""))
-            answer = self.server.predict(x)
-        except RequestError as err:
-            self.send_json(err.status, {"error": err.message})
-            return
-        self.send_json(HTTPStatus.OK, answer)
-
-    def read_body(self) -> bytes:
-        """Read exactly Content-Length bytes, refusing bodies above ``MAX_BODY_BYTES``."""
-        length = self.headers.get("Content-Length")
-        if length is None:
-            self.close_connection = True
-            raise RequestError(HTTPStatus.LENGTH_REQUIRED, "a Content-Length header is required")
-        if not length.strip().isdigit():
-            self.close_connection = True
-            raise RequestError(400, f"Content-Length must be a number, received {length!r}")
-        n = int(length)
-        if n > MAX_BODY_BYTES:
-            self.close_connection = True  # the body stays unread, so the connection must go
-            raise RequestError(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                f"request body is {n} bytes; the limit is {MAX_BODY_BYTES} bytes (2 MB)",
-            )
-        return self.rfile.read(n)
-
-    def send_json(self, status, payload: dict) -> None:
-        data = json.dumps(payload).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        if status == HTTPStatus.METHOD_NOT_ALLOWED:
-            self.send_header("Allow", "POST")
-        self.send_common_headers()
-        self.wfile.write(data)
-
-    def send_file(self, path: Path) -> None:
-        data = path.read_bytes()
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", CONTENT_TYPES[path.suffix])
-        self.send_header("Content-Length", str(len(data)))
-        self.send_common_headers()
-        self.wfile.write(data)
-
-    def send_common_headers(self) -> None:
-        for key, value in SECURITY_HEADERS.items():
-            self.send_header(key, value)
-        self.end_headers()
-
-    def log_request(self, code="-", size="-"):
-        """Log errors always, successful requests only when the server is not quiet."""
-        status = code.value if isinstance(code, HTTPStatus) else code
-        if not self.server.quiet or not str(status).startswith("2"):
-            super().log_request(code, size)
+def _is_success(line: str) -> bool:
+    """An access-log line whose status is 2xx (``... STATUS MS ms``)."""
+    parts = line.split()
+    return len(parts) >= 3 and parts[-1] == "ms" and parts[-3].startswith("2")
 
 
-def make_server(predict_fn, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True):
+def _check_limits(port, workers, max_predictions, read_timeout):
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ValueError(f"port must be an integer in 0..65535, received port={port!r}")
+    for name, value in (("workers", workers), ("max_predictions", max_predictions)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, received {name}={value!r}")
+    if isinstance(read_timeout, bool) or not isinstance(read_timeout, (int, float)):
+        raise ValueError(f"read_timeout must be a number of seconds, received {read_timeout!r}")
+    if not 0 < read_timeout < float("inf"):
+        raise ValueError(f"read_timeout must be positive, received read_timeout={read_timeout}")
+
+
+def make_server(
+    predict_fn,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    quiet: bool = True,
+    allowed_hosts=(),
+    workers: int = 32,
+    max_predictions: int = 4,
+    read_timeout: float = 10.0,
+):
     """Bind a ``DigitServer`` (not yet serving: call ``serve_forever()``, e.g. in a thread).
 
     Args:
@@ -326,14 +188,24 @@ def make_server(predict_fn, host: str = "127.0.0.1", port: int = 0, *, quiet: bo
             and an answer of 10 numbers (shape (10,) or (1, 10)).
         host: address to bind; the default keeps the page on this machine.
         port: TCP port; 0 picks a free one (read it back from ``server.url``).
-        quiet: do not log successful requests (the page predicts several times a second).
+        quiet: do not log successful requests (errors and disconnects are always logged).
+        allowed_hosts: Host / Origin names accepted besides localhost, IP addresses and
+            ``host`` (e.g. the machine's name on the class network); ``"*"`` accepts all.
+        workers: threads answering connections (more connections wait in the queue).
+        max_predictions: requests decoding an image and predicting at the same time.
+        read_timeout: seconds a connection may stay silent before it gets 408 / is closed.
     """
     if not callable(predict_fn):
         raise ValueError(f"predict_fn must be callable, received {predict_fn!r}")
-    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-        raise ValueError(f"port must be an integer in 0..65535, received port={port!r}")
+    _check_limits(port, workers, max_predictions, read_timeout)
+    limits = dict(
+        allowed_hosts=tuple(allowed_hosts),
+        workers=workers,
+        max_predictions=max_predictions,
+        read_timeout=read_timeout,
+    )
     try:
-        return DigitServer((host, port), predict_fn, quiet=quiet)
+        return DigitServer((host, port), predict_fn, quiet=quiet, **limits)
     except OSError as err:
         hint = " (pass port 0 to pick a free one)" if port else ""
         raise ValueError(f"cannot listen on {host}:{port}: {err.strerror or err}{hint}") from err
@@ -365,13 +237,49 @@ def _load_model(model_path):
     return load_model(model_path)
 
 
-def serve(model_path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False):
-    """Load the model at ``model_path`` and serve the drawing page until Ctrl-C."""
+def bound_allocator() -> None:
+    """Make freed image buffers go back to the system (glibc only; elsewhere a no-op).
+
+    glibc gives each thread its own malloc arena and, after the first large free, raises
+    its mmap threshold, so buffers freed by one of the 32 worker threads stay in that
+    thread's arena: the server's memory grows with the number of threads, not with the
+    number of predictions running.  A fixed 1 MiB mmap threshold and 2 arenas keep the
+    peak proportional to ``max_predictions`` (docs/serve.md has the measurements).
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-8, 2)  # M_ARENA_MAX
+        libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD (fixing it ends the dynamic growth)
+    except (OSError, AttributeError):
+        pass  # not glibc (musl, ...): nothing to tune
+
+
+def serve(
+    model_path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, **limits
+):
+    """Load the model at ``model_path`` and serve the drawing page until Ctrl-C.
+
+    ``limits`` are make_server's keyword arguments (allowed_hosts, workers,
+    max_predictions, read_timeout).  Every request is logged (one line each).
+    """
     path = Path(model_path)
     if not path.is_file():
         raise ValueError(f"model file not found: {str(model_path)!r}")
-    server = make_server(model_predict_fn(_load_model(path)), host, port, quiet=True)
+    from scratchdl.lab.predict import check_finite_weights
+
+    model = _load_model(path)
+    check_finite_weights(model, model_path)
+    server = make_server(model_predict_fn(model), host, port, quiet=False, **limits)
+    bound_allocator()
     print(f"Serving {path.name} on {server.url}  (Ctrl-C to stop)", file=sys.stderr)
+    names = sorted(server.policy.names | {"localhost", "IP addresses"})
+    print(
+        f"Answering Host names: {', '.join(names)} (more with --allow-host NAME)", file=sys.stderr
+    )
     if open_browser:
         webbrowser.open(server.url)
     try:
@@ -382,7 +290,8 @@ def serve(model_path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
         server.server_close()
 
 
-def command_serve(model, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False):
-    """CLI delegate of ``scratchdl serve MODEL [--host H] [--port P] [--open]``; returns 0."""
-    serve(model, host=host, port=port, open_browser=open_browser)
+def command_serve(model, host="127.0.0.1", port=8000, open_browser=False, timeout=10, **limits):
+    """CLI delegate of ``scratchdl serve MODEL [--host H] [--port P] [--open]
+    [--allow-host NAME] [--workers N] [--max-predictions N] [--timeout S]``; returns 0."""
+    serve(model, host=host, port=port, open_browser=open_browser, read_timeout=timeout, **limits)
     return 0
