@@ -4,10 +4,12 @@ from scratchdl.layers.activations import Activation, LeakyReLU, ReLU, Softmax
 from scratchdl.layers.base import Layer
 from scratchdl.layers.dense import Dense
 from scratchdl.layers.dropout import Dropout
+from scratchdl.layers.lambda_layer import Lambda
 from scratchdl.layers.normalization import BatchNormalization
 from scratchdl.layers.reshape import Flatten, Input, InputLayer, Reshape
 
 __all__ = [
+    "Lambda",
     "Activation",
     "BatchNormalization",
     "Dense",

@@ -34,6 +34,12 @@ from scratchdl.autodiff.calls import call_layer, on_tape
 from scratchdl.autodiff.tensor import value_of
 from scratchdl.eager import as_eager
 from scratchdl.kernels import batch_sum  # kept importable from here (older imports)
+from scratchdl.layers.custom import (
+    backward_by_tape,
+    build_keras_style,
+    forward_by_tape,
+    is_keras_style,
+)
 from scratchdl.random import make_rng
 from scratchdl.variables import Variable, WeightDict
 
@@ -130,16 +136,54 @@ class Layer:
         return tuple(input_shape)
 
     def forward(self, x, training=False):
+        """The layer's output.  A Keras-style subclass writes ``call`` instead (custom.py)."""
+        if is_keras_style(self):
+            return forward_by_tape(self, x, training)
         raise NotImplementedError(
-            f"{type(self).__name__} does not define forward(x, training); a layer needs "
-            "forward (and backward, to be trained)"
+            f"{type(self).__name__} defines neither call(inputs) (Keras's way, with tensor "
+            "ops) nor forward(x, training) and backward(dout) (the engine's way)"
         )
 
     def backward(self, dout):
+        """dL/dx, writing dL/dθ into ``grads``; from the tape for a Keras-style layer."""
+        if is_keras_style(self):
+            return backward_by_tape(self, dout)
         raise NotImplementedError(
             f"{type(self).__name__} does not define backward(dout), so it cannot be trained; "
             "write backward(dout) returning dL/dx and filling self.grads"
         )
+
+    def call(self, inputs, training=None):
+        """Keras's extension point: the output written with tensor ops (see custom.py)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} does not define call(inputs); a Keras layer subclass "
+            "writes call(self, inputs) returning its output"
+        )
+
+    call.engine_default = True
+    forward.engine_default = True
+
+    def build_for(self, input_shape, rng=None, dtype=np.float32) -> None:
+        """Build for inputs of ``input_shape`` (no batch axis), engine- or Keras-style."""
+        if is_keras_style(self):
+            build_keras_style(self, tuple(input_shape), rng, dtype)
+        else:
+            self.build(tuple(input_shape), rng=rng, dtype=dtype)
+
+    def add_loss(self, value) -> None:
+        """Keras: add a term (a tensor from ``call``) to the model's loss; trained by fit."""
+        if not hasattr(self, "layer_losses"):
+            self.layer_losses = []
+        self.layer_losses.append(value)
+
+    def activity_penalty(self) -> float:
+        """The ``add_loss`` terms of the last forward, summed (0.0 when there are none)."""
+        return float(sum(np.sum(value_of(v)) for v in getattr(self, "layer_losses", [])))
+
+    @property
+    def losses(self) -> list:
+        """The loss terms the last call added with ``add_loss``."""
+        return list(getattr(self, "layer_losses", []))
 
     # -- calling a layer like a function ----------------------------------------------
     def __call__(self, inputs, training=None):
@@ -154,7 +198,7 @@ class Layer:
             raise ValueError(f"layer {self.name!r} needs a batch of inputs, received {x!r}")
         if not self.built:
             dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
-            self.build(x.shape[1:], rng=make_rng(None), dtype=dtype)
+            self.build_for(x.shape[1:], rng=make_rng(None), dtype=dtype)
         elif tuple(x.shape[1:]) != tuple(self.input_shape):
             raise ValueError(
                 f"Input of layer {self.name!r} is incompatible: it was built for inputs of "

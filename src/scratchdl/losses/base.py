@@ -11,6 +11,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from scratchdl.autodiff.calls import call_loss, on_tape
+from scratchdl.autodiff.tape import GradientTape
+from scratchdl.autodiff.tensor import Tensor, is_tensor, value_of
 from scratchdl.eager import as_eager
 from scratchdl.kernels import rows as _rows
 
@@ -96,6 +98,25 @@ class Loss:
         yp, yt, scale = self._last()
         return self.grad(yp, yt) * _expand(scale)
 
+    def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
+        """Per-sample losses. A Keras-style subclass writes ``call(y_true, y_pred)`` instead."""
+        if type(self).call is Loss.call:
+            raise NotImplementedError(
+                f"{type(self).__name__} defines neither call(y_true, y_pred) (Keras's way) nor "
+                "per_sample(yp, yt) and grad(yp, yt)"
+            )
+        return np.asarray(value_of(self.call(Tensor(yt), Tensor(yp))), dtype=yp.dtype)
+
+    def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
+        """dl_i/dyp: from the tape when the subclass wrote ``call`` with tf ops."""
+        if type(self).call is Loss.call:
+            raise NotImplementedError(f"{type(self).__name__} defines per_sample but not grad")
+        return tape_gradient(self.call, self.name, yp, yt)
+
+    def call(self, y_true: ArrayLike, y_pred: ArrayLike) -> ArrayLike:
+        """Keras's extension point: per-sample losses written with tensor ops."""
+        raise NotImplementedError
+
     def fused_backward(self) -> np.ndarray:
         """dL/dz for z the input of the activation named by ``fuses_with``."""
         self._last_fused()
@@ -136,14 +157,31 @@ class LossFunctionWrapper(Loss):
         self.fn = fn
 
     def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
-        return np.asarray(self.fn(yt, yp), dtype=yp.dtype)
+        return np.asarray(value_of(self.fn(yt, yp)), dtype=yp.dtype)
 
     def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
+        return tape_gradient(self.fn, self.name, yp, yt)
+
+
+def tape_gradient(fn, name, yp, yt) -> np.ndarray:
+    """d(sum of fn(y_true, y_pred))/dy_pred, recorded by a GradientTape.
+
+    Used for losses written with tensor ops (a function, or a Loss subclass's
+    ``call``); each per-sample loss depends on its own row, so the gradient of the
+    sum gives every row's dl_i/dyp_i.
+    """
+    x = Tensor(yp)
+    with GradientTape() as tape:
+        tape.watch(x)
+        out = fn(Tensor(yt), x)
+    if not is_tensor(out):
         raise ValueError(
-            f"loss {self.name!r} is a plain function without a gradient; use one of the built-in "
-            "losses (mse, mae, binary_crossentropy, categorical_crossentropy, "
-            "sparse_categorical_crossentropy, ...) or subclass Loss with per_sample and grad"
+            f"loss {name!r} returned {type(out).__name__}, not a tensor: its math did not run "
+            "on tensor operations, so it has no gradient. Write it with scratchdl.tensorflow "
+            "ops (tf.reduce_mean, tf.square, ...) or use a built-in loss"
         )
+    g = tape.gradient(out, x)
+    return np.zeros_like(yp) if g is None else np.asarray(value_of(g), dtype=yp.dtype)
 
 
 def _l2_normalize(x):

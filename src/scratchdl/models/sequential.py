@@ -16,6 +16,7 @@ from scratchdl import losses as losses_module
 from scratchdl import optimizers as optimizers_module
 from scratchdl.layers import InputLayer, Layer
 from scratchdl.layers.base import unique_name
+from scratchdl.layers.custom import is_keras_style
 from scratchdl.models.model_io import (
     load_model as _load_model_as,
 )
@@ -211,7 +212,7 @@ class Sequential(ModelAsLayer, TrainingMixin):
             elif isinstance(layer, ModelAsLayer):
                 layer.build_as_layer(shape, self.dtype)
             else:
-                layer.build(shape, rng=layer_rng, dtype=self.dtype)
+                layer.build_for(shape, rng=layer_rng, dtype=self.dtype)
             shape = output_shape_of(layer)
         if not self._trainable:
             for layer in self._layers:
@@ -258,8 +259,10 @@ class Sequential(ModelAsLayer, TrainingMixin):
                 first.need_input_grad = False
         leaves = self.flat_layers()
         self._reg_layers = [lay for lay in leaves if lay.regularizers]
-        self._act_reg_layers = [
-            lay for lay in leaves if getattr(lay, "activity_regularizer", None) is not None
+        self._act_reg_layers = [  # penalties computed on the forward pass
+            lay
+            for lay in leaves
+            if getattr(lay, "activity_regularizer", None) is not None or is_keras_style(lay)
         ]
 
     @property
