@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from scratchdl import losses
+from scratchdl.variables import Variable
 
 __all__ = [
     "Metric", "Mean", "MeanMetricWrapper", "BinaryAccuracy", "CategoricalAccuracy",
@@ -43,10 +44,44 @@ class Metric:
 
     def __init__(self, name: str | None = None, dtype: DTypeLike | None = None) -> None:
         self.name = name or type(self).name
-        self.reset_state()
+        self.dtype = np.dtype(np.float32 if dtype is None else dtype)  # add_weight's default
+        self._metric_variables: list[Variable] = []
+        Metric.reset_state(self)
+        if type(self).reset_state.__module__ == __name__:  # built-in state, set up now
+            self.reset_state()
+        # A user's subclass creates its state (add_weight) after this returns, as in Keras.
 
     def reset_state(self) -> None:
+        """Zero the running mean and every variable made by ``add_weight`` (Keras's default)."""
         self.total, self.count = 0.0, 0.0
+        for var in getattr(self, "_metric_variables", []):
+            var.assign(np.zeros(var.shape, var.dtype))
+
+    def reset_states(self) -> None:
+        """tf.keras 2.x's name of ``reset_state``."""
+        self.reset_state()
+
+    def add_weight(
+        self,
+        name: str | None = None,
+        shape: tuple = (),
+        initializer: str = "zeros",
+        dtype: DTypeLike | None = None,
+    ) -> Variable:
+        """A state Variable (not trainable), e.g. a running count, as Keras's metrics keep."""
+        from scratchdl import initializers
+
+        init = initializers.get(initializer)
+        value = init(tuple(shape), np.random.default_rng(0), dtype=np.dtype(dtype or self.dtype))
+        var = Variable(
+            value, trainable=False, name=name or f"{self.name}_{len(self._metric_variables)}"
+        )
+        self._metric_variables.append(var)
+        return var
+
+    @property
+    def variables(self) -> list[Variable]:
+        return list(self._metric_variables)
 
     def update_state(
         self, y_true: ArrayLike, y_pred: ArrayLike, sample_weight: ArrayLike | None = None
@@ -112,7 +147,7 @@ class BinaryAccuracy(Metric):
         self, name: str | None = None, dtype: DTypeLike | None = None, threshold: float = 0.5
     ) -> None:
         self.threshold = float(threshold)
-        super().__init__(name)
+        super().__init__(name, dtype)
 
     def update_state(
         self, y_true: ArrayLike, y_pred: ArrayLike, sample_weight: ArrayLike | None = None
@@ -183,7 +218,7 @@ class TopKCategoricalAccuracy(Metric):
 
     def __init__(self, k: int = 5, name: str | None = None, dtype: DTypeLike | None = None) -> None:
         self.k = int(k)
-        super().__init__(name)
+        super().__init__(name, dtype)
 
     def _labels(self, yt, yp):
         return np.argmax(yt, axis=-1)
@@ -267,7 +302,7 @@ class R2Score(Metric):
         if num_regressors != 0:
             raise ValueError(f"num_regressors is not supported, received {num_regressors!r}")
         self.class_aggregation = class_aggregation
-        super().__init__(name)
+        super().__init__(name, dtype)
 
     def reset_state(self) -> None:
         self.sums = None  # [sum w, sum w yt, sum w yt**2, sum w (yt - yp)**2] per column
@@ -308,7 +343,7 @@ class Precision(Metric):
         dtype: DTypeLike | None = None,
     ) -> None:
         self.thresholds = 0.5 if thresholds is None else float(thresholds)
-        super().__init__(name)
+        super().__init__(name, dtype)
 
     def reset_state(self) -> None:
         self.tp = self.fp = self.fn = 0.0

@@ -156,6 +156,12 @@ class Variable:
     def __len__(self) -> int:
         return len(self._value)
 
+    def __float__(self) -> float:
+        return float(self._value)
+
+    def __int__(self) -> int:
+        return int(self._value)
+
     def __getitem__(self, index):
         return self._value[index]
 
