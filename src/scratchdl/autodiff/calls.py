@@ -49,18 +49,26 @@ class _Snapshot:
 
 
 def call_layer(layer, inputs, training) -> Tensor:
-    """Record ``layer(inputs)`` as one op over (x, *trainable Variables)."""
+    """Record ``layer(inputs)`` as one op over (x, *trainable Variables).
+
+    A multi-input layer (a merge layer) takes a list: the op's inputs are then
+    (x_1, ..., x_n, *Variables) and its backward returns one gradient per x_i.
+    """
     variables = list(layer.trainable_weights)
-    x_in = inputs if is_tensor(inputs) else Tensor(np.asarray(inputs))
+    multi = getattr(layer, "multi_input", False)
+    items = list(inputs) if multi else [inputs]
+    xs_in = [t if is_tensor(t) else Tensor(np.asarray(t)) for t in items]
+    n = len(xs_in)
     op = None
 
-    def forward(x_value, *_):
-        y = layer.forward(x_value.astype(layer.dtype, copy=False), training=training)
+    def forward(*values):
+        xs = [v.astype(layer.dtype, copy=False) for v in values[:n]]
+        y = layer.forward(xs if multi else xs[0], training=training)
         op.snapshot = _Snapshot(layer)
         return y
 
     def backward(dy):
-        needs = getattr(op, "needs_grad", (True,) * (1 + len(variables)))
+        needs = getattr(op, "needs_grad", (True,) * (n + len(variables)))
         with op.snapshot:
             flag = getattr(layer, "need_input_grad", None)
             if flag is not None:
@@ -71,11 +79,15 @@ def call_layer(layer, inputs, training) -> Tensor:
                 if flag is not None:
                     layer.need_input_grad = flag
             grads = [layer.grads[k].copy() for k, _ in layer.variables_by_key(trainable=True)]
-        dx = dx.astype(x_in.dtype, copy=False) if needs[0] and dx is not None else None
-        return (dx, *grads)
+        dxs = list(dx) if multi else [dx]
+        dxs = [
+            d.astype(x.dtype, copy=False) if need and d is not None else None
+            for d, x, need in zip(dxs, xs_in, needs[:n])
+        ]
+        return (*dxs, *grads)
 
     op = Function(forward, backward, name=layer.name)
-    return apply(op, x_in, *variables)
+    return apply(op, *xs_in, *variables)
 
 
 def call_loss(loss, y_true, y_pred, sample_weight=None) -> Tensor:

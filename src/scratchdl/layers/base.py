@@ -40,6 +40,7 @@ from scratchdl.layers.custom import (
     forward_by_tape,
     is_keras_style,
 )
+from scratchdl.layers.symbolic import call_symbolic, flatten_inputs, is_symbolic
 from scratchdl.random import make_rng
 from scratchdl.variables import Variable, WeightDict
 
@@ -83,6 +84,19 @@ def check_rate(name: str, value, low=0.0, high=1.0) -> float:
     if not (low <= v <= high):
         raise ValueError(f"{name} must be a number in [{low}, {high}], received {name}={value!r}")
     return v
+
+
+def _shapes(shape):
+    """A shape, or a list of shapes, as comparable tuples."""
+    if shape and isinstance(shape[0], (list, tuple)):
+        return [tuple(s) for s in shape]
+    return tuple(shape)
+
+
+def _batched(shape):
+    if shape and isinstance(shape[0], (list, tuple)):
+        return [(None, *tuple(s)) for s in shape]
+    return (None, *tuple(shape))
 
 
 class Layer:
@@ -193,21 +207,34 @@ class Layer:
         defaults to False (inference), as outside ``fit`` in Keras.  A built layer
         keeps its weights; an input it was not built for raises.
         """
-        x = np.asarray(value_of(inputs))
-        if x.ndim < 1:
-            raise ValueError(f"layer {self.name!r} needs a batch of inputs, received {x!r}")
+        if getattr(self, "multi_input", False) and not isinstance(inputs, (list, tuple)):
+            raise ValueError("A merge layer should be called on a list of inputs")
+        symbolic = is_symbolic(inputs)
+        items = flatten_inputs(inputs)
+        shapes = [tuple(t.shape[1:]) if symbolic else np.shape(value_of(t))[1:] for t in items]
+        if any(len(np.shape(value_of(t)) if not symbolic else t.shape) < 1 for t in items):
+            raise ValueError(f"layer {self.name!r} needs a batch of inputs, received {inputs!r}")
+        input_shape = shapes if getattr(self, "multi_input", False) else shapes[0]
+        self._build_or_check(input_shape, items[0])
+        if symbolic:  # the functional API: record the call, compute nothing
+            return call_symbolic(self, inputs, input_shape, self.output_shape)
+        if on_tape(*items):  # recorded as one op whose backward is self.backward
+            return call_layer(self, inputs, bool(training))
+        xs = [np.asarray(value_of(t)).astype(self.dtype, copy=False) for t in items]
+        x = xs if getattr(self, "multi_input", False) else xs[0]
+        return as_eager(self.forward(x, training=bool(training)))
+
+    def _build_or_check(self, input_shape, first) -> None:
+        """Build on the first call; later calls must bring the shape it was built for."""
         if not self.built:
-            dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
-            self.build_for(x.shape[1:], rng=make_rng(None), dtype=dtype)
-        elif tuple(x.shape[1:]) != tuple(self.input_shape):
+            dtype = np.dtype(getattr(first, "dtype", None) or np.asarray(first).dtype)
+            dtype = dtype if dtype.kind == "f" else np.dtype(np.float32)
+            self.build_for(input_shape, rng=make_rng(None), dtype=dtype)
+        elif _shapes(input_shape) != _shapes(self.input_shape):
             raise ValueError(
                 f"Input of layer {self.name!r} is incompatible: it was built for inputs of "
-                f"shape {(None,) + tuple(self.input_shape)}, received shape {x.shape}"
+                f"shape {_batched(self.input_shape)}, received shape {_batched(input_shape)}"
             )
-        if on_tape(inputs):  # recorded as one op whose backward is self.backward
-            return call_layer(self, inputs, bool(training))
-        x = x.astype(self.dtype, copy=False)
-        return as_eager(self.forward(x, training=bool(training)))
 
     # -- weights -------------------------------------------------------------------
     def _reset_weights(self) -> None:
