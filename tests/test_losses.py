@@ -314,8 +314,8 @@ def test_get_functions_instances_configs_and_callables():
     assert again.from_logits and again.fuses_with is None
     custom = L.get(lambda yt, yp: np.mean(np.abs(yt - yp), axis=-1))
     assert custom([[1.0]], [[3.0]]) == pytest.approx(2.0)
-    with pytest.raises(ValueError, match="plain function without a gradient"):
-        custom.backward()
+    with pytest.raises(ValueError, match="returned ndarray, not a tensor"):
+        custom.backward()  # NumPy math leaves no record on the tape: said, not guessed
 
 
 def test_module_functions_return_per_sample_values_in_keras_order():

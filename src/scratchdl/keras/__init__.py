@@ -22,10 +22,11 @@ from scratchdl.keras import (
     utils,
 )
 from scratchdl.keras.layers import Input
-from scratchdl.keras.models import Sequential, load_model
+from scratchdl.keras.models import Model, Sequential, load_model
 
 __all__ = [
     "Input",
+    "Model",
     "Sequential",
     "activations",
     "backend",

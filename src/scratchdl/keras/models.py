@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from scratchdl.keras import optimizers as keras_optimizers
+from scratchdl.models.functional import Model
 from scratchdl.models.model_io import load_model as _engine_load_model
 from scratchdl.models.sequential import Sequential as _EngineSequential
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # annotation only
     from scratchdl.models.callbacks import History
     from scratchdl.optimizers import Optimizer
 
-__all__ = ["Sequential", "load_model", "save_model"]
+__all__ = ["Model", "Sequential", "load_model", "save_model"]
 
 _QUEUE_ARGS = {"max_queue_size": int, "workers": int, "use_multiprocessing": bool}
 

@@ -163,7 +163,7 @@ class LossFunctionWrapper(Loss):
         return tape_gradient(self.fn, self.name, yp, yt)
 
 
-def tape_gradient(fn, name, yp, yt) -> np.ndarray:
+def tape_gradient(fn: Callable, name: str, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
     """d(sum of fn(y_true, y_pred))/dy_pred, recorded by a GradientTape.
 
     Used for losses written with tensor ops (a function, or a Loss subclass's

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 __all__ = [
+    "InputArrays",
     "prepare_x",
     "check_batch_size",
     "check_fit_options",
@@ -21,6 +23,28 @@ __all__ = [
     "split_validation",
     "class_weights_to_sample_weights",
 ]
+
+
+class InputArrays:
+    """The arrays of a model with several inputs, sliced together.
+
+    ``len()`` is the number of samples and ``[rows]`` selects the same rows of
+    every array, so the loops of fit/evaluate/predict batch them as one array.
+    """
+
+    def __init__(self, arrays: list) -> None:
+        sizes = {len(a) for a in arrays}
+        if len(sizes) != 1:
+            raise ValueError(
+                f"all input arrays must have the same number of samples, received {sorted(sizes)}"
+            )
+        self.arrays = list(arrays)
+
+    def __len__(self) -> int:
+        return len(self.arrays[0])
+
+    def __getitem__(self, rows: Any) -> InputArrays:
+        return InputArrays([a[rows] for a in self.arrays])
 
 
 def prepare_x(x: ArrayLike, dtype: DTypeLike) -> np.ndarray:

@@ -191,7 +191,10 @@ def train_epoch(plan, stream, steps, buf, cb, should_stop, state):
         if cb is not None:
             cb.on_train_batch_begin(batch)
         yb = y[sel]
-        xb = x[sel] if order is None else np.take(x, sel, axis=0, out=buf[: len(sel)], mode="clip")
+        if order is None or buf is None:  # no shuffle, or several input arrays
+            xb = x[sel]
+        else:
+            xb = np.take(x, sel, axis=0, out=buf[: len(sel)], mode="clip")
         loss, out = step(xb, yb, None if sw is None else sw[sel])
         nb = len(out)
         loss_sum += loss * nb
@@ -258,8 +261,8 @@ def run_fit(model, plan: FitPlan):
     model.history = history
     state = model.fit_state = FitState()
     batch_cb = cb if _overrides_batch_hooks(cb.callbacks) else None
-    shuffled = bool(plan.shuffle)
-    buf = np.empty((min(bs, n),) + plan.x.shape[1:], plan.x.dtype) if shuffled else None
+    gather = bool(plan.shuffle) and isinstance(plan.x, np.ndarray)
+    buf = np.empty((min(bs, n),) + plan.x.shape[1:], plan.x.dtype) if gather else None
     logs = None
     with InterruptGuard() as guard, training_threads():
 

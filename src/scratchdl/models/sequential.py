@@ -15,6 +15,7 @@ from scratchdl import layers as layers_module
 from scratchdl.layers import InputLayer, Layer
 from scratchdl.layers.base import unique_name
 from scratchdl.layers.custom import is_keras_style
+from scratchdl.layers.symbolic import KerasTensor
 from scratchdl.models.base_model import BaseModel
 from scratchdl.models.model_io import load_model as _load_model_as
 from scratchdl.models.nesting import ModelAsLayer, input_shape_of, output_shape_of
@@ -66,13 +67,15 @@ class Sequential(BaseModel):
 
     def add(self, layer):
         """Append a layer or a model; an ``input_shape=`` on the first creates the InputLayer."""
-        if not isinstance(layer, (Layer, ModelAsLayer)):
+        if not isinstance(layer, (Layer, ModelAsLayer, KerasTensor)):
             raise ValueError(
                 f"Only instances of scratchdl.layers.Layer (or models) can be added to a "
                 f"Sequential model, received {layer!r} (of type {type(layer).__name__})"
             )
         if layer is self:
             raise ValueError(f"model {self.name!r} cannot be added to itself")
+        if isinstance(layer, KerasTensor) and isinstance(layer.node.layer, InputLayer):
+            layer = layer.node.layer  # keras.Input(shape=...) as the first entry
         if isinstance(layer, InputLayer):
             if self._input_layer is not None or self._layers:
                 raise ValueError(

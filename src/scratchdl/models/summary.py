@@ -33,17 +33,54 @@ def _row(fields, stops):
     return line
 
 
+def _sequential_like(model: Any) -> bool:
+    """tf.keras's test: one input per node, no shared layer, no branching."""
+    nodes = getattr(model, "_nodes", None)
+    if nodes is None or getattr(model, "_subclassed", False):
+        return True
+    if len(model.inputs) != 1 or len(model.outputs) != 1 or model._shared:
+        return False
+    used = [id(t) for n in nodes for t in n.input_list]
+    return all(len(n.input_list) == 1 for n in nodes) and len(used) == len(set(used))
+
+
+def _shape_text(model: Any, layer: Any) -> str:
+    if not model.built:
+        return "?"
+    shape = str((None,) + output_shape_of(layer))
+    return f"[{shape}]" if type(layer).__name__ == "InputLayer" else shape
+
+
+def _connections(model: Any, layer: Any) -> list[str]:
+    """``['dense[0][0]', ...]``: the inbound layer and its call index of each input."""
+    if type(layer).__name__ == "InputLayer":
+        return []
+    return [
+        f"{t.node.layer.name}[{t.node.index}][0]"
+        for n in model._nodes
+        if n.layer is layer
+        for t in n.input_list
+    ]
+
+
 def format_summary(model: Any, line_length: int | None = None) -> str:
-    """The summary text of a built or unbuilt ``Sequential``."""
-    width = line_length or 65
-    stops = [int(width * p) for p in (0.45, 0.85, 1.0)]
-    lines = [f'Model: "{model.name}"', "_" * width]
-    lines.append(_row(["Layer (type)", "Output Shape", "Param #"], stops))
-    lines.append("=" * width)
+    """The summary text of a built or unbuilt model (tf.keras 2.x's table)."""
+    graph = not _sequential_like(model)
+    width = line_length or (98 if graph else 65)
+    fractions = (0.3, 0.6, 0.70, 1.0) if graph else (0.45, 0.85, 1.0)
+    stops = [int(width * p) for p in fractions]
+    header = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if graph else [])
+    lines = [f'Model: "{model.name}"', "_" * width, _row(header, stops), "=" * width]
     for i, layer in enumerate(model.layers):
-        shape = "?" if not model.built else str((None,) + output_shape_of(layer))
         count = sum(v.size for v in layer.weights) if model.built else 0
-        lines.append(_row([f"{layer.name} ({type(layer).__name__})", shape, count], stops))
+        fields = [f"{layer.name} ({type(layer).__name__})", _shape_text(model, layer), count]
+        if not graph:
+            lines.append(_row(fields, stops))
+        else:
+            links = str(_connections(model, layer)).split("', ")
+            links = [s + ("'," if k < len(links) - 1 else "") for k, s in enumerate(links)]
+            lines.append(_row([*fields, links[0]], stops))
+            lines += [" " * (stops[2] + 2) + link for link in links[1:]]
         if i < len(model.layers) - 1:
             lines.append(" " * width)
     lines.append("=" * width)

@@ -25,6 +25,7 @@ from scratchdl.autodiff.calls import on_tape
 from scratchdl.autodiff.ops.shape import Reshape
 from scratchdl.autodiff.tensor import Tensor, apply, value_of
 from scratchdl.eager import as_eager
+from scratchdl.layers.symbolic import call_symbolic, flatten_inputs, is_symbolic
 from scratchdl.models.data_adapter import (
     check_batch_size,
     check_fit_options,
@@ -77,15 +78,33 @@ class TrainingMixin:
         ``training=True`` runs the layers in training mode (dropout active, batch
         norm on batch statistics, updating its moving ones), as Keras's call does.
         """
-        if on_tape(x):  # each layer call is one recorded op (autodiff/calls.py)
-            prepared = self._prepare_input(value_of(x))  # builds; checks the shape
-            out = x if isinstance(x, Tensor) else Tensor(prepared)
-            if out.shape != prepared.shape:  # e.g. (N, 28, 28, 1) for a (28, 28) model
-                out = apply(Reshape(prepared.shape), out)
-            for layer in self._layers:
-                out = layer(out, training=training)
-            return out
-        return as_eager(self._forward(self._prepare_input(x), bool(training)))
+        if is_symbolic(x):  # the functional API: this model becomes one node of a graph
+            return self._call_symbolic(x)
+        if on_tape(*flatten_inputs(x)):  # each layer call is one recorded op
+            return self._call_on_tape(x, training)
+        out = self._forward(self._prepare_input(x), bool(training))
+        return [as_eager(o) for o in out] if isinstance(out, list) else as_eager(out)
+
+    def _call_symbolic(self, x):
+        shape = tuple(x.shape[1:])
+        if not self.built:
+            self.build_as_layer(shape, x.dtype)
+        elif shape != tuple(self.layer_input_shape):
+            raise ValueError(
+                f"model {self.name!r} takes inputs of shape {(None, *self.layer_input_shape)}, "
+                f"received {x!r}"
+            )
+        return call_symbolic(self, x, shape, self.layer_output_shape)
+
+    def _call_on_tape(self, x, training):
+        """A chain of layer calls on tensors (a graph model overrides this)."""
+        prepared = self._prepare_input(value_of(x))  # builds; checks the shape
+        out = x if isinstance(x, Tensor) else Tensor(prepared)
+        if out.shape != prepared.shape:  # e.g. (N, 28, 28, 1) for a (28, 28) model
+            out = apply(Reshape(prepared.shape), out)
+        for layer in self._layers:
+            out = layer(out, training=training)
+        return out
 
     def _fusable(self):
         """True when the last layer's activation is the one the loss fuses with."""
@@ -395,7 +414,7 @@ class TrainingMixin:
             cb, _ = make_callbacks(self, callbacks, 0, 1, n_steps, with_history=False)
             cb.on_predict_begin()
         bar = evaluation_bar(len(x), batch_size, verbose)
-        out = np.empty((len(x),) + tuple(self._layers[-1].output_shape), dtype=self.dtype)
+        out = np.empty((len(x),) + tuple(self.output_shape)[1:], dtype=self.dtype)
         for batch in range(n_steps):
             sel = slice(batch * batch_size, (batch + 1) * batch_size)
             if cb is not None:
