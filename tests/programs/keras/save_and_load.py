@@ -16,7 +16,7 @@ import sys
 import numpy as np
 
 import scratchdl.tensorflow as tf
-from scratchdl import keras
+from scratchdl.tensorflow import keras
 
 work_dir = sys.argv[1]
 n_train = int(sys.argv[2]) if len(sys.argv) > 2 else 1000

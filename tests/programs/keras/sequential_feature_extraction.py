@@ -9,8 +9,8 @@ functional API.  Usage: ``python sequential_feature_extraction.py``.
 import numpy as np
 
 import scratchdl.tensorflow as tf
-from scratchdl import keras
 from scratchdl.keras import layers
+from scratchdl.tensorflow import keras
 
 keras.utils.set_random_seed(6)
 initial_model = keras.Sequential(

@@ -14,8 +14,8 @@ import sys
 import numpy as np
 
 import scratchdl.tensorflow as tf
-from scratchdl import keras
 from scratchdl.keras import layers
+from scratchdl.tensorflow import keras
 
 n_train = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
 epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 3

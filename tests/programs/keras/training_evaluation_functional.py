@@ -10,8 +10,8 @@ import sys
 
 import numpy as np
 
-from scratchdl import keras
 from scratchdl.keras import layers
+from scratchdl.tensorflow import keras
 
 n_train = int(sys.argv[1]) if len(sys.argv) > 1 else 50000
 epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 2
