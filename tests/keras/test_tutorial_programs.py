@@ -70,6 +70,9 @@ def test_checkpoints_weights_and_whole_model_restore_the_same_model(tmp_path):
     assert trained >= 0.6 and value(out, "untrained accuracy") < 0.3
     assert line(out, "latest checkpoint") == "cp-0002.ckpt"
     assert value(out, "restored from checkpoint accuracy") == trained
+    # save_freq = 2 epochs' worth of batches, over 4 epochs: saved after epochs 2 and 4
+    assert line(out, "every other epoch files") == "cp-0002.ckpt cp-0004.ckpt"
+    assert f"Epoch 4: saving model to {tmp_path / 'training_2' / 'cp-0004.ckpt'}" in out
     assert value(out, "restored from save_weights accuracy") == trained
     assert value(out, "restored whole model accuracy") == trained
     assert line(out, "identical predictions") == "True"

@@ -3,7 +3,8 @@
 1. ``ModelCheckpoint(save_weights_only=True)`` writes one weights file per epoch
    under a ``cp-{epoch:04d}.ckpt`` name; a fresh, untrained model of the same
    architecture scores near chance, then ``load_weights`` of the newest checkpoint
-   (``tf.train.latest_checkpoint``) gives back the trained accuracy.
+   (``tf.train.latest_checkpoint``) gives back the trained accuracy.  With
+   ``save_freq=2 * batches per epoch`` a checkpoint is written every second epoch.
 2. ``save_weights`` / ``load_weights`` by hand.
 3. ``model.save`` / ``keras.models.load_model``: architecture, weights and the
    compiled optimizer in one file; the restored model predicts exactly the same.
@@ -77,6 +78,27 @@ print("latest checkpoint:", os.path.basename(latest))
 fresh.load_weights(latest)
 _, restored_acc = fresh.evaluate(test_images, test_labels, verbose=0)
 print("restored from checkpoint accuracy:", restored_acc)
+
+# 1b. a checkpoint every second epoch, counted in batches (save_freq)
+batch_size = 32
+n_batches = int(np.ceil(len(train_images) / batch_size))
+every_other_dir = os.path.join(work_dir, "training_2")
+every_other = keras.callbacks.ModelCheckpoint(
+    filepath=os.path.join(every_other_dir, "cp-{epoch:04d}.ckpt"),
+    save_weights_only=True,
+    save_freq=2 * n_batches,
+    verbose=1,
+)
+model_2 = create_model()
+model_2.fit(
+    train_images,
+    train_labels,
+    epochs=2 * epochs,
+    batch_size=batch_size,
+    callbacks=[every_other],
+    verbose=0,
+)
+print("every other epoch files:", " ".join(sorted(os.listdir(every_other_dir))))
 
 # 2. weights by hand
 weights_path = os.path.join(work_dir, "checkpoints", "my_checkpoint")
