@@ -24,7 +24,7 @@ __all__ = ["latest_checkpoint"]
 _CHECKPOINT_KINDS = ("weights", "model")
 
 
-def _is_checkpoint(path):
+def _is_checkpoint(path: str) -> bool:
     try:
         meta, _ = load_npz_safe(path)
     except (OSError, ValueError):
@@ -32,7 +32,9 @@ def _is_checkpoint(path):
     return isinstance(meta, dict) and meta.get("kind") in _CHECKPOINT_KINDS
 
 
-def latest_checkpoint(checkpoint_dir, latest_filename=None):
+def latest_checkpoint(
+    checkpoint_dir: str | os.PathLike[str], latest_filename: str | None = None
+) -> str | None:
     """Path of the newest weights/model file in ``checkpoint_dir``, or None if there is none.
 
     Args:
