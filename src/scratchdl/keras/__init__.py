@@ -2,8 +2,9 @@
 
 ``from tensorflow.keras.models import Sequential`` becomes
 ``from scratchdl.keras.models import Sequential``; everything below the imports
-stays as the notes wrote it.  Every name here is a thin alias of the one engine
-(one Dense, one BatchNormalization, one Adam in the code base).
+stays as the notes wrote it.  ``__version__`` names the Keras release whose
+behaviour the face follows (2.15.0, the Keras of TensorFlow 2.15; docs/keras.md).  Every name here
+is a thin alias of the one engine (one Dense, one BatchNormalization, one Adam in the code base).
 """
 
 from scratchdl.keras import (
@@ -24,7 +25,10 @@ from scratchdl.keras import (
 from scratchdl.keras.layers import Input
 from scratchdl.keras.models import Model, Sequential, load_model
 
+__version__ = "2.15.0"  # the Keras shipped with TensorFlow 2.15.1 (tf.version.VERSION)
+
 __all__ = [
+    "__version__",
     "Input",
     "Model",
     "Sequential",

@@ -7,13 +7,16 @@
 - ``tf.random``, ``tf.data.Dataset``, dtypes (``tf.float32`` ...), and
   ``tf.function`` / ``tf.config.run_functions_eagerly`` as pass-throughs.
 
-``tf.__version__`` is the scratchdl version.  How the tape works: docs/autodiff.md.
+``tf.__version__`` and ``tf.version.VERSION`` name the TensorFlow release whose
+behaviour the face follows (2.15.1, docs/keras.md); scratchdl's own version is
+``scratchdl.__version__``; ``tf.train.latest_checkpoint`` finds the newest
+checkpoint.  How the tape works: docs/autodiff.md.
 """
 
-from scratchdl import __version__, keras
+from scratchdl import keras
 from scratchdl.autodiff.tape import GradientTape, UnconnectedGradients
 from scratchdl.autodiff.tensor import InvalidArgumentError, Tensor, TensorShape, is_tensor
-from scratchdl.tensorflow import config, data, dtypes, math, nn, random
+from scratchdl.tensorflow import config, data, dtypes, math, nn, random, train, version
 from scratchdl.tensorflow.array_ops import (
     cast,
     clip_by_value,
@@ -96,6 +99,7 @@ from scratchdl.tensorflow.math_ops import (
 from scratchdl.variables import Variable
 
 newaxis = None
+__version__ = version.VERSION
 
 
 class errors:  # noqa: N801 (TensorFlow's name: tf.errors.InvalidArgumentError)
@@ -103,7 +107,8 @@ class errors:  # noqa: N801 (TensorFlow's name: tf.errors.InvalidArgumentError)
 
 
 __all__ = [
-    "__version__", "keras", "random", "nn", "math", "data", "config", "dtypes", "errors",
+    "__version__", "version", "keras", "random", "nn", "math", "data", "config", "dtypes",
+    "errors", "train",
     "GradientTape", "UnconnectedGradients", "Tensor", "TensorShape", "Variable",
     "is_tensor", "function", "newaxis",
     "constant", "convert_to_tensor", "zeros", "ones", "zeros_like", "ones_like", "fill",
