@@ -142,7 +142,6 @@ def test_sequential_guide_build_pop_summary_and_freezing():
     assert line(out, "last layer changed") == "True"
 
 
-@pytest.mark.xfail(strict=True, reason=FUNCTIONAL)
 def test_sequential_feature_extraction_with_the_functional_api():
     out = run_program("sequential_feature_extraction.py")
     assert value(out, "number of feature maps") == 3
@@ -178,7 +177,6 @@ def test_training_and_evaluation_validation_and_weights():
     assert line(out, "weighted loss differs from plain") == "True"
 
 
-@pytest.mark.xfail(strict=True, reason=FUNCTIONAL)
 def test_training_and_evaluation_with_a_functional_model():
     out = run_program("training_evaluation_functional.py", 1000, 2)
     assert value(out, "parameters") == 784 * 64 + 64 + 64 * 64 + 64 + 64 * 10 + 10

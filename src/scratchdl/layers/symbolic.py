@@ -13,7 +13,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["KerasTensor", "Node", "is_symbolic", "flatten_inputs", "call_symbolic"]
+__all__ = [
+    "KerasTensor",
+    "Node",
+    "is_symbolic",
+    "flatten_inputs",
+    "call_symbolic",
+    "input_tensor",
+]
 
 
 class Node:
@@ -78,3 +85,12 @@ def call_symbolic(layer: Any, inputs: Any, input_shape: Any, output_shape: tuple
     if len(nodes) == 1:  # Keras's layer.input / layer.output: those of the first call
         layer.input, layer.output = inputs, out
     return out
+
+
+def input_tensor(input_layer: Any, dtype: Any = np.float32) -> KerasTensor:
+    """The symbolic tensor an InputLayer feeds: shape ``(None, *shape)``, no values."""
+    node = Node(input_layer, None, 0)
+    tensor = KerasTensor((None, *tuple(input_layer.shape)), dtype, node, name=input_layer.name)
+    node.output = tensor
+    input_layer._inbound_nodes, input_layer.output = [node], tensor
+    return tensor

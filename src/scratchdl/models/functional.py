@@ -29,7 +29,7 @@ from scratchdl.layers import InputLayer
 from scratchdl.layers.base import _snake_case as _snake
 from scratchdl.layers.base import unique_name
 from scratchdl.layers.custom import is_keras_style
-from scratchdl.layers.symbolic import KerasTensor, Node
+from scratchdl.layers.symbolic import KerasTensor, input_tensor
 from scratchdl.models.base_model import BaseModel
 from scratchdl.models.data_adapter import InputArrays
 from scratchdl.models.subclassing import (
@@ -64,10 +64,7 @@ def Input(  # noqa: N802 - Keras's name
     layer = InputLayer(shape=shape, batch_size=batch_size, name=name, batch_shape=batch_shape)
     layer.dtype = np.dtype(dtype or np.float32)
     layer.built, layer.input_shape, layer.output_shape = True, layer.shape, layer.shape
-    node = Node(layer, None, 0)
-    tensor = KerasTensor((None, *layer.shape), layer.dtype, node, name=name)
-    node.output, layer._inbound_nodes, layer.output = tensor, [node], tensor
-    return tensor
+    return input_tensor(layer, layer.dtype)
 
 
 def _input_name() -> str:

@@ -15,7 +15,7 @@ from scratchdl import layers as layers_module
 from scratchdl.layers import InputLayer, Layer
 from scratchdl.layers.base import unique_name
 from scratchdl.layers.custom import is_keras_style
-from scratchdl.layers.symbolic import KerasTensor
+from scratchdl.layers.symbolic import KerasTensor, input_tensor
 from scratchdl.models.base_model import BaseModel
 from scratchdl.models.model_io import load_model as _load_model_as
 from scratchdl.models.nesting import ModelAsLayer, input_shape_of, output_shape_of
@@ -144,6 +144,20 @@ class Sequential(BaseModel):
                 layer.trainable = False
         self._bind_store()
         self.built = True
+        self._trace()
+
+    def _trace(self) -> None:
+        """Keras's symbolic view of a built Sequential: ``inputs``, ``outputs``, ``layer.output``.
+
+        Lets ``keras.Model(inputs=model.inputs, outputs=[l.output for l in model.layers])``
+        extract features from a Sequential model, as the Keras guide does.
+        """
+        x = input_tensor(self._input_layer, self.dtype)
+        self.inputs = [x]
+        for layer in self._layers:
+            x = layer(x)
+            layer.output = x  # the latest trace (a rebuilt model traces again)
+        self.outputs = [x]
 
     def _configure_backward(self):
         """The first layer with trainable weights needs no dx; layers before it no backward.
