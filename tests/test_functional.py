@@ -194,3 +194,24 @@ def test_a_subclassed_model_trains_evaluates_and_its_gradient_is_right(rng):
     lines = []
     model.summary(print_fn=lines.append)
     assert "Total params: 51 " in lines[0]
+
+
+def test_a_functional_model_saves_and_loads_with_identical_predictions(rng, tmp_path):
+    a, b = Input(shape=(3,)), Input(shape=(2,))
+    shared = Dense(4, activation="relu")  # called twice
+    inner = Sequential([Dense(2, input_shape=(4,))], seed=0)  # a model inside the graph
+    left, right = inner(shared(a)), inner(shared(keras.layers.Dense(3)(b)))
+    model = Model([a, b], keras.layers.Dense(1)(keras.layers.add([left, right])))
+    model.compile("adam", "mse")
+    xa, xb = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
+    model.fit([xa, xb], rng.standard_normal((5, 1)), epochs=2, verbose=0)
+    path = tmp_path / "graph.keras"
+    model.save(path)
+    again = keras.models.load_model(path)
+    assert type(again) is Model
+    assert [lay.name for lay in again.layers] == [lay.name for lay in model.layers]
+    expected = model.predict([xa, xb], verbose=0)
+    np.testing.assert_array_equal(again.predict([xa, xb], verbose=0), expected)
+    config = model.get_config()
+    assert config["input_layers"] == [[a.name, 0, 0], [b.name, 0, 0]]
+    assert Model.from_config(config).count_params() == model.count_params()

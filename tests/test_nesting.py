@@ -13,7 +13,8 @@ from scratchdl.eager import EagerTensor
 from scratchdl.gradcheck import numerical_gradient
 from scratchdl.layers import BatchNormalization, Dense, Flatten, Softmax
 from scratchdl.losses import SparseCategoricalCrossentropy
-from scratchdl.models.sequential import Sequential, load_model
+from scratchdl.models.loading import load_model
+from scratchdl.models.sequential import Sequential
 
 
 def _data(rng, n=200):

@@ -225,7 +225,7 @@ def test_model_named_png_keeps_its_curve_apart(tmp_path, capsys, fake_data, monk
     assert code == 0, err
     record = json.loads(stdout.strip().splitlines()[-1])
     assert record["model"] == str(out) and record["curves"] == str(tmp_path / "model.curves.png")
-    from scratchdl.models.sequential import load_model
+    from scratchdl.models.loading import load_model
 
     assert load_model(out).count_params() == 784 * 8 + 8 + 8 * 10 + 10  # still the model
 
@@ -360,7 +360,7 @@ def test_flags_still_override_a_valid_toml(tmp_path, capsys, fake_data, monkeypa
     path.write_text(f'layers = [4]\nepochs = 1\nout = "{tmp_path / "a.npz"}"\n')
     code, stdout, _ = run_cli(["train", "--config", path, "--layers", "6"], capsys)
     assert code == 0
-    from scratchdl.models.sequential import load_model
+    from scratchdl.models.loading import load_model
 
     assert load_model(tmp_path / "a.npz").layers[1].units == 6
 
@@ -433,6 +433,6 @@ def test_a_figure_that_fails_leaves_the_model_and_says_so(tmp_path, capsys, fake
     )
     record = json.loads(stdout.strip().splitlines()[-1])
     assert record["model"] == str(out) and record["curves"] is None
-    from scratchdl.models.sequential import load_model
+    from scratchdl.models.loading import load_model
 
     assert load_model(out).count_params() == 784 * 8 + 8 + 8 * 10 + 10

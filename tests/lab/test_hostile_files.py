@@ -17,8 +17,8 @@ import pytest
 
 from scratchdl.lab.cli import main
 from scratchdl.models import saving
+from scratchdl.models.loading import load_model
 from scratchdl.models.saving import ModelFileError, load_npz_safe, save_npz_atomic
-from scratchdl.models.sequential import load_model
 from tests.lab.conftest import build_tiny_model
 
 

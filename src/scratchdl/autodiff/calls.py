@@ -24,7 +24,7 @@ from scratchdl.autodiff import recording
 from scratchdl.autodiff.ops.function import Function
 from scratchdl.autodiff.tensor import Tensor, apply, is_tensor, value_of
 
-__all__ = ["on_tape", "call_layer", "call_loss"]
+__all__ = ["on_tape", "call_layer", "call_loss", "Snapshot"]
 
 
 def on_tape(*values) -> bool:
@@ -32,19 +32,26 @@ def on_tape(*values) -> bool:
     return recording.active() or any(is_tensor(v) for v in values)
 
 
-class _Snapshot:
-    """The layer's attributes right after one forward, restorable for its backward."""
+class Snapshot:
+    """A layer's attributes right after one forward, restorable for its backward.
+
+    For a model used as a layer, every layer inside it is saved as well (their
+    caches are what the model's backward reads).
+    """
 
     def __init__(self, obj):
-        self.obj, self.attrs = obj, dict(obj.__dict__)
+        inner = obj.flat_layers() if hasattr(obj, "flat_layers") else []
+        self.saved = [(o, dict(o.__dict__)) for o in [obj, *inner]]
 
     def __enter__(self):
-        self.current = dict(self.obj.__dict__)
-        self.obj.__dict__.update(self.attrs)
-        return self.obj
+        self.current = [(o, dict(o.__dict__)) for o, _ in self.saved]
+        for o, attrs in self.saved:
+            o.__dict__.update(attrs)
+        return self
 
     def __exit__(self, *exc):
-        self.obj.__dict__.update(self.current)
+        for o, attrs in self.current:
+            o.__dict__.update(attrs)
         return False
 
 
@@ -64,7 +71,7 @@ def call_layer(layer, inputs, training) -> Tensor:
     def forward(*values):
         xs = [v.astype(layer.dtype, copy=False) for v in values[:n]]
         y = layer.forward(xs if multi else xs[0], training=training)
-        op.snapshot = _Snapshot(layer)
+        op.snapshot = Snapshot(layer)
         return y
 
     def backward(dy):
@@ -96,7 +103,7 @@ def call_loss(loss, y_true, y_pred, sample_weight=None) -> Tensor:
 
     def forward(yp):
         value = loss.forward(yp, value_of(y_true), sample_weight)
-        op.snapshot = _Snapshot(loss)
+        op.snapshot = Snapshot(loss)
         return np.asarray(value, dtype=yp.dtype)
 
     def backward(dout):

@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike
 
 from scratchdl.keras import optimizers as keras_optimizers
 from scratchdl.models.functional import Model
+from scratchdl.models.loading import AnyModel
 from scratchdl.models.model_io import load_model as _engine_load_model
 from scratchdl.models.sequential import Sequential as _EngineSequential
 
@@ -94,15 +95,19 @@ class Sequential(_EngineSequential):
         return (p > 0.5).astype(np.int32)
 
 
+class _FaceModels(AnyModel):
+    """Loads a saved Sequential as this face's class (a graph as ``Model``)."""
+
+
 def load_model(
     filepath: str | os.PathLike[str],
     custom_objects: dict[str, type] | None = None,
     compile: bool = True,
     safe_mode: bool = True,
-) -> Sequential:
-    """``keras.models.load_model``: the engine's loader, returning this face's Sequential."""
+) -> Sequential | Model:
+    """``keras.models.load_model``: the engine's loader, with this face's Sequential."""
     return _engine_load_model(
-        filepath, Sequential, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
+        filepath, _FaceModels, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
     )
 
 
@@ -117,3 +122,6 @@ def save_model(
     model.save(
         filepath, overwrite=overwrite, include_optimizer=include_optimizer, save_format=save_format
     )
+
+
+_FaceModels.sequential = Sequential

@@ -74,7 +74,7 @@ def classify_line(model, name: str, top: int) -> tuple[str, bool]:
 
 def command_predict(args) -> int:
     """Load the model (ModelFileError / FileNotFoundError on a bad file), classify each image."""
-    from scratchdl.models.sequential import load_model
+    from scratchdl.models.loading import load_model
 
     top = args.top
     if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= 10:

@@ -5,11 +5,19 @@ from scratchdl.layers.base import Layer
 from scratchdl.layers.dense import Dense
 from scratchdl.layers.dropout import Dropout
 from scratchdl.layers.lambda_layer import Lambda
+from scratchdl.layers.merge import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
 from scratchdl.layers.normalization import BatchNormalization
 from scratchdl.layers.reshape import Flatten, Input, InputLayer, Reshape
 
 __all__ = [
+    "Add",
+    "Average",
+    "Concatenate",
     "Lambda",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Subtract",
     "Activation",
     "BatchNormalization",
     "Dense",
@@ -30,7 +38,14 @@ _CLASSES = {
     cls.__name__: cls
     for cls in (
         Activation,
+        Add,
+        Average,
         BatchNormalization,
+        Concatenate,
+        Maximum,
+        Minimum,
+        Multiply,
+        Subtract,
         Dense,
         Dropout,
         Flatten,

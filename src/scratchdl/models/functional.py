@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from scratchdl.autodiff.calls import _Snapshot
+from scratchdl import layers as layers_module
+from scratchdl.autodiff.calls import Snapshot
 from scratchdl.autodiff.tensor import Tensor, is_tensor, value_of
 from scratchdl.layers import InputLayer
 from scratchdl.layers.base import _snake_case as _snake
@@ -32,6 +33,8 @@ from scratchdl.layers.custom import is_keras_style
 from scratchdl.layers.symbolic import KerasTensor, input_tensor
 from scratchdl.models.base_model import BaseModel
 from scratchdl.models.data_adapter import InputArrays
+from scratchdl.models.graph_config import graph_config, make_layer_from, rebuild
+from scratchdl.models.sequential import Sequential
 from scratchdl.models.subclassing import (
     backward_subclassed,
     build_subclassed,
@@ -238,7 +241,7 @@ class Model(BaseModel):
             arg = ins if isinstance(node.inputs, (list, tuple)) else ins[0]
             values[id(node.output)] = node.layer.forward(arg, training)
             if id(node.layer) in self._shared:
-                node.snapshot = _Snapshot(node.layer)
+                node.snapshot = Snapshot(node.layer)
         out = [values[id(t)] for t in self.outputs]
         return out[0] if len(out) == 1 else out
 
@@ -266,18 +269,15 @@ class Model(BaseModel):
             g = grads.pop(id(node.output), None)
             if g is None:
                 continue  # this node does not lead to the loss
-            layer = node.layer
             linear = fused and node is self.outputs[0].node
             dx = self._node_backward(node, g, linear, sums)
             dxs = list(dx) if isinstance(node.inputs, (list, tuple)) else [dx]
             for t, d in zip(node.input_list, dxs):
                 if d is not None:
                     grads[id(t)] = d if id(t) not in grads else grads[id(t)] + d
-            del layer
-        for layer in self._layers:
-            if id(layer) in sums:
-                for key, total in sums[id(layer)].items():
-                    layer.grads[key] = total
+        for leaf, totals in sums.values():
+            for key, total in totals.items():
+                leaf.grads[key] = total
         return [grads.get(id(t)) for t in self.inputs]
 
     def _node_backward(self, node, g, linear, sums):
@@ -286,9 +286,10 @@ class Model(BaseModel):
             return layer.backward_linear(g) if linear else layer.backward(g)
         with node.snapshot:
             dx = layer.backward(g)
-        acc = sums.setdefault(id(layer), {})
-        for key in layer.grads:
-            acc[key] = layer.grads[key].copy() if key not in acc else acc[key] + layer.grads[key]
+        for leaf in layer.flat_layers() if hasattr(layer, "flat_layers") else [layer]:
+            acc = sums.setdefault(id(leaf), (leaf, {}))[1]
+            for key in leaf.grads:
+                acc[key] = leaf.grads[key].copy() if key not in acc else acc[key] + leaf.grads[key]
         return dx
 
     def _call_on_tape(self, x, training):
@@ -350,9 +351,29 @@ class Model(BaseModel):
         return super()._call_symbolic(x)
 
     def get_config(self) -> dict:
-        raise NotImplementedError(
-            "saving a functional model's configuration is not supported yet; use "
-            "save_weights/load_weights with the same model code"
+        """Layers and connections (models/graph_config.py); a subclass writes its own."""
+        if self._subclassed:
+            raise NotImplementedError(
+                f"{type(self).__name__} is a subclassed model: write get_config (and pass the "
+                "class in custom_objects to load it), or save and load its weights"
+            )
+        return graph_config(self, layers_module.serialize)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Model:
+        """Rebuild a functional model: layers created again, their calls replayed."""
+        custom = dict(custom_objects or {})
+        models = {"Model": Model, "Functional": Model, "Sequential": Sequential}
+        models.update(
+            {k: v for k, v in custom.items() if isinstance(v, type) and issubclass(v, BaseModel)}
+        )
+        inputs, outputs = rebuild(config, lambda e: make_layer_from(e, custom, models))
+        one = len(inputs) == 1 and len(outputs) == 1
+        return cls(
+            inputs[0] if one else inputs,
+            outputs[0] if one else outputs,
+            name=config.get("name"),
+            seed=config.get("seed"),
         )
 
     def __repr__(self) -> str:

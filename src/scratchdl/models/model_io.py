@@ -230,9 +230,14 @@ def _declared_weight_count(config, shape=None) -> tuple[int, tuple | None]:
 
     total = 0
     for layer_config in config.get("layers", []):
-        if isinstance(layer_config, dict) and layer_config.get("class_name") == "Sequential":
+        kind = layer_config.get("class_name") if isinstance(layer_config, dict) else None
+        if kind == "Sequential":
             count, shape = _declared_weight_count(layer_config.get("config") or {}, shape)
             total += count
+            continue
+        if kind in ("Model", "Functional"):
+            count, outs = _declared_graph_count(layer_config.get("config") or {})
+            total, shape = total + count, outs[0]
             continue
         layer = layers_module.get(layer_config)
         if isinstance(layer, InputLayer):
@@ -249,11 +254,44 @@ def _declared_weight_count(config, shape=None) -> tuple[int, tuple | None]:
     return total, shape
 
 
+def _declared_graph_count(config) -> tuple[int, list]:
+    """The same for a functional configuration: shapes follow each call's inbound tensors."""
+    from scratchdl import layers as layers_module
+
+    shapes, total, pending = {}, 0, []
+    for entry in config.get("layers", []):
+        if entry.get("class_name") == "InputLayer":
+            shapes[(entry["name"], 0)] = tuple(layers_module.get(entry).shape)
+        pending += [(entry, k, call) for k, call in enumerate(entry.get("inbound_nodes") or [])]
+    while pending:
+        ready = [p for p in pending if all((n, i) in shapes for n, i, _ in p[2])]
+        if not ready:
+            raise ValueError("the model configuration's connections cannot be resolved")
+        for entry, k, call in ready:
+            pending.remove((entry, k, call))
+            name, kind = entry["name"], entry.get("class_name")
+            ins = [shapes[(n, i)] for n, i, _ in call]
+            if kind == "Sequential":
+                count, out = _declared_weight_count(entry.get("config") or {}, ins[0])
+            elif kind in ("Model", "Functional"):
+                count, outs = _declared_graph_count(entry.get("config") or {})
+                out = outs[0]
+            else:
+                layer = layers_module.get(entry)
+                shape = ins if getattr(layer, "multi_input", False) else ins[0]
+                count, out = _layer_weight_count(layer, shape), layer.compute_output_shape(shape)
+            total += count if k == 0 else 0  # a shared layer holds one set of weights
+            shapes[(name, k)] = tuple(out)
+    return total, [shapes[(n, i)] for n, i, _ in config.get("output_layers", [])]
+
+
 def _check_declared_size(config, path):
     """Refuse a configuration whose weights would not fit the file or the cap, before any
     layer is built: a 1 MB file declaring ``units=200000`` must not allocate gigabytes."""
     itemsize = np.dtype(config.get("dtype") or "float32").itemsize
-    declared = _declared_weight_count(config)[0] * itemsize
+    graph = "input_layers" in config
+    count = _declared_graph_count(config)[0] if graph else _declared_weight_count(config)[0]
+    declared = count * itemsize
     file_size = os.path.getsize(path)
     if declared > min(file_size, MAX_MODEL_BYTES):
         raise ModelFileError(

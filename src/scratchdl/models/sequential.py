@@ -17,10 +17,9 @@ from scratchdl.layers.base import unique_name
 from scratchdl.layers.custom import is_keras_style
 from scratchdl.layers.symbolic import KerasTensor, input_tensor
 from scratchdl.models.base_model import BaseModel
-from scratchdl.models.model_io import load_model as _load_model_as
 from scratchdl.models.nesting import ModelAsLayer, input_shape_of, output_shape_of
 
-__all__ = ["Sequential", "load_model"]
+__all__ = ["Sequential"]
 
 
 def _check_reusable(layer, shape, dtype, model_name):
@@ -198,11 +197,12 @@ class Sequential(BaseModel):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for layer_config in config.get("layers", []):
-                if isinstance(layer_config, dict) and layer_config.get("class_name") in (
-                    "Sequential",
-                    cls.__name__,
-                ):
+                kind = layer_config.get("class_name") if isinstance(layer_config, dict) else None
+                if kind in ("Sequential", cls.__name__):
                     layer = cls.from_config(layer_config.get("config", {}), custom_objects)
+                elif kind in ("Model", "Functional") and custom_objects and kind in custom_objects:
+                    model_cls = custom_objects[kind]
+                    layer = model_cls.from_config(layer_config.get("config", {}), custom_objects)
                 else:
                     layer = layers_module.get(layer_config, custom_objects)
                 model.add(layer)
@@ -210,10 +210,3 @@ class Sequential(BaseModel):
 
     def __repr__(self):
         return f"<Sequential name={self.name!r}, {len(self._layers)} layers, built={self.built}>"
-
-
-def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Rebuild a Sequential saved by ``model.save`` (see ``model_io.load_model``)."""
-    return _load_model_as(
-        filepath, Sequential, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
-    )
