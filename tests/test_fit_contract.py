@@ -183,3 +183,21 @@ def test_keras_face_accepts_the_generator_only_arguments_and_predict_classes():
     assert model.optimizer.lr == 0.01  # compile("sgd") gives the face's optimizer
     with pytest.warns(FutureWarning, match="predict_classes"):
         assert model.predict_classes(x).shape == (4,)
+
+
+def test_weighted_metrics_use_the_sample_weights_and_plain_ones_do_not():
+    x = np.array([[0.0], [1.0], [2.0], [3.0]], np.float32)
+    y = np.array([0, 1, 1, 0])
+    model = Sequential([Dense(2, activation="softmax", input_shape=(1,))], seed=0)
+    model.compile(SGD(0.0), "sparse_categorical_crossentropy", metrics=["accuracy"],
+                  weighted_metrics=["accuracy"])  # fmt: skip
+    pred = model.predict(x, verbose=0).argmax(axis=1)
+    hit = (pred == y).astype(float)
+    assert 0 < hit.sum() < 4  # right and wrong answers: the two means differ
+    w = np.array([1.0, 0.0, 3.0, 0.5])
+    assert (hit * w).sum() / w.sum() != pytest.approx(hit.mean())
+    h = model.fit(x, y, sample_weight=w, batch_size=4, epochs=1, verbose=0)
+    assert h.history["accuracy"][0] == pytest.approx(hit.mean())
+    assert h.history["weighted_accuracy"][0] == pytest.approx((hit * w).sum() / w.sum())
+    logs = model.evaluate(x, y, sample_weight=w, verbose=0, return_dict=True)
+    assert logs["weighted_accuracy"] == pytest.approx((hit * w).sum() / w.sum())

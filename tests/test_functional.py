@@ -215,3 +215,63 @@ def test_a_functional_model_saves_and_loads_with_identical_predictions(rng, tmp_
     config = model.get_config()
     assert config["input_layers"] == [[a.name, 0, 0], [b.name, 0, 0]]
     assert Model.from_config(config).count_params() == model.count_params()
+
+
+def _two_output_model(rng):
+    inp = Input(shape=(4,), dtype="float64")
+    hidden = Dense(6, activation="tanh")(inp)
+    cls = Dense(3, activation="softmax", name="cls")(hidden)
+    reg = Dense(1, name="reg")(hidden)
+    return Model(inp, [cls, reg])
+
+
+def test_two_outputs_train_with_weighted_losses_and_tf_keras_keys(rng):
+    model = _two_output_model(rng)
+    x = rng.standard_normal((30, 4))
+    y_cls, y_reg = x[:, :3].argmax(axis=1), x[:, :1] * 2
+    model.compile(
+        keras.optimizers.SGD(0.05),
+        loss=["sparse_categorical_crossentropy", "mse"],
+        loss_weights=[0.3, 2.0],
+        metrics={"cls": ["accuracy"], "reg": ["mae"]},
+    )
+    h = model.fit(x, [y_cls, y_reg], batch_size=10, epochs=2, validation_split=0.2, verbose=0)
+    assert list(h.history) == [
+        "loss", "cls_loss", "reg_loss", "cls_accuracy", "reg_mae",
+        "val_loss", "val_cls_loss", "val_reg_loss", "val_cls_accuracy", "val_reg_mae",
+    ]  # fmt: skip
+    logs = model.evaluate(x, {"cls": y_cls, "reg": y_reg}, verbose=0, return_dict=True)
+    assert logs["loss"] == pytest.approx(0.3 * logs["cls_loss"] + 2.0 * logs["reg_loss"], rel=1e-9)
+    assert model.metrics_names == ["loss", "cls_loss", "reg_loss", "cls_accuracy", "reg_mae"]
+    p_cls, p_reg = model.predict(x, verbose=0)
+    assert p_cls.shape == (30, 3) and p_reg.shape == (30, 1)
+
+
+def test_two_output_gradients_are_the_weighted_sum(rng):
+    model = _two_output_model(rng)
+    model.compile(keras.optimizers.SGD(0.0), ["sparse_categorical_crossentropy", "mse"],
+                  loss_weights={"cls": 0.5, "reg": 3.0})  # fmt: skip
+    x = rng.standard_normal((8, 4))
+    ys = [x[:, :3].argmax(axis=1), x[:, :1]]
+    model.train_on_batch(x, ys)
+
+    def total():
+        return float(model.evaluate(x, ys, batch_size=8, verbose=0)[0])
+
+    for var in model.trainable_weights:
+        np.testing.assert_allclose(
+            var.grad, numerical_gradient(total, var.value), rtol=1e-6, atol=1e-9
+        )
+
+
+def test_a_two_output_model_saves_its_losses_and_weights(rng, tmp_path):
+    model = _two_output_model(rng)
+    model.compile("adam", ["sparse_categorical_crossentropy", "mse"], loss_weights=[0.3, 2.0],
+                  metrics={"cls": ["accuracy"]})  # fmt: skip
+    x = rng.standard_normal((10, 4))
+    ys = [x[:, :3].argmax(axis=1), x[:, :1]]
+    model.fit(x, ys, epochs=1, verbose=0)
+    model.save(tmp_path / "two.keras")
+    again = keras.models.load_model(tmp_path / "two.keras")
+    assert again.loss.weights == [0.3, 2.0]
+    assert again.evaluate(x, ys, verbose=0) == pytest.approx(model.evaluate(x, ys, verbose=0))

@@ -159,19 +159,23 @@ class BaseModel(ModelAsLayer, TrainingMixin):
         """
         if loss is None:
             raise ValueError("compile() needs a loss, e.g. loss='sparse_categorical_crossentropy'")
-        _check_neutral("loss_weights", loss_weights)
         _check_neutral("steps_per_execution", steps_per_execution)
         for name, flag in (("run_eagerly", run_eagerly), ("jit_compile", jit_compile)):
             if flag is not None and not isinstance(flag, (bool, str)):
                 raise ValueError(f"{name} must be a bool or None, received {name}={flag!r}")
         self.optimizer = optimizers_module.get(optimizer)
-        self.loss = losses_module.get(loss)
-        self._metric_specs = list(metrics or [])
+        self.loss = self._compile_loss(loss, loss_weights)
+        self._metric_specs = metrics if isinstance(metrics, dict) else list(metrics or [])
         self._weighted_metric_specs = list(weighted_metrics or [])
         self.compiled_metrics = None
         self.compiled = True
         if self.built:
             self.optimizer.build(self.store)
+
+    def _compile_loss(self, loss, loss_weights):
+        """The loss object; a one-output model takes only a neutral ``loss_weights``."""
+        _check_neutral("loss_weights", loss_weights)
+        return losses_module.get(loss)
 
     @property
     def metrics_names(self):

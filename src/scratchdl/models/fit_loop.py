@@ -178,7 +178,8 @@ def train_epoch(plan, stream, steps, buf, cb, should_stop, state):
     metrics = plan.metrics
     for m in metrics:
         m.reset_state()
-    updates = [m.update_state for m in metrics]  # bound once, not per batch
+    updates = [m.update_state for m in metrics if not getattr(m, "weighted", False)]
+    weighted = [m.update_state for m in metrics if getattr(m, "weighted", False)]
     loss_sum, seen = 0.0, 0
     step = plan.train_step
     for batch in range(steps):
@@ -195,12 +196,15 @@ def train_epoch(plan, stream, steps, buf, cb, should_stop, state):
             xb = x[sel]
         else:
             xb = np.take(x, sel, axis=0, out=buf[: len(sel)], mode="clip")
-        loss, out = step(xb, yb, None if sw is None else sw[sel])
-        nb = len(out)
+        swb = None if sw is None else sw[sel]
+        loss, out = step(xb, yb, swb)
+        nb = len(yb)
         loss_sum += loss * nb
         seen += nb
         for update in updates:
             update(yb, out)
+        for update in weighted:  # weighted_metrics= get the sample weights
+            update(yb, out, swb)
         if cb is not None:
             cb.on_train_batch_end(batch, _logs(loss_sum / seen, metrics))
         if should_stop():

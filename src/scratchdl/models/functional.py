@@ -32,8 +32,9 @@ from scratchdl.layers.base import unique_name
 from scratchdl.layers.custom import is_keras_style
 from scratchdl.layers.symbolic import KerasTensor, input_tensor
 from scratchdl.models.base_model import BaseModel
-from scratchdl.models.data_adapter import InputArrays
+from scratchdl.models.data_adapter import InputArrays, check_targets
 from scratchdl.models.graph_config import graph_config, make_layer_from, rebuild
+from scratchdl.models.multi_output import LossTracker, OutputLosses, output_metrics, per_output
 from scratchdl.models.sequential import Sequential
 from scratchdl.models.subclassing import (
     backward_subclassed,
@@ -73,6 +74,13 @@ def Input(  # noqa: N802 - Keras's name
 def _input_name() -> str:
     name = unique_name("input")  # input, input_1, ... -> tf.keras's input_1, input_2, ...
     return "input_1" if name == "input" else f"input_{int(name.rsplit('_', 1)[1]) + 1}"
+
+
+def _fuses(layer, loss) -> bool:
+    """True when ``layer``'s activation is the one ``loss`` fuses with (softmax, sigmoid)."""
+    want = getattr(loss, "fuses_with", None)
+    fn = getattr(layer, "activation", None) or getattr(layer, "fn", None)
+    return want is not None and getattr(fn, "name", None) == want and getattr(fn, "axis", -1) == -1
 
 
 def _flat(structure) -> list:
@@ -245,31 +253,83 @@ class Model(BaseModel):
         out = [values[id(t)] for t in self.outputs]
         return out[0] if len(out) == 1 else out
 
-    def _fusable(self) -> bool:
+    def _fusable(self):
+        """Single output: True/False; several: one flag per output (its layer and loss)."""
         if self._subclassed:
             return False
-        last = self.outputs[0].node.layer
-        return len(self.outputs) == 1 and id(last) not in self._shared and super()._fusable()
+        if len(self.outputs) == 1:
+            return id(self.outputs[0].node.layer) not in self._shared and super()._fusable()
+        return [
+            id(t.node.layer) not in self._shared and _fuses(t.node.layer, loss)
+            for t, loss in zip(self.outputs, self.loss.losses)
+        ]
 
-    def _output_seed(self):
-        """dL/d(output) (or dL/dz of its activation when the loss is fused with it)."""
-        return self.loss.fused_backward() if self._fused else self.loss.backward()
+    # -- several outputs (models/multi_output.py) --------------------------------------
+    @property
+    def output_names(self) -> list:
+        return [t.node.layer.name for t in self.outputs or []]
+
+    def _multi(self) -> bool:
+        return not self._subclassed and len(self.outputs) > 1
+
+    def _compile_loss(self, loss, loss_weights):
+        if not self._multi():
+            return super()._compile_loss(loss, loss_weights)
+        return OutputLosses(loss, self.output_names, loss_weights)
+
+    def _build_metrics(self, y, out_shape):
+        if not self._multi():
+            return super()._build_metrics(y, out_shape)
+        ys = y.arrays
+        trackers = [LossTracker(self.loss, i) for i in range(len(self.outputs))]
+        shapes = [t.shape for t in self.outputs]
+        plain = output_metrics(self._metric_specs, self.output_names, ys, shapes, self.dtype)
+        self.compiled_metrics = trackers + plain
+
+    def _prepare_fit_data(self, x, y, sample_weight, class_weight):
+        if not self._multi():
+            return super()._prepare_fit_data(x, y, sample_weight, class_weight)
+        if class_weight is not None:
+            raise ValueError("class_weight is only supported for models with one output")
+        x = self._prepare_input(x)
+        ys = y.arrays if isinstance(y, InputArrays) else per_output(y, self.output_names, "y")
+        arrays = []
+        for t, loss, target in zip(self.outputs, self.loss.losses, ys):
+            target = np.asarray(target)
+            check_targets(loss, target, t.shape)
+            if getattr(loss, "name", "") == "sparse_categorical_crossentropy":
+                target = target.reshape(-1).astype(np.int64, copy=False)
+            arrays.append(target)
+        y = InputArrays(arrays)
+        if len(x) != len(y):
+            raise ValueError(f"x has {len(x)} samples and y {len(y)}")
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=self.dtype).reshape(-1)
+        return x, y, sample_weight
 
     def _backward(self) -> None:
         if self._subclassed:
             backward_subclassed(self, self.loss.backward())
-            return
-        self.backward_from([self._output_seed()], fused=self._fused)
+        elif self._multi():
+            self.backward_from(self.loss.seeds(self._fused), fused=self._fused)
+        else:
+            seed = self.loss.fused_backward() if self._fused else self.loss.backward()
+            self.backward_from([seed], fused=[self._fused])
 
-    def backward_from(self, douts: list, fused: bool = False):
-        """Walk the nodes in reverse from dL/d(outputs); returns dL/d(inputs) (or None)."""
+    def backward_from(self, douts: list, fused: list | None = None):
+        """Walk the nodes in reverse from dL/d(outputs); returns dL/d(inputs) (or None).
+
+        ``fused[i]``: output i's seed is dL/dz of its activation, so that node runs
+        ``backward_linear`` (the book's SoftmaxWithLoss shortcut).
+        """
         grads = {id(t): d for t, d in zip(self.outputs, douts)}
+        linear_nodes = {id(t.node) for t, f in zip(self.outputs, fused or []) if f}
         sums = {}
         for node in reversed(self._nodes):
             g = grads.pop(id(node.output), None)
             if g is None:
                 continue  # this node does not lead to the loss
-            linear = fused and node is self.outputs[0].node
+            linear = id(node) in linear_nodes
             dx = self._node_backward(node, g, linear, sums)
             dxs = list(dx) if isinstance(node.inputs, (list, tuple)) else [dx]
             for t, d in zip(node.input_list, dxs):
@@ -282,8 +342,10 @@ class Model(BaseModel):
 
     def _node_backward(self, node, g, linear, sums):
         layer = node.layer
+        if linear:  # g is dL/dz of the layer's activation (fused with the loss)
+            return layer.backward_linear(g) if hasattr(layer, "backward_linear") else g
         if id(layer) not in self._shared:
-            return layer.backward_linear(g) if linear else layer.backward(g)
+            return layer.backward(g)
         with node.snapshot:
             dx = layer.backward(g)
         for leaf in layer.flat_layers() if hasattr(layer, "flat_layers") else [layer]:

@@ -22,6 +22,7 @@ import numpy as np
 from scratchdl import __version__
 from scratchdl import losses as losses_module
 from scratchdl import optimizers as optimizers_module
+from scratchdl.models.multi_output import OutputLosses
 from scratchdl.models.saving import (
     MAX_MODEL_BYTES,
     ModelFileError,
@@ -59,14 +60,29 @@ def _optimizer_arrays(model):
 def _compile_config(model):
     if not model.compiled:
         return None
-    loss = model.loss
-    return {
-        "optimizer": optimizers_module.serialize(model.optimizer),
-        "loss": {"class_name": type(loss).__name__, "config": loss.get_config()},
-        "metrics": [
-            m if isinstance(m, str) else getattr(m, "name", str(m)) for m in model._metric_specs
-        ],
-    }
+    loss, specs = model.loss, model._metric_specs
+    if isinstance(loss, OutputLosses):
+        losses = [_loss_entry(each) for each in loss.losses]
+        extra = {"loss": losses, "loss_weights": loss.weights}
+    else:
+        extra = {"loss": _loss_entry(loss)}
+    if isinstance(specs, dict):
+        metrics = {k: [_metric_name(m) for m in _as_list(v)] for k, v in specs.items()}
+    else:
+        metrics = [_metric_name(m) for m in specs]
+    return {"optimizer": optimizers_module.serialize(model.optimizer), **extra, "metrics": metrics}
+
+
+def _loss_entry(loss):
+    return {"class_name": type(loss).__name__, "config": loss.get_config()}
+
+
+def _metric_name(m):
+    return m if isinstance(m, str) else getattr(m, "name", str(m))
+
+
+def _as_list(value):
+    return value if isinstance(value, (list, tuple)) else [value]
 
 
 def _check_overwrite(path, overwrite):
@@ -172,17 +188,24 @@ def load_weights(model: Any, path: str | os.PathLike[str], skip_mismatch: bool =
 
 def _compile_from(model, config, path):
     try:
-        loss_cfg = config["loss"]
-        loss_cls = getattr(losses_module, loss_cfg["class_name"], None)
-        if not (isinstance(loss_cls, type) and issubclass(loss_cls, losses_module.Loss)):
-            raise ValueError(f"unknown loss class {loss_cfg['class_name']!r}")
+        entries = config["loss"]
+        many = isinstance(entries, list)
+        losses = [_loss_from(entry) for entry in (entries if many else [entries])]
         model.compile(
             optimizer=dict(config["optimizer"]),
-            loss=loss_cls(**loss_cfg["config"]),
+            loss=losses if many else losses[0],
             metrics=config.get("metrics") or None,
+            loss_weights=config.get("loss_weights"),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ModelFileError(f"{path}: the compile configuration is damaged ({exc})") from None
+
+
+def _loss_from(entry):
+    loss_cls = getattr(losses_module, entry["class_name"], None)
+    if not (isinstance(loss_cls, type) and issubclass(loss_cls, losses_module.Loss)):
+        raise ValueError(f"unknown loss class {entry['class_name']!r}")
+    return loss_cls(**entry["config"])
 
 
 def _layer_renames(model, arrays, path):

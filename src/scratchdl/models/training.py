@@ -195,10 +195,25 @@ class TrainingMixin:
             )
 
     def _build_metrics(self, y, out_shape):
+        """The compiled metrics, then the weighted ones (renamed ``weighted_<name>`` on a clash)."""
         probe_pred = np.zeros((1,) + tuple(out_shape[1:]), dtype=self.dtype)
         probe_true = y[:1]
         specs = self._metric_specs
-        self.compiled_metrics = [metrics_module.get(spec, probe_true, probe_pred) for spec in specs]
+        if isinstance(specs, dict):  # {output name: metrics}: one output takes them all
+            specs = [s for v in specs.values() for s in (v if isinstance(v, list) else [v])]
+        plain = [metrics_module.get(s, probe_true, probe_pred) for s in specs]
+        self.compiled_metrics = plain + self._weighted(plain, probe_true, probe_pred)
+
+    def _weighted(self, plain, probe_true, probe_pred):
+        names = {m.name for m in plain}
+        weighted = []
+        for spec in getattr(self, "_weighted_metric_specs", []):
+            m = metrics_module.get(spec, probe_true, probe_pred)
+            if m.name in names:
+                m.name = f"weighted_{m.name}"
+            m.weighted = True
+            weighted.append(m)
+        return weighted
 
     def _prepare_fit_data(self, x, y, sample_weight, class_weight):
         x = self._prepare_input(x)
@@ -338,10 +353,10 @@ class TrainingMixin:
             yb = y[start:stop]
             swb = None if sw is None else sw[start:stop]
             loss = self.loss.forward(out, yb, sample_weight=swb)
-            loss_sum += loss * len(out)
-            n_total += len(out)
+            loss_sum += loss * len(yb)
+            n_total += len(yb)
             for m in metrics:
-                m.update_state(yb, out)
+                m.update_state(yb, out, swb if getattr(m, "weighted", False) else None)
             if callbacks is not None:
                 callbacks.on_test_batch_end(batch, self._logs(loss_sum / n_total, metrics))
         logs = self._logs(loss_sum / max(n_total, 1), metrics)
@@ -414,18 +429,24 @@ class TrainingMixin:
             cb, _ = make_callbacks(self, callbacks, 0, 1, n_steps, with_history=False)
             cb.on_predict_begin()
         bar = evaluation_bar(len(x), batch_size, verbose)
-        out = np.empty((len(x),) + tuple(self.output_shape)[1:], dtype=self.dtype)
+        shapes = self.output_shape if isinstance(self.output_shape, list) else [self.output_shape]
+        outs = [np.empty((len(x), *tuple(s)[1:]), dtype=self.dtype) for s in shapes]
         for batch in range(n_steps):
             sel = slice(batch * batch_size, (batch + 1) * batch_size)
             if cb is not None:
                 cb.on_predict_batch_begin(batch)
-            out[sel] = self._forward(x[sel], False)
+            values = self._forward(x[sel], False)
+            for out, value in zip(outs, values if isinstance(values, list) else [values]):
+                out[sel] = value
             if cb is not None:
-                cb.on_predict_batch_end(batch, {"outputs": out[sel]})
+                batch_out = [out[sel] for out in outs]
+                cb.on_predict_batch_end(
+                    batch, {"outputs": batch_out[0] if len(outs) == 1 else batch_out}
+                )
         if cb is not None:
             cb.on_predict_end()
         finish_evaluation_bar(bar)
-        return out
+        return outs[0] if len(outs) == 1 else outs
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One optimizer step on one batch; returns the loss (and metrics) before the update."""
@@ -438,7 +459,7 @@ class TrainingMixin:
         logs = {"loss": float(loss)}
         for m in self.compiled_metrics:
             m.reset_state()
-            m.update_state(y, out)
+            m.update_state(y, out, sw if getattr(m, "weighted", False) else None)
             logs[m.name] = float(m.result())
         if return_dict:
             return logs
