@@ -2,7 +2,8 @@
 
 Each program in tests/programs/book/ is a book script with its imports changed; it is run
 here as ``__main__`` (runpy, in this process, with one BLAS thread) and its globals are
-checked.  Programs that take more than ~20 s are marked slow; every run prints its time.
+checked.  Every program run takes seconds to minutes, so each is marked slow (behind
+``uv run pytest --all``); every run prints its time.
 """
 
 import contextlib
@@ -45,6 +46,7 @@ def test_programs_import_only_scratchdl_book():
                 } or module.startswith("scratchdl.book"), (path.name, line)
 
 
+@pytest.mark.slow  # the book's script at full size; test_networks.py checks the same gradient
 def test_ch05_gradient_check():
     g, out, _ = run_program("gradient_check.py")
     assert list(g["diffs"]) == ["W1", "b1", "W2", "b2"]

@@ -1,6 +1,9 @@
-"""Fashion-MNIST from Debian's dataset-fashion-mnist package (installed here when possible)."""
+"""Fashion-MNIST from Debian's dataset-fashion-mnist package.
 
-import os
+The tests never install it (``.ci/provision`` does): without it they skip and say why, or
+fail under ``SCRATCHDL_REQUIRE_SYSTEM=1`` (docs/testing.md).
+"""
+
 import shutil
 import subprocess
 
@@ -10,6 +13,7 @@ import pytest
 from scratchdl.datasets import fashion_mnist
 from scratchdl.datasets.fetchers import DebianPackageSource
 from scratchdl.datasets.mnist import IDX_FILES
+from tests.conftest import missing_system
 
 PACKAGE = fashion_mnist.DEBIAN_PACKAGE
 
@@ -23,27 +27,16 @@ def _installed() -> bool:
     return "install ok installed" in result.stdout
 
 
-def _install() -> None:
-    command = ["apt-get", "install", "-y", "--no-install-recommends", PACKAGE]
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    if subprocess.run(command, capture_output=True, env=env).returncode != 0:
-        subprocess.run(["apt-get", "update"], capture_output=True, env=env)
-        subprocess.run(command, capture_output=True, env=env)
-
-
 @pytest.fixture(scope="module")
 def debian_package():
     if not _installed():
-        if shutil.which("dpkg") is None or shutil.which("apt-get") is None:
-            pytest.skip(f"not a Debian-based system (no dpkg/apt-get) to provide {PACKAGE}")
-        if os.geteuid() != 0:
-            pytest.skip(f"{PACKAGE} is not installed and installing it needs root")
-        _install()
-    if not _installed():
-        pytest.fail(f"apt-get install {PACKAGE} failed although running as root with apt-get")
+        missing_system(
+            f"the Debian package {PACKAGE} is not installed", f"apt-get install {PACKAGE}"
+        )
     return PACKAGE
 
 
+@pytest.mark.system
 def test_debian_source_gives_verified_fashion_mnist(debian_package):
     arrays = fashion_mnist.load_arrays(
         sources=[DebianPackageSource(debian_package, IDX_FILES)], cache=False
@@ -56,6 +49,7 @@ def test_debian_source_gives_verified_fashion_mnist(debian_package):
     assert np.bincount(arrays["y_train"]).tolist() == [6000] * 10
 
 
+@pytest.mark.system
 def test_load_data_caches_in_the_cache_home(debian_package, tmp_path, monkeypatch):
     monkeypatch.setenv("SCRATCHDL_HOME", str(tmp_path))
     monkeypatch.setattr(

@@ -108,6 +108,7 @@ ACCEPTANCE = (
 
 
 @pytest.mark.slow
+@pytest.mark.system  # fetches MNIST over the network
 def test_acceptance_empty_cache_then_cache(tmp_path):
     """The issue's command as a new user runs it: empty cache, the real source chain."""
     env = dict(os.environ, SCRATCHDL_HOME=str(tmp_path / "fresh"))

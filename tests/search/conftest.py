@@ -2,9 +2,9 @@
 
 The server runs from a temporary directory on a free port, with trust authentication for the
 local ``postgres`` role (nothing else can reach it), and is stopped and deleted at the end.
-When the PostgreSQL binaries are absent they are installed with apt-get (Debian's
-``postgresql``) if the tests run as root; otherwise the PostgreSQL tests are skipped and the
-reason is printed.
+The tests never install anything: without the PostgreSQL binaries (Debian's ``postgresql``,
+installed by ``.ci/provision``) or psycopg2 the tests that need them skip and say why, or
+fail under ``SCRATCHDL_REQUIRE_SYSTEM=1`` (docs/testing.md).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing_system
+
 
 def _pg_bindir() -> Path | None:
     found = sorted(
@@ -29,20 +31,6 @@ def _pg_bindir() -> Path | None:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     return Path(initdb).resolve().parent if initdb else None
-
-
-def _install_postgres() -> str | None:
-    """Install Debian's postgresql; return why not, or None on success."""
-    if os.geteuid() != 0:
-        return "PostgreSQL is not installed and the tests do not run as root (no apt-get)"
-    if shutil.which("apt-get") is None:
-        return "PostgreSQL is not installed and apt-get is absent"
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "postgresql"]):
-        run = subprocess.run(cmd, env=env, capture_output=True, text=True)
-        if run.returncode != 0:
-            return f"{' '.join(cmd)} failed: {run.stderr[-500:]}"
-    return None
 
 
 def _free_port() -> int:
@@ -58,26 +46,21 @@ def _as_postgres(cmd: list[str]) -> list[str]:
     return cmd
 
 
-def _skip(reason: str):
-    print(f"\nskipping the PostgreSQL search tests: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def postgres_url():
     """``postgresql://postgres@127.0.0.1:<port>/postgres`` of a fresh throwaway server."""
     try:
         import psycopg2  # noqa: F401
     except ImportError:
-        _skip("psycopg2 is not installed (uv sync --extra postgres)")
+        missing_system("psycopg2 is not installed", "`uv sync` installs it with the dev group")
     bindir = _pg_bindir()
     if bindir is None:
-        reason = _install_postgres()
-        if reason:
-            _skip(reason)
-        bindir = _pg_bindir()
+        missing_system("PostgreSQL is not installed (no initdb)", "Debian package `postgresql`")
     if os.geteuid() == 0 and shutil.which("runuser") is None:
-        _skip("running as root without runuser, cannot start PostgreSQL as 'postgres'")
+        missing_system(
+            "running as root without runuser, cannot start PostgreSQL as 'postgres'",
+            "Debian package `util-linux`",
+        )
     root = Path(tempfile.mkdtemp(prefix="scratchdl-pg-"))
     data, log = root / "data", root / "server.log"
     if os.geteuid() == 0:

@@ -13,6 +13,9 @@ import pytest
 from scratchdl.lab.search import random_search, storage_url
 from tests.search.objectives import Paced
 
+# each test spawns worker processes (one SIGKILLed); one needs a PostgreSQL server
+pytestmark = pytest.mark.system
+
 FINISHED = ("COMPLETE", "PRUNED")
 
 

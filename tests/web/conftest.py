@@ -1,18 +1,21 @@
-"""Fixtures for the web tests: a fake model, a live server on a free port, headless Chromium."""
+"""Fixtures for the web tests: a fake model, a live server on a free port, headless Chromium.
+
+The browser fixtures need the system ``chromium`` and playwright; without them the browser
+test skips and says why, or fails under ``SCRATCHDL_REQUIRE_SYSTEM=1`` (docs/testing.md).
+"""
 
 from __future__ import annotations
 
 import http.client
 import json
-import os
 import shutil
-import subprocess
 import threading
 
 import numpy as np
 import pytest
 
 from scratchdl.lab.web import make_server
+from tests.conftest import missing_system
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -102,24 +105,20 @@ def post_json(server, payload, content_type="application/json"):
 
 @pytest.fixture(scope="session")
 def chromium_path():
-    """The system ``chromium``; installed with apt-get when absent and running as root."""
+    """The system ``chromium`` (never installed here: ``.ci/provision`` does that)."""
     path = shutil.which("chromium")
-    if path is None and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-            subprocess.run(cmd, check=False, env=env, capture_output=True, timeout=900)
-        path = shutil.which("chromium")
     if path is None:
-        reason = "no `chromium` on PATH and cannot install it (needs root and apt-get)"
-        print(f"browser test skipped: {reason}; install the Debian package `chromium`")
-        pytest.skip(f"{reason}; install the Debian package `chromium` to run it")
+        missing_system("no `chromium` on PATH", "Debian package `chromium`")
     return path
 
 
 @pytest.fixture
 def browser_page(chromium_path, tmp_path):
     """A Playwright page in headless system Chromium with a throw-away profile."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing_system("playwright is not installed", "`uv sync` installs it with the dev group")
     with sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp_path / "profile"),

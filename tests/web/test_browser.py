@@ -6,6 +6,9 @@ import os
 import shutil
 
 import numpy as np
+import pytest
+
+pytestmark = pytest.mark.system  # headless Chromium through playwright
 
 
 def _draw(page, points):
