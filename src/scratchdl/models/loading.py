@@ -19,7 +19,7 @@ class AnyModel:
     functional: type = Model
 
     @classmethod
-    def from_config(cls, config: dict, custom_objects: dict | None = None):
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Any:
         custom = {"Sequential": cls.sequential, "Model": cls.functional, **(custom_objects or {})}
         if "input_layers" in config:
             return cls.functional.from_config(config, custom)
