@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from scratchdl.autodiff.tensor import value_of
 from scratchdl.models import callbacks as callbacks_module
 from scratchdl.models.progress import Progbar
 from scratchdl.models.threads import training_threads
@@ -160,6 +161,8 @@ class FitPlan:
     validation_freq: int | list = 1
     verbose: int = 1
     callbacks: list = field(default_factory=list)
+    custom_step: Callable | None = None  # a model's own train_step(data) -> logs
+    reset_metrics: Callable | None = None
 
 
 def train_epoch(plan, stream, steps, buf, cb, should_stop, state):
@@ -210,6 +213,34 @@ def train_epoch(plan, stream, steps, buf, cb, should_stop, state):
         if should_stop():
             break
     return _logs(loss_sum / max(seen, 1), metrics)
+
+
+def train_epoch_custom(plan, stream, steps, buf, cb, should_stop, state):
+    """An epoch of a model's own ``train_step``: the logs it returns are what fit shows."""
+    x, y, sw, bs = plan.x, plan.y, plan.sw, plan.batch_size
+    plan.reset_metrics()
+    logs = {}
+    for batch in range(steps):
+        item = next(stream, None)
+        if item is None:
+            state.ran_out = True
+            break
+        order, start = item
+        sel = slice(start, start + bs) if order is None else order[start : start + bs]
+        if cb is not None:
+            cb.on_train_batch_begin(batch)
+        data = (x[sel], y[sel]) if sw is None else (x[sel], y[sel], sw[sel])
+        returned = plan.custom_step(data)
+        if not isinstance(returned, dict):
+            raise TypeError(
+                f"train_step must return a dict of logs, received {type(returned).__name__}"
+            )
+        logs = {k: float(np.asarray(value_of(v))) for k, v in returned.items()}
+        if cb is not None:
+            cb.on_train_batch_end(batch, dict(logs))
+        if should_stop():
+            break
+    return logs
 
 
 def _logs(loss, metrics):
@@ -278,7 +309,8 @@ def run_fit(model, plan: FitPlan):
         stream = batch_stream(plan.rng, n, bs, plan.shuffle, max(plan.epochs - start, 0))
         for epoch in range(start, plan.epochs):
             cb.on_epoch_begin(epoch)
-            logs = train_epoch(plan, stream, steps, buf, batch_cb, should_stop, state)
+            run_epoch = train_epoch if plan.custom_step is None else train_epoch_custom
+            logs = run_epoch(plan, stream, steps, buf, batch_cb, should_stop, state)
             if guard.interrupted:
                 state.interrupted = True  # BackupAndRestore keeps its backup
                 _report_interrupt(epoch)

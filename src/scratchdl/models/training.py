@@ -26,6 +26,7 @@ from scratchdl.autodiff.ops.shape import Reshape
 from scratchdl.autodiff.tensor import Tensor, apply, value_of
 from scratchdl.eager import as_eager
 from scratchdl.layers.symbolic import call_symbolic, flatten_inputs, is_symbolic
+from scratchdl.models.custom_step import CompiledMetrics, loss_tracker, penalty_terms, unpack_data
 from scratchdl.models.data_adapter import (
     check_batch_size,
     check_fit_options,
@@ -202,7 +203,9 @@ class TrainingMixin:
         if isinstance(specs, dict):  # {output name: metrics}: one output takes them all
             specs = [s for v in specs.values() for s in (v if isinstance(v, list) else [v])]
         plain = [metrics_module.get(s, probe_true, probe_pred) for s in specs]
-        self.compiled_metrics = plain + self._weighted(plain, probe_true, probe_pred)
+        self.compiled_metrics = CompiledMetrics(
+            plain + self._weighted(plain, probe_true, probe_pred)
+        )
 
     def _weighted(self, plain, probe_true, probe_pred):
         names = {m.name for m in plain}
@@ -237,6 +240,58 @@ class TrainingMixin:
         if getattr(self.loss, "name", "") == "sparse_categorical_crossentropy":
             y = y.reshape(-1).astype(np.int64, copy=False)  # checked once: (N,) class ids
         return x, y, sample_weight
+
+    # -- customizing what happens in fit (models/custom_step.py) ---------------------
+    def train_step(self, data):
+        """One batch of ``fit``: a subclass may override it (Keras's extension point).
+
+        ``data`` is ``(x, y)`` or ``(x, y, sample_weight)`` of prepared arrays; the
+        return value is the logs dict ``fit`` shows.  This default is the engine's
+        own step (the hand-written backward), so ``super().train_step(data)`` works.
+        """
+        x, y, sw = unpack_data(data)
+        loss, out = self._train_step(x, y, sw)
+        self.loss_tracker.update_state(np.full(len(y), loss))
+        self.compiled_metrics.update_state(y, out, sw)
+        return {m.name: m.result() for m in self.metrics}
+
+    @property
+    def loss_tracker(self):
+        if getattr(self, "_loss_tracker", None) is None:
+            self._loss_tracker = loss_tracker()
+        return self._loss_tracker
+
+    @property
+    def metrics(self) -> list:
+        """The ``loss`` tracker, then the compiled metrics (built by the first fit)."""
+        return [self.loss_tracker, *(self.compiled_metrics or [])]
+
+    def reset_metrics(self) -> None:
+        for m in self.metrics:
+            m.reset_state()
+
+    @property
+    def losses(self) -> list:
+        """Regularization terms as tensors: weight penalties and ``add_loss`` terms."""
+        leaves = self.flat_layers()
+        added = [t for layer in leaves for t in getattr(layer, "layer_losses", [])]
+        return penalty_terms(leaves) + added
+
+    def compiled_loss(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        """tf.keras 2.x: the compiled loss (+ the given regularization terms), counted."""
+        total = self.loss(y_true, y_pred, sample_weight)
+        for term in regularization_losses or []:
+            total = total + term
+        n = len(value_of(y_pred))
+        self.loss_tracker.update_state(np.full(n, float(value_of(total))))
+        return total
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+        """Keras 3: the compiled loss plus every regularization term of the model."""
+        total = self.loss(y, y_pred, sample_weight)
+        for term in self.losses:
+            total = total + term
+        return total
 
     # -- fit ------------------------------------------------------------------------
     def fit(
@@ -305,6 +360,8 @@ class TrainingMixin:
             verbose=verbose,
             callbacks=list(callbacks or []),
         )
+        if type(self).train_step is not TrainingMixin.train_step:
+            plan.custom_step, plan.reset_metrics = self.train_step, self.reset_metrics
         return run_fit(self, plan)
 
     def _prepare_validation(self, data):
