@@ -70,3 +70,18 @@ def test_a_loss_subclass_without_call_names_itself():
 
     with pytest.raises(NotImplementedError, match=r"Empty defines neither call\(y_true, y_pred\)"):
         _fit(Empty(), epochs=1)
+
+
+def test_a_loss_written_with_the_keras_backend_trains():
+    import scratchdl.keras.backend as K
+
+    def rmse(y_true, y_pred):
+        return K.sqrt(K.mean(K.square(y_pred - y_true), axis=-1))
+
+    weights, losses = _fit(rmse)
+    assert losses[-1] < losses[0]
+    v = K.variable([1.0, 2.0])
+    K.set_value(v, [3.0, 4.0])
+    np.testing.assert_array_equal(v.numpy(), [3.0, 4.0])
+    per_sample = _fit(lambda yt, yp: tf.sqrt(tf.reduce_mean(tf.square(yp - yt), axis=-1)))
+    np.testing.assert_allclose(weights[0], per_sample[0][0], rtol=1e-12)
