@@ -15,11 +15,13 @@ import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from scratchdl.autodiff.tensor import value_of
 from scratchdl.models import callbacks as callbacks_module
+from scratchdl.models.datasets_input import unpack
 from scratchdl.models.progress import Progbar
 from scratchdl.models.threads import training_threads
 
@@ -163,6 +165,8 @@ class FitPlan:
     callbacks: list = field(default_factory=list)
     custom_step: Callable | None = None  # a model's own train_step(data) -> logs
     reset_metrics: Callable | None = None
+    batches: Any = None  # DatasetBatches when x is a tf.data.Dataset
+    prepare: Callable | None = None  # (x, y, sw) of a dataset batch -> prepared arrays
 
 
 def train_epoch(plan, stream, steps, buf, cb, should_stop, state):
@@ -243,6 +247,40 @@ def train_epoch_custom(plan, stream, steps, buf, cb, should_stop, state):
     return logs
 
 
+def train_epoch_dataset(plan, steps, cb, should_stop, state):
+    """An epoch over a dataset's own batches (models/datasets_input.py)."""
+    it = plan.batches.epoch()
+    metrics = plan.metrics
+    if plan.custom_step is not None:
+        plan.reset_metrics()
+    else:
+        for m in metrics:
+            m.reset_state()
+    loss_sum, seen, logs = 0.0, 0, {}
+    for batch in range(steps):
+        element = next(it, None)
+        if element is None:
+            state.ran_out = True
+            break
+        if cb is not None:
+            cb.on_train_batch_begin(batch)
+        xb, yb, swb = plan.prepare(*unpack(element))
+        if plan.custom_step is not None:
+            data = (xb, yb) if swb is None else (xb, yb, swb)
+            logs = {k: float(np.asarray(value_of(v))) for k, v in plan.custom_step(data).items()}
+        else:
+            loss, out = plan.train_step(xb, yb, swb)
+            loss_sum, seen = loss_sum + loss * len(yb), seen + len(yb)
+            for m in metrics:
+                m.update_state(yb, out, swb if getattr(m, "weighted", False) else None)
+            logs = _logs(loss_sum / seen, metrics)
+        if cb is not None:
+            cb.on_train_batch_end(batch, dict(logs))
+        if should_stop():
+            break
+    return logs
+
+
 def _logs(loss, metrics):
     logs = {"loss": float(loss)}
     for m in metrics:
@@ -289,14 +327,15 @@ def run_fit(model, plan: FitPlan):
     Reads and sets only public model attributes: ``stop_training``, ``history`` and
     ``fit_state`` (a ``FitState``).
     """
-    n, bs = len(plan.x), plan.batch_size
-    steps = plan.steps_per_epoch or math.ceil(n / bs)
+    n, bs = (0, 1) if plan.batches is not None else (len(plan.x), plan.batch_size)
+    steps = plan.batches.steps if plan.batches is not None else None
+    steps = steps or plan.steps_per_epoch or math.ceil(n / bs)
     cb, history = make_callbacks(model, plan.callbacks, plan.verbose, plan.epochs, steps)
     model.stop_training = False
     model.history = history
     state = model.fit_state = FitState()
     batch_cb = cb if _overrides_batch_hooks(cb.callbacks) else None
-    gather = bool(plan.shuffle) and isinstance(plan.x, np.ndarray)
+    gather = bool(plan.shuffle) and isinstance(plan.x, np.ndarray) and n > 0
     buf = np.empty((min(bs, n),) + plan.x.shape[1:], plan.x.dtype) if gather else None
     logs = None
     with InterruptGuard() as guard, training_threads():
@@ -309,8 +348,11 @@ def run_fit(model, plan: FitPlan):
         stream = batch_stream(plan.rng, n, bs, plan.shuffle, max(plan.epochs - start, 0))
         for epoch in range(start, plan.epochs):
             cb.on_epoch_begin(epoch)
-            run_epoch = train_epoch if plan.custom_step is None else train_epoch_custom
-            logs = run_epoch(plan, stream, steps, buf, batch_cb, should_stop, state)
+            if plan.batches is not None:
+                logs = train_epoch_dataset(plan, steps, batch_cb, should_stop, state)
+            else:
+                run_epoch = train_epoch if plan.custom_step is None else train_epoch_custom
+                logs = run_epoch(plan, stream, steps, buf, batch_cb, should_stop, state)
             if guard.interrupted:
                 state.interrupted = True  # BackupAndRestore keeps its backup
                 _report_interrupt(epoch)

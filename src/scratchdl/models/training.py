@@ -37,6 +37,12 @@ from scratchdl.models.data_adapter import (
     prepare_x,
     split_validation,
 )
+from scratchdl.models.datasets_input import (
+    DatasetBatches,
+    check_dataset_args,
+    is_dataset,
+    unpack,
+)
 from scratchdl.models.fit_loop import (
     FitPlan,
     evaluation_bar,
@@ -328,15 +334,22 @@ class TrainingMixin:
         validation_freq = check_validation_freq(validation_freq)
         check_fit_options(epochs, initial_epoch, shuffle)
         verbose = resolve_verbose(verbose)
+        batches = None
+        if is_dataset(x):  # its batches, shuffling and targets come from the dataset
+            check_dataset_args(y, batch_size, sample_weight, validation_split)
+            batches = DatasetBatches(x, steps_per_epoch)
+            x, y, sample_weight = batches.first()
         if x is None or y is None:
-            raise ValueError("fit() needs x and y arrays")
+            raise ValueError("fit() needs x and y arrays (or a dataset of (x, y) batches)")
         x, y, sw = self._prepare_fit_data(x, y, sample_weight, class_weight)
         if batch_size is None and steps_per_epoch is not None:
             batch_size = math.ceil(len(x) / steps_per_epoch)
         batch_size = check_batch_size(batch_size)
         if validation_data is None and validation_split:
             (x, y, sw), validation_data = split_validation(x, y, sw, validation_split)
-        if validation_data is not None:
+        if is_dataset(validation_data):
+            validation_data = (validation_data, None, None)
+        elif validation_data is not None:
             validation_data = self._prepare_validation(validation_data)
         self._ensure_optimizer()
         self._build_metrics(y, self.output_shape)
@@ -362,6 +375,9 @@ class TrainingMixin:
         )
         if type(self).train_step is not TrainingMixin.train_step:
             plan.custom_step, plan.reset_metrics = self.train_step, self.reset_metrics
+        if batches is not None:
+            plan.batches = batches
+            plan.prepare = lambda xb, yb, swb: self._prepare_fit_data(xb, yb, swb, class_weight)
         return run_fit(self, plan)
 
     def _prepare_validation(self, data):
@@ -395,6 +411,8 @@ class TrainingMixin:
         ``steps`` caps the number of batches; ``callbacks`` (a CallbackList) get the
         ``on_test_*`` hooks with logs without a ``val_`` prefix.
         """
+        if is_dataset(x):
+            return self._evaluate_dataset(x, steps, callbacks)
         loss_sum, n_total = 0.0, 0
         metrics = self.compiled_metrics or []
         for m in metrics:
@@ -411,6 +429,32 @@ class TrainingMixin:
             swb = None if sw is None else sw[start:stop]
             loss = self.loss.forward(out, yb, sample_weight=swb)
             loss_sum += loss * len(yb)
+            n_total += len(yb)
+            for m in metrics:
+                m.update_state(yb, out, swb if getattr(m, "weighted", False) else None)
+            if callbacks is not None:
+                callbacks.on_test_batch_end(batch, self._logs(loss_sum / n_total, metrics))
+        logs = self._logs(loss_sum / max(n_total, 1), metrics)
+        if callbacks is not None:
+            callbacks.on_test_end(logs)
+        return logs
+
+    def _evaluate_dataset(self, dataset, steps=None, callbacks=None):
+        """``_evaluate_arrays`` over a dataset's batches (weighted by batch size)."""
+        metrics = self.compiled_metrics or []
+        for m in metrics:
+            m.reset_state()
+        if callbacks is not None:
+            callbacks.on_test_begin()
+        loss_sum, n_total = 0.0, 0
+        for batch, element in enumerate(dataset):
+            if steps is not None and batch >= steps:
+                break
+            if callbacks is not None:
+                callbacks.on_test_batch_begin(batch)
+            xb, yb, swb = self._prepare_fit_data(*unpack(element), None)
+            out = self._forward(xb, False)
+            loss_sum += self.loss.forward(out, yb, sample_weight=swb) * len(yb)
             n_total += len(yb)
             for m in metrics:
                 m.update_state(yb, out, swb if getattr(m, "weighted", False) else None)
@@ -446,21 +490,30 @@ class TrainingMixin:
         hooks.
         """
         self._require_compiled("training/testing")
-        batch_size = check_batch_size(batch_size)
         steps = check_steps("steps", steps)
         verbose = resolve_verbose(verbose)
-        if x is None or y is None:
-            raise ValueError("evaluate() needs x and y arrays")
-        x, y, sw = self._prepare_fit_data(x, y, sample_weight, None)
+        if is_dataset(x):
+            check_dataset_args(y, batch_size, sample_weight, None)
+            first = self._prepare_fit_data(*DatasetBatches(x, steps).first(), None)
+            y, n, batch_size = first[1], max(x.cardinality(), 1), 1
+        else:
+            batch_size = check_batch_size(batch_size)
+            if x is None or y is None:
+                raise ValueError("evaluate() needs x and y arrays (or a dataset of batches)")
+            x, y, sw = self._prepare_fit_data(x, y, sample_weight, None)
+            n = len(x)
         if self.compiled_metrics is None:
             self._build_metrics(y, self.output_shape)
         self._fused = self._fusable()
-        n_steps = math.ceil(len(x) / batch_size) if steps is None else steps
+        n_steps = math.ceil(n / batch_size) if steps is None else steps
         cb = None
         if callbacks:
             cb, _ = make_callbacks(self, callbacks, 0, 1, n_steps, with_history=False)
-        bar = evaluation_bar(len(x), batch_size, verbose, steps)
-        logs = self._evaluate_arrays(x, y, sw, batch_size, steps, cb)
+        bar = evaluation_bar(n, batch_size, verbose, steps)
+        if is_dataset(x):
+            logs = self._evaluate_dataset(x, steps, cb)
+        else:
+            logs = self._evaluate_arrays(x, y, sw, batch_size, steps, cb)
         finish_evaluation_bar(bar, logs)
         if return_dict:
             return logs
@@ -474,6 +527,14 @@ class TrainingMixin:
         batch_size`` rows at most); ``callbacks`` receive the ``on_predict_*`` hooks,
         ``on_predict_batch_end`` with ``{"outputs": batch outputs}`` as tf.keras.
         """
+        if is_dataset(x):  # each element is a batch (x, or (x, y, ...))
+            if batch_size is not None:
+                raise ValueError("batch_size must not be given with a dataset")
+            parts = [unpack(e)[0] for k, e in enumerate(x) if steps is None or k < steps]
+            outs = [self.predict(p, batch_size=len(p), verbose=0) for p in parts]
+            if outs and isinstance(outs[0], list):
+                return [np.concatenate(o) for o in zip(*outs)]
+            return np.concatenate(outs)
         batch_size = check_batch_size(batch_size)
         steps = check_steps("steps", steps)
         verbose = resolve_verbose(verbose)
