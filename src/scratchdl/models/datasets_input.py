@@ -74,7 +74,7 @@ class DatasetBatches:
         self.recreate = steps_per_epoch is None or steps_per_epoch == size
         self._it = iter(dataset)
 
-    def epoch(self):
+    def epoch(self) -> Any:
         """The iterator this epoch draws its batches from."""
         if self.recreate:
             self._it = iter(self.dataset)
