@@ -106,6 +106,29 @@ def _ceilings(rows, names, floors):
     return ["", "## What this machine allows (same run)", ""] + out
 
 
+def _variants(rows, variants):
+    """W1 built another way, against W1 itself (same run): functional API, tf-op loss."""
+    if not variants or ("W1", "scratchdl") not in rows:
+        return []
+    base = rows[("W1", "scratchdl")]
+    what = {"W1F": "functional API (keras.Input + keras.Model)", "W1L": "loss written with tf ops"}
+    targets = {"W1F": 1.10, "W1L": 1.50}
+    lines = ["", "## W1 built other ways (same run)", ""]
+    lines += [
+        "| variant | what | min / median (s/epoch) | ratio to W1 | target |",
+        "|---|---|---|---|---|",
+    ]
+    for n in variants:
+        row = rows[(n, "scratchdl")]
+        ratio = row["median"] / base["median"]
+        verdict = "met" if ratio <= targets[n] else "NOT met"
+        lines.append(
+            f"| {n} | {what[n]} | {row['min']:.3f} / {row['median']:.3f} | {ratio:.3f} | "
+            f"<= {targets[n]:.2f}: {verdict} |"
+        )
+    return lines
+
+
 def _before_after(rows, names, baseline):
     """scratchdl now against ``scratchdl@base`` (another checkout) timed in the same run."""
     if not baseline:
@@ -155,6 +178,7 @@ def write_report(rows, extra, names, repeats, threads, quick, with_torch, path):
     ]
     lines = head + _ratio_rows(rows, names, with_torch, extra["floors"])
     lines += _before_after(rows, names, extra.get("baseline"))
+    lines += _variants(rows, extra.get("variants") or [])
     lines += ["", "## Targets", ""] + _verdicts(rows, names, with_torch, extra)
     lines += _ceilings(rows, names, extra["floors"])
     if extra["peak"]:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from benchmarks.gemm import gemm_peak, workload_floor
-from benchmarks.workloads import WORKLOADS
+from benchmarks.workloads import VARIANTS, WORKLOADS
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"W1": 2.5, "W2": 2.5, "W3": 1.5, "W4": 2.0}  # speed-up over PyTorch eager
@@ -114,10 +114,11 @@ def collect(names, repeats, threads, quick, with_torch, rounds=1, baseline=None)
     With ``baseline`` (a source checkout, e.g. a git worktree of an older commit) its
     scratchdl runs as one more interleaved implementation, ``scratchdl@base``.
     """
-    impls = ["scratchdl"] + ([BASE] if baseline else []) + ["numpy"]
-    impls += ["torch"] if with_torch else []
+    every = ["scratchdl"] + ([BASE] if baseline else []) + ["numpy"]
+    every += ["torch"] if with_torch else []
     rows = {}
     for name in names:
+        impls = ["scratchdl"] if name in VARIANTS else every  # variants: beside W1 only
         results = {impl: [] for impl in impls}
         for k in range(rounds):
             for impl in impls:
@@ -186,7 +187,7 @@ def main(argv=None):
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(a.threads):  # the floor at the thread count the runs used
-        floors = {n: workload_floor(n) for n in names if not a.quick}
+        floors = {n: workload_floor(n) for n in names if not a.quick and n not in VARIANTS}
         peak = None if a.quick else gemm_peak()
     extra = {
         "peak": peak,
@@ -197,6 +198,8 @@ def main(argv=None):
         "baseline": a.baseline,
     }
     out = Path(a.out) if a.out else (HERE / ("RESULTS-quick.md" if a.quick else "RESULTS.md"))
-    text = write_report(rows, extra, names, (rounds, repeats), a.threads, a.quick, with_torch, out)
+    main = [n for n in names if n not in VARIANTS]
+    extra["variants"] = [n for n in names if n in VARIANTS]
+    text = write_report(rows, extra, main, (rounds, repeats), a.threads, a.quick, with_torch, out)
     print(text)
     return 0

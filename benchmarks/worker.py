@@ -30,11 +30,35 @@ def _limit_threads(threads):
     return limiter, arch
 
 
+def _sparse_ce_with_tf_ops(y_true, y_pred):
+    """W1L's loss: the sparse cross-entropy written by hand with tf ops (Keras's clipping)."""
+    import scratchdl.tensorflow as tf
+
+    p = tf.clip_by_value(y_pred, 1e-7, 1.0 - 1e-7)
+    picked = tf.reduce_sum(tf.one_hot(tf.cast(y_true, "int64"), 10, dtype=p.dtype) * p, axis=-1)
+    return -tf.math.log(picked)
+
+
+def _functional_model(w, seed):
+    from scratchdl.keras import Input, Model
+    from scratchdl.keras.layers import Dense
+    from scratchdl.keras.optimizers import SGD
+
+    x = inputs = Input(shape=(784,))
+    for units in w.hidden:
+        x = Dense(units, activation=w.activation)(x)
+    model = Model(inputs, Dense(10, activation="softmax")(x), seed=seed)
+    model.compile(SGD(learning_rate=w.lr), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
 def _scratchdl_model(w, seed):
     from scratchdl.keras.layers import BatchNormalization, Dense, InputLayer
     from scratchdl.keras.models import Sequential
     from scratchdl.keras.optimizers import SGD, Adam
 
+    if w.style == "functional":
+        return _functional_model(w, seed)
     model = Sequential(seed=seed)
     model.add(InputLayer(shape=(784,)))
     for units in w.hidden:
@@ -48,7 +72,8 @@ def _scratchdl_model(w, seed):
             model.add(Dense(units, activation=w.activation))
     model.add(Dense(10, activation="softmax"))
     opt = Adam(learning_rate=w.lr) if w.optimizer == "adam" else SGD(learning_rate=w.lr)
-    model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    loss = _sparse_ce_with_tf_ops if w.style == "tf_loss" else "sparse_categorical_crossentropy"
+    model.compile(optimizer=opt, loss=loss, metrics=["accuracy"])
     return model
 
 

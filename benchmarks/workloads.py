@@ -5,6 +5,8 @@ W2  W1 with BatchNormalization after each hidden Dense
 W3  784-64-128-256-128-64-10 ReLU, Adam 1e-3, batch 32
 W4  784-100x6-10 ReLU on 300 samples, SGD 0.01, batch 100, 200 epochs (seconds per run)
 W5  book TwoLayerNet 784-50-10 sigmoid, lr 0.1, batch 100, 24 000 iterations (seconds per run)
+W1F W1 built with the functional API (keras.Input + keras.Model): scratchdl only, beside W1
+W1L W1 whose loss is a function written with tf ops (the tape gives its gradient): scratchdl only
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Workload:
     n_train: int | None = None  # None: all 60 000
     epochs_per_run: int = 1  # W4: 200 epochs make one timed run
     unit: str = "s/epoch"
+    style: str = "sequential"  # "functional" (W1F) or "tf_loss" (W1L): scratchdl variants
 
 
 WORKLOADS = {
@@ -44,7 +47,10 @@ WORKLOADS = {
         unit="s/run (200 epochs)",
     ),
     "W5": Workload("W5", (50,), "sigmoid", "sgd", 0.1, 100, unit="s/run (24000 it)"),
+    "W1F": Workload("W1F", (50, 50), "sigmoid", "sgd", 0.01, 100, style="functional"),
+    "W1L": Workload("W1L", (50, 50), "sigmoid", "sgd", 0.01, 100, style="tf_loss"),
 }
+VARIANTS = ("W1F", "W1L")  # scratchdl-only workloads, compared with W1 in the same run
 
 
 def load_mnist_float32(n_train=None):

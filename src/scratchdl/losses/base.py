@@ -105,13 +105,13 @@ class Loss:
                 f"{type(self).__name__} defines neither call(y_true, y_pred) (Keras's way) nor "
                 "per_sample(yp, yt) and grad(yp, yt)"
             )
-        return np.asarray(value_of(self.call(Tensor(yt), Tensor(yp))), dtype=yp.dtype)
+        return record_loss(self, self.call, yp, yt)
 
     def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
         """dl_i/dyp: from the tape when the subclass wrote ``call`` with tf ops."""
         if type(self).call is Loss.call:
             raise NotImplementedError(f"{type(self).__name__} defines per_sample but not grad")
-        return tape_gradient(self.call, self.name, yp, yt)
+        return tape_gradient(self, yp)
 
     def call(self, y_true: ArrayLike, y_pred: ArrayLike) -> ArrayLike:
         """Keras's extension point: per-sample losses written with tensor ops."""
@@ -133,6 +133,8 @@ class Loss:
         return self._last()
 
     def _prepare_labels(self, yt, yp):
+        if type(self).call is not Loss.call:  # a Keras-style subclass: Keras's label rule
+            return keras_labels(yt, yp)
         return _align(yt, yp, self.name)
 
     def get_config(self) -> dict:
@@ -157,28 +159,55 @@ class LossFunctionWrapper(Loss):
         self.fn = fn
 
     def per_sample(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
-        return np.asarray(value_of(self.fn(yt, yp)), dtype=yp.dtype)
+        return record_loss(self, self.fn, yp, yt)
+
+    def _prepare_labels(self, yt, yp):
+        return keras_labels(yt, yp)
 
     def grad(self, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
-        return tape_gradient(self.fn, self.name, yp, yt)
+        return tape_gradient(self, yp)
 
 
-def tape_gradient(fn: Callable, name: str, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
-    """d(sum of fn(y_true, y_pred))/dy_pred, recorded by a GradientTape.
+def keras_labels(yt: np.ndarray, yp: np.ndarray) -> np.ndarray:
+    """The labels a user's loss receives, as Keras hands them over.
+
+    A trailing axis of size 1 is added or removed so the ranks agree; float labels
+    take the predictions' float dtype; integer labels stay integers (a sparse
+    cross-entropy written by hand needs them: ``tf.one_hot(y_true, 10)``).
+    """
+    if yt.ndim == yp.ndim - 1 and yp.shape[-1] == 1:
+        yt = yt[..., None]
+    elif yt.ndim == yp.ndim + 1 and yt.shape[-1] == 1:
+        yt = yt[..., 0]
+    return yt.astype(yp.dtype) if yt.dtype.kind == "f" and yt.dtype != yp.dtype else yt
+
+
+def record_loss(loss: Loss, fn: Callable, yp: np.ndarray, yt: np.ndarray) -> np.ndarray:
+    """Per-sample losses of ``fn(y_true, y_pred)``, recorded on a tape for the backward.
 
     Used for losses written with tensor ops (a function, or a Loss subclass's
-    ``call``); each per-sample loss depends on its own row, so the gradient of the
-    sum gives every row's dl_i/dyp_i.
+    ``call``): the forward runs once, and ``tape_gradient`` reads the same record.
     """
     x = Tensor(yp)
     with GradientTape() as tape:
         tape.watch(x)
         out = fn(Tensor(yt), x)
-    if not is_tensor(out):
+    loss._tape_state = (tape, x, out)
+    return np.asarray(value_of(out), dtype=yp.dtype)
+
+
+def tape_gradient(loss: Loss, yp: np.ndarray) -> np.ndarray:
+    """d(sum of the per-sample losses)/dy_pred from the last ``record_loss``.
+
+    Each per-sample loss depends on its own row, so the gradient of the sum gives
+    every row's dl_i/dyp_i.
+    """
+    tape, x, out = loss._tape_state
+    if not is_tensor(out):  # NumPy math: a value, but nothing on the tape
         raise ValueError(
-            f"loss {name!r} returned {type(out).__name__}, not a tensor: its math did not run "
-            "on tensor operations, so it has no gradient. Write it with scratchdl.tensorflow "
-            "ops (tf.reduce_mean, tf.square, ...) or use a built-in loss"
+            f"loss {loss.name!r} returned {type(out).__name__}, not a tensor: its math did not "
+            "run on tensor operations, so it has no gradient. Write it with "
+            "scratchdl.tensorflow ops (tf.reduce_mean, tf.square, ...) or use a built-in loss"
         )
     g = tape.gradient(out, x)
     return np.zeros_like(yp) if g is None else np.asarray(value_of(g), dtype=yp.dtype)
