@@ -158,7 +158,7 @@ class Model(BaseModel):
         )
         self._subclassed = True
         self.inputs = self.outputs = None
-        self._nodes, self._shared, self._input_layers = [], set(), []
+        self._nodes, self._shared, self._input_layers, self._plan = [], set(), [], []
 
     def call(self, inputs, training=None):
         """The forward pass of a subclass (layer calls, control flow, tensor ops)."""
@@ -190,6 +190,19 @@ class Model(BaseModel):
             counts[id(n.layer)] = counts.get(id(n.layer), 0) + 1
         self._shared = {k for k, c in counts.items() if c > 1}
         self._input_layers = [t.node.layer for t in self.inputs]
+        self._input_ids = [id(t) for t in self.inputs]
+        self._output_ids = [id(t) for t in self.outputs]
+        self._plan = [  # what forward and backward read per node, computed once
+            (
+                n,
+                n.layer,
+                [id(t) for t in n.input_list],
+                id(n.output),
+                isinstance(n.inputs, (list, tuple)),
+                id(n.layer) in self._shared,
+            )
+            for n in self._nodes
+        ]
         self._input_layer = self._input_layers[0] if len(self.inputs) == 1 else None
 
     @property
@@ -243,14 +256,13 @@ class Model(BaseModel):
         if self._subclassed:
             return forward_subclassed(self, x, training)
         xs = x.arrays if isinstance(x, InputArrays) else x if isinstance(x, list) else [x]
-        values = {id(t): a for t, a in zip(self.inputs, xs)}
-        for node in self._nodes:
-            ins = [values[id(t)] for t in node.input_list]
-            arg = ins if isinstance(node.inputs, (list, tuple)) else ins[0]
-            values[id(node.output)] = node.layer.forward(arg, training)
-            if id(node.layer) in self._shared:
-                node.snapshot = Snapshot(node.layer)
-        out = [values[id(t)] for t in self.outputs]
+        values = dict(zip(self._input_ids, xs))
+        for node, layer, in_ids, out_id, multi, shared in self._plan:
+            arg = [values[i] for i in in_ids] if multi else values[in_ids[0]]
+            values[out_id] = layer.forward(arg, training)
+            if shared:
+                node.snapshot = Snapshot(layer)
+        out = [values[i] for i in self._output_ids]
         return out[0] if len(out) == 1 else out
 
     def _fusable(self):
@@ -322,30 +334,29 @@ class Model(BaseModel):
         ``fused[i]``: output i's seed is dL/dz of its activation, so that node runs
         ``backward_linear`` (the book's SoftmaxWithLoss shortcut).
         """
-        grads = {id(t): d for t, d in zip(self.outputs, douts)}
+        grads = dict(zip(self._output_ids, douts))
         linear_nodes = {id(t.node) for t, f in zip(self.outputs, fused or []) if f}
         sums = {}
-        for node in reversed(self._nodes):
-            g = grads.pop(id(node.output), None)
+        for node, layer, in_ids, out_id, multi, shared in reversed(self._plan):
+            g = grads.pop(out_id, None)
             if g is None:
                 continue  # this node does not lead to the loss
-            linear = id(node) in linear_nodes
-            dx = self._node_backward(node, g, linear, sums)
-            dxs = list(dx) if isinstance(node.inputs, (list, tuple)) else [dx]
-            for t, d in zip(node.input_list, dxs):
+            if id(node) in linear_nodes:  # g is dL/dz of the activation fused with the loss
+                dx = layer.backward_linear(g) if hasattr(layer, "backward_linear") else g
+            elif shared:
+                dx = self._shared_backward(node, layer, g, sums)
+            else:
+                dx = layer.backward(g)
+            for i, d in zip(in_ids, dx if multi else [dx]):
                 if d is not None:
-                    grads[id(t)] = d if id(t) not in grads else grads[id(t)] + d
+                    grads[i] = d if i not in grads else grads[i] + d
         for leaf, totals in sums.values():
             for key, total in totals.items():
                 leaf.grads[key] = total
         return [grads.get(id(t)) for t in self.inputs]
 
-    def _node_backward(self, node, g, linear, sums):
-        layer = node.layer
-        if linear:  # g is dL/dz of the layer's activation (fused with the loss)
-            return layer.backward_linear(g) if hasattr(layer, "backward_linear") else g
-        if id(layer) not in self._shared:
-            return layer.backward(g)
+    def _shared_backward(self, node, layer, g, sums):
+        """A shared layer's backward for one of its calls; its gradients are summed."""
         with node.snapshot:
             dx = layer.backward(g)
         for leaf in layer.flat_layers() if hasattr(layer, "flat_layers") else [layer]:
