@@ -131,3 +131,16 @@ def test_a_layer_without_call_names_its_class():
         Nothing()(np.ones((2, 3)))
     with pytest.raises(NotImplementedError, match="Nothing does not define call"):
         Nothing().call(np.ones((2, 3)))
+
+
+def test_add_loss_counts_in_evaluate_too_as_tf_keras():
+    """docs/keras-reference.md A14: mse 0 plus add_loss(sum(x)) on a 4x2 batch of ones -> 8.0."""
+
+    class SumLoss(keras.layers.Layer):
+        def call(self, inputs):
+            self.add_loss(tf.reduce_sum(inputs))
+            return inputs
+
+    model = Sequential([SumLoss(input_shape=(2,))], seed=0)
+    model.compile("sgd", "mse")
+    assert model.evaluate(np.ones((4, 2)), np.ones((4, 2)), verbose=0) == pytest.approx(8.0)

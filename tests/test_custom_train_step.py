@@ -74,3 +74,32 @@ def test_train_step_must_return_logs(rng):
     model.compile("sgd", "mse")
     with pytest.raises(TypeError, match="train_step must return a dict of logs"):
         model.fit(*_data(rng), epochs=1, verbose=0)
+
+
+class ComputeLossModel(GuideModel):
+    """tf.keras 2.15's own default step, written out: compute_loss, minimize, compute_metrics."""
+
+    def train_step(self, data):
+        x, y, sw = keras.utils.unpack_x_y_sample_weight(data)
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x, y, y_pred, sw)
+        self.optimizer.minimize(loss, self.trainable_variables, tape=tape)
+        self.loss_tracker.update_state(np.full(len(y), float(loss)))
+        return self.compute_metrics(x, y, y_pred, sw)
+
+
+def test_compute_loss_and_minimize_equal_the_built_in_step(rng):
+    x, y = _data(rng)
+    runs = []
+    for cls in (ComputeLossModel, Plain):
+        keras.utils.set_random_seed(4)
+        model = cls()
+        model.compile(keras.optimizers.SGD(0.05), "mse", metrics=["mae"])
+        h = model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+        runs.append((model.get_weights(), h.history["mae"]))
+    for a, b in zip(runs[0][0], runs[1][0]):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
+    np.testing.assert_allclose(runs[0][1], runs[1][1], rtol=1e-4)
+    with pytest.raises(ValueError, match="Data is expected to be in format"):
+        keras.utils.unpack_x_y_sample_weight((1, 2, 3, 4))

@@ -40,12 +40,18 @@ class CompiledMetrics(list):
 
 
 def unpack_data(data: Any) -> tuple:
-    """``(x, y, sample_weight)`` from what ``train_step`` receives (a 1-, 2- or 3-tuple)."""
+    """``(x, y, sample_weight)`` from what ``train_step`` receives (tf.keras's rule).
+
+    A tuple (or a list, made a tuple) of 1, 2 or 3 items; anything else is ``x`` alone.
+    """
+    if isinstance(data, list):
+        data = tuple(data)
     if not isinstance(data, tuple):
         return data, None, None
     if len(data) not in (1, 2, 3):
         raise ValueError(
-            f"data must be (x,), (x, y) or (x, y, sample_weight), received {len(data)} items"
+            "Data is expected to be in format `x`, `(x,)`, `(x, y)`, or "
+            f"`(x, y, sample_weight)`, found a tuple of {len(data)} items"
         )
     return (*data, None, None)[:3]
 

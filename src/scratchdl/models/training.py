@@ -134,6 +134,10 @@ class TrainingMixin:
         for i in range(k, self._first_grad - 1, -1):
             d = layers[i].backward(d)
 
+    def _activity_penalty(self):
+        """Penalties computed on the last forward (activity regularizers, add_loss terms)."""
+        return sum(layer.activity_penalty() for layer in self._act_reg_layers)
+
     def _penalty(self):
         total = 0.0
         for layer in self._reg_layers:
@@ -283,6 +287,11 @@ class TrainingMixin:
         added = [t for layer in leaves for t in getattr(layer, "layer_losses", [])]
         return penalty_terms(leaves) + added
 
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics; the logs ``{name: result}`` of ``self.metrics``."""
+        self.compiled_metrics.update_state(y, y_pred, sample_weight)
+        return {m.name: m.result() for m in self.metrics}
+
     def compiled_loss(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
         """tf.keras 2.x: the compiled loss (+ the given regularization terms), counted."""
         total = self.loss(y_true, y_pred, sample_weight)
@@ -427,7 +436,7 @@ class TrainingMixin:
             out = self._forward(x[start:stop], False)
             yb = y[start:stop]
             swb = None if sw is None else sw[start:stop]
-            loss = self.loss.forward(out, yb, sample_weight=swb)
+            loss = self.loss.forward(out, yb, sample_weight=swb) + self._activity_penalty()
             loss_sum += loss * len(yb)
             n_total += len(yb)
             for m in metrics:
@@ -454,7 +463,8 @@ class TrainingMixin:
                 callbacks.on_test_batch_begin(batch)
             xb, yb, swb = self._prepare_fit_data(*unpack(element), None)
             out = self._forward(xb, False)
-            loss_sum += self.loss.forward(out, yb, sample_weight=swb) * len(yb)
+            loss = self.loss.forward(out, yb, sample_weight=swb) + self._activity_penalty()
+            loss_sum += loss * len(yb)
             n_total += len(yb)
             for m in metrics:
                 m.update_state(yb, out, swb if getattr(m, "weighted", False) else None)

@@ -304,6 +304,16 @@ class Optimizer(StateMixin):
             v.grad = np.asarray(g, dtype=v.dtype) if not isinstance(g, np.ndarray) else g
         self.apply(store)
 
+    def minimize(self, loss: Any, var_list: Sequence, tape: Any = None) -> None:
+        """tf.keras: ``apply_gradients`` of ``tape.gradient(loss, var_list)``."""
+        if tape is None:
+            raise ValueError(
+                "minimize needs the GradientTape that recorded the loss: "
+                "optimizer.minimize(loss, var_list, tape=tape)"
+            )
+        var_list = list(var_list() if callable(var_list) else var_list)
+        self.apply_gradients(zip(tape.gradient(loss, var_list), var_list))
+
     def apply(
         self, store: ParamStore | Sequence, trainable_variables: Sequence | None = None
     ) -> None:
