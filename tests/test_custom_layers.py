@@ -144,3 +144,23 @@ def test_add_loss_counts_in_evaluate_too_as_tf_keras():
     model = Sequential([SumLoss(input_shape=(2,))], seed=0)
     model.compile("sgd", "mse")
     assert model.evaluate(np.ones((4, 2)), np.ones((4, 2)), verbose=0) == pytest.approx(8.0)
+
+
+def test_model_add_loss_of_a_callable_trains_and_counts(rng):
+    x, y = rng.standard_normal((10, 3)), rng.standard_normal((10, 1))
+    model = Sequential([Dense(1, input_shape=(3,), dtype=None)], seed=0, dtype="float64")
+    kernel = model.layers[0].kernel
+    model.add_loss(lambda: 0.5 * tf.reduce_sum(tf.square(kernel)))
+    model.compile(keras.optimizers.SGD(0.0), "mse")
+    logs = model.train_on_batch(x, y, return_dict=True)
+    out = model.layers[0].forward(x)
+    expected = np.mean((out - y) ** 2) + 0.5 * np.sum(kernel.numpy() ** 2)
+    assert logs["loss"] == pytest.approx(expected)
+
+    def f():
+        return float(np.mean((model.layers[0].forward(x) - y) ** 2) + 0.5 * np.sum(kernel.value**2))
+
+    np.testing.assert_allclose(kernel.grad, numerical_gradient(f, kernel.value), rtol=1e-6)
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="zero-argument callable"):
+        model.add_loss(3.0)

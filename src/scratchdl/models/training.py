@@ -23,6 +23,7 @@ import numpy as np
 from scratchdl import metrics as metrics_module
 from scratchdl.autodiff.calls import on_tape
 from scratchdl.autodiff.ops.shape import Reshape
+from scratchdl.autodiff.tape import GradientTape
 from scratchdl.autodiff.tensor import Tensor, apply, value_of
 from scratchdl.eager import as_eager
 from scratchdl.layers.symbolic import call_symbolic, flatten_inputs, is_symbolic
@@ -134,6 +135,34 @@ class TrainingMixin:
         for i in range(k, self._first_grad - 1, -1):
             d = layers[i].backward(d)
 
+    def add_loss(self, loss) -> None:
+        """Keras's ``model.add_loss``: a zero-argument callable of the weights (tensor ops).
+
+        Its value joins the loss of every training step and evaluation; its gradient
+        comes from the tape.  A symbolic tensor (``model.add_loss(x)`` on a graph's
+        tensor) is not supported: add the term inside a Layer's ``call`` instead.
+        """
+        if not callable(loss):
+            raise ValueError(
+                "model.add_loss takes a zero-argument callable, e.g. "
+                "lambda: 1e-3 * tf.reduce_sum(tf.square(layer.kernel)); a term that depends "
+                "on the inputs belongs in a Layer's call (self.add_loss(...))"
+            )
+        self._model_losses = [*getattr(self, "_model_losses", []), loss]
+
+    def _model_loss_terms(self, add_gradients=False) -> float:
+        """The ``model.add_loss`` terms summed; their gradients added to the Variables'."""
+        variables = self.trainable_weights
+        with GradientTape() as tape:
+            total = 0.0
+            for fn in self._model_losses:
+                total = total + fn()
+        if add_gradients:
+            for var, g in zip(variables, tape.gradient(total, variables)):
+                if g is not None:
+                    var.grad = var.grad + value_of(g)
+        return float(np.sum(value_of(total)))
+
     def _activity_penalty(self):
         """Penalties computed on the last forward (activity regularizers, add_loss terms)."""
         return sum(layer.activity_penalty() for layer in self._act_reg_layers)
@@ -159,6 +188,8 @@ class TrainingMixin:
         self._backward()
         for layer in self._reg_layers:
             layer.add_penalty_gradients()
+        if getattr(self, "_model_losses", None):
+            loss += self._model_loss_terms(add_gradients=True)
         if self._check_next_step:
             self._check_wiring()
         self.optimizer.apply(self.store)
@@ -478,6 +509,8 @@ class TrainingMixin:
     def _logs(self, loss, metrics):
         if self._reg_layers:
             loss += sum(layer.penalty() for layer in self._reg_layers)
+        if getattr(self, "_model_losses", None):
+            loss += self._model_loss_terms()
         logs = {"loss": float(loss)}
         for m in metrics:
             logs[m.name] = float(m.result())
