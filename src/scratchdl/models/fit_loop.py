@@ -219,55 +219,56 @@ def train_epoch(plan, stream, steps, buf, cb, should_stop, state):
     return _logs(loss_sum / max(seen, 1), metrics)
 
 
-def train_epoch_custom(plan, stream, steps, buf, cb, should_stop, state):
-    """An epoch of a model's own ``train_step``: the logs it returns are what fit shows."""
+def array_batches(plan, stream):
+    """``next_batch()`` over the arrays: (x, y, sample_weight) slices, None when done."""
     x, y, sw, bs = plan.x, plan.y, plan.sw, plan.batch_size
-    plan.reset_metrics()
-    logs = {}
-    for batch in range(steps):
+
+    def next_batch():
         item = next(stream, None)
         if item is None:
-            state.ran_out = True
-            break
+            return None
         order, start = item
         sel = slice(start, start + bs) if order is None else order[start : start + bs]
-        if cb is not None:
-            cb.on_train_batch_begin(batch)
-        data = (x[sel], y[sel]) if sw is None else (x[sel], y[sel], sw[sel])
-        returned = plan.custom_step(data)
-        if not isinstance(returned, dict):
-            raise TypeError(
-                f"train_step must return a dict of logs, received {type(returned).__name__}"
-            )
-        logs = {k: float(np.asarray(value_of(v))) for k, v in returned.items()}
-        if cb is not None:
-            cb.on_train_batch_end(batch, dict(logs))
-        if should_stop():
-            break
-    return logs
+        return x[sel], y[sel], None if sw is None else sw[sel]
+
+    return next_batch
 
 
-def train_epoch_dataset(plan, steps, cb, should_stop, state):
-    """An epoch over a dataset's own batches (models/datasets_input.py)."""
+def dataset_batches(plan):
+    """``next_batch()`` over this epoch's dataset iterator (prepared like arrays)."""
     it = plan.batches.epoch()
-    metrics = plan.metrics
-    if plan.custom_step is not None:
+
+    def next_batch():
+        element = next(it, None)
+        return None if element is None else plan.prepare(*unpack(element))
+
+    return next_batch
+
+
+def train_epoch_batches(plan, next_batch, steps, cb, should_stop, state):
+    """An epoch of batches from ``next_batch()``: a dataset's, or for a ``train_step``.
+
+    With the model's own ``train_step`` the logs it returns are what fit shows;
+    otherwise the engine's step runs and the logs are running means, as in
+    ``train_epoch`` (the lean loop the arrays take).
+    """
+    custom, metrics = plan.custom_step, plan.metrics
+    if custom is not None:
         plan.reset_metrics()
     else:
         for m in metrics:
             m.reset_state()
     loss_sum, seen, logs = 0.0, 0, {}
     for batch in range(steps):
-        element = next(it, None)
-        if element is None:
+        item = next_batch()
+        if item is None:
             state.ran_out = True
             break
         if cb is not None:
             cb.on_train_batch_begin(batch)
-        xb, yb, swb = plan.prepare(*unpack(element))
-        if plan.custom_step is not None:
-            data = (xb, yb) if swb is None else (xb, yb, swb)
-            logs = {k: float(np.asarray(value_of(v))) for k, v in plan.custom_step(data).items()}
+        xb, yb, swb = item
+        if custom is not None:
+            logs = _returned_logs(custom((xb, yb) if swb is None else (xb, yb, swb)))
         else:
             loss, out = plan.train_step(xb, yb, swb)
             loss_sum, seen = loss_sum + loss * len(yb), seen + len(yb)
@@ -279,6 +280,14 @@ def train_epoch_dataset(plan, steps, cb, should_stop, state):
         if should_stop():
             break
     return logs
+
+
+def _returned_logs(returned) -> dict:
+    if not isinstance(returned, dict):
+        raise TypeError(
+            f"train_step must return a dict of logs, received {type(returned).__name__}"
+        )
+    return {k: float(np.asarray(value_of(v))) for k, v in returned.items()}
 
 
 def _logs(loss, metrics):
@@ -348,11 +357,11 @@ def run_fit(model, plan: FitPlan):
         stream = batch_stream(plan.rng, n, bs, plan.shuffle, max(plan.epochs - start, 0))
         for epoch in range(start, plan.epochs):
             cb.on_epoch_begin(epoch)
-            if plan.batches is not None:
-                logs = train_epoch_dataset(plan, steps, batch_cb, should_stop, state)
+            if plan.batches is None and plan.custom_step is None:  # the lean hot loop
+                logs = train_epoch(plan, stream, steps, buf, batch_cb, should_stop, state)
             else:
-                run_epoch = train_epoch if plan.custom_step is None else train_epoch_custom
-                logs = run_epoch(plan, stream, steps, buf, batch_cb, should_stop, state)
+                source = dataset_batches(plan) if plan.batches else array_batches(plan, stream)
+                logs = train_epoch_batches(plan, source, steps, batch_cb, should_stop, state)
             if guard.interrupted:
                 state.interrupted = True  # BackupAndRestore keeps its backup
                 _report_interrupt(epoch)

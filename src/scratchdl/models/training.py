@@ -449,50 +449,35 @@ class TrainingMixin:
         """Loss (incl. penalties) and metric values on (x, y) in inference mode.
 
         ``steps`` caps the number of batches; ``callbacks`` (a CallbackList) get the
-        ``on_test_*`` hooks with logs without a ``val_`` prefix.
+        ``on_test_*`` hooks with logs without a ``val_`` prefix.  ``x`` may be a
+        dataset of batches (then ``y``, ``sw`` and ``batch_size`` are unused).
         """
         if is_dataset(x):
-            return self._evaluate_dataset(x, steps, callbacks)
-        loss_sum, n_total = 0.0, 0
-        metrics = self.compiled_metrics or []
-        for m in metrics:
-            m.reset_state()
-        if callbacks is not None:
-            callbacks.on_test_begin()
-        n_batches = math.ceil(len(x) / batch_size)
-        for batch in range(n_batches if steps is None else min(steps, n_batches)):
-            start, stop = batch * batch_size, (batch + 1) * batch_size
-            if callbacks is not None:
-                callbacks.on_test_batch_begin(batch)
-            out = self._forward(x[start:stop], False)
-            yb = y[start:stop]
-            swb = None if sw is None else sw[start:stop]
-            loss = self.loss.forward(out, yb, sample_weight=swb) + self._activity_penalty()
-            loss_sum += loss * len(yb)
-            n_total += len(yb)
-            for m in metrics:
-                m.update_state(yb, out, swb if getattr(m, "weighted", False) else None)
-            if callbacks is not None:
-                callbacks.on_test_batch_end(batch, self._logs(loss_sum / n_total, metrics))
-        logs = self._logs(loss_sum / max(n_total, 1), metrics)
-        if callbacks is not None:
-            callbacks.on_test_end(logs)
-        return logs
+            batches = (self._prepare_fit_data(*unpack(e), None) for e in x)
+        else:
+            batches = (
+                (
+                    x[i : i + batch_size],
+                    y[i : i + batch_size],
+                    None if sw is None else sw[i : i + batch_size],
+                )
+                for i in range(0, len(x), batch_size)
+            )
+        return self._evaluate_batches(batches, steps, callbacks)
 
-    def _evaluate_dataset(self, dataset, steps=None, callbacks=None):
-        """``_evaluate_arrays`` over a dataset's batches (weighted by batch size)."""
+    def _evaluate_batches(self, batches, steps, callbacks):
+        """The evaluation loop over ``(x, y, sample_weight)`` batches (batch-size weighted)."""
+        loss_sum, n_total = 0.0, 0
         metrics = self.compiled_metrics or []
         for m in metrics:
             m.reset_state()
         if callbacks is not None:
             callbacks.on_test_begin()
-        loss_sum, n_total = 0.0, 0
-        for batch, element in enumerate(dataset):
+        for batch, (xb, yb, swb) in enumerate(batches):
             if steps is not None and batch >= steps:
                 break
             if callbacks is not None:
                 callbacks.on_test_batch_begin(batch)
-            xb, yb, swb = self._prepare_fit_data(*unpack(element), None)
             out = self._forward(xb, False)
             loss = self.loss.forward(out, yb, sample_weight=swb) + self._activity_penalty()
             loss_sum += loss * len(yb)
@@ -553,10 +538,7 @@ class TrainingMixin:
         if callbacks:
             cb, _ = make_callbacks(self, callbacks, 0, 1, n_steps, with_history=False)
         bar = evaluation_bar(n, batch_size, verbose, steps)
-        if is_dataset(x):
-            logs = self._evaluate_dataset(x, steps, cb)
-        else:
-            logs = self._evaluate_arrays(x, y, sw, batch_size, steps, cb)
+        logs = self._evaluate_arrays(x, y, None if is_dataset(x) else sw, batch_size, steps, cb)
         finish_evaluation_bar(bar, logs)
         if return_dict:
             return logs
