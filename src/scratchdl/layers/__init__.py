@@ -2,24 +2,41 @@
 
 from scratchdl.layers.activations import Activation, LeakyReLU, ReLU, Softmax
 from scratchdl.layers.base import Layer
+from scratchdl.layers.conv import Conv2D, ZeroPadding2D
 from scratchdl.layers.dense import Dense
 from scratchdl.layers.dropout import Dropout
 from scratchdl.layers.normalization import BatchNormalization
+from scratchdl.layers.pooling import (
+    AveragePooling2D,
+    AvgPool2D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
+    MaxPool2D,
+    MaxPooling2D,
+)
 from scratchdl.layers.reshape import Flatten, Input, InputLayer, Reshape
 
 __all__ = [
     "Activation",
+    "AveragePooling2D",
+    "AvgPool2D",
     "BatchNormalization",
+    "Conv2D",
     "Dense",
     "Dropout",
     "Flatten",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling2D",
     "Input",
     "InputLayer",
     "Layer",
     "LeakyReLU",
+    "MaxPool2D",
+    "MaxPooling2D",
     "ReLU",
     "Reshape",
     "Softmax",
+    "ZeroPadding2D",
     "get",
     "serialize",
 ]
@@ -28,15 +45,21 @@ _CLASSES = {
     cls.__name__: cls
     for cls in (
         Activation,
+        AveragePooling2D,
         BatchNormalization,
+        Conv2D,
         Dense,
         Dropout,
         Flatten,
+        GlobalAveragePooling2D,
+        GlobalMaxPooling2D,
         InputLayer,
         LeakyReLU,
+        MaxPooling2D,
         ReLU,
         Reshape,
         Softmax,
+        ZeroPadding2D,
     )
 }
 
