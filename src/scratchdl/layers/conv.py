@@ -217,9 +217,14 @@ class Conv2D(Layer):
         kh, kw = self.kernel_size
         return patches(x, kh, kw, self.strides, self._pads, self.channels_last)
 
+    def output_hw(self, x_shape):
+        """(oh, ow) for an input of ``x_shape`` with this layer's padding cells."""
+        h, w = x_shape[1:3] if self.channels_last else x_shape[2:4]
+        ((t, b), (left, r)), (kh, kw), (sh, sw) = self._pads, self.kernel_size, self.strides
+        return (h + t + b - kh) // sh + 1, (w + left + r - kw) // sw + 1
+
     def forward(self, x, training=False):
-        n = x.shape[0]
-        oh, ow = self.output_shape[:2] if self.channels_last else self.output_shape[1:]
+        oh, ow = self.output_hw(x.shape)
         col = self.im2col(x)
         z = col @ self.kernel_matrix()
         if self.use_bias:
@@ -232,7 +237,7 @@ class Conv2D(Layer):
         else:
             y, self._z = self.activation.forward_inplace(z), None
         self._y = y
-        y4 = y.reshape(n, oh, ow, self.filters)
+        y4 = y.reshape(x.shape[0], oh, ow, self.filters)
         return y4 if self.channels_last else y4.transpose(0, 3, 1, 2)
 
     def _as_rows(self, dout):

@@ -121,10 +121,11 @@ class MaxPooling2D(_Pooling2D):
     """
 
     keras_prefix = "max_pooling2d"
+    pad_value = -np.inf  # "same" padding never wins (the book's Pooling sets 0)
 
     def forward(self, x, training=False):
         x_cl = _to_last(x, self.channels_last)
-        v = self._windows(x_cl, -np.inf)  # (N, oh, ow, ph, pw, C)
+        v = self._windows(x_cl, self.pad_value)  # (N, oh, ow, ph, pw, C)
         n, oh, ow, ph, pw, c = v.shape
         col = v.transpose(0, 1, 2, 5, 3, 4).reshape(n, oh, ow, c, ph * pw)
         self.arg_max = col.argmax(axis=-1)
