@@ -18,13 +18,7 @@ from scratchdl.layers.conv import (
     keras_name,
     split_image_shape,
 )
-from scratchdl.layers.im2col import (
-    conv_output_length,
-    pad_image,
-    padding_amounts,
-    patches_adjoint,
-    windows,
-)
+from scratchdl.layers.im2col import conv_output_length, pad_image, padding_amounts
 
 __all__ = [
     "MaxPooling2D",
@@ -81,18 +75,25 @@ class _Pooling2D(Layer):
             padding_amounts(w, pw, sw, self.padding),
         )
 
-    def _windows(self, x_cl, pad_value):
-        """(N, oh, ow, ph, pw, C) view of the padded channels-last input."""
-        x_pad = pad_image(x_cl, self._pads, True, pad_value)
-        return windows(x_pad, *self.pool_size, self.strides, True)
+    def _offset_slices(self, out_h, out_w):
+        """For each window offset (ky, kx) in order: the strided slices of the padded input
+        holding that cell of every window (``x_pad[:, rows, cols, :]`` is (N, oh, ow, C))."""
+        (ph, pw), (sh, sw) = self.pool_size, self.strides
+        for ky in range(ph):
+            rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
+            for kx in range(pw):
+                yield ky * pw + kx, rows, slice(kx, kx + sw * (out_w - 1) + 1, sw)
 
-    def _scatter(self, dcol, x_shape_cl):
-        """Adjoint of the window copy: dcol (N, oh, ow, C, ph*pw) -> dx (N, H, W, C)."""
-        n, oh, ow, c, _ = dcol.shape
-        ph, pw = self.pool_size
-        rows = dcol.reshape(n, oh, ow, c, ph, pw).transpose(0, 1, 2, 4, 5, 3)
-        rows = rows.reshape(n * oh * ow, ph * pw * c)
-        return patches_adjoint(rows, x_shape_cl, ph, pw, self.strides, self._pads, True)
+    def _padded(self, x_cl, pad_value):
+        """The channels-last input with its padding and the output size (oh, ow)."""
+        x_pad = pad_image(x_cl, self._pads, True, pad_value)
+        (ph, pw), (sh, sw) = self.pool_size, self.strides
+        return x_pad, (x_pad.shape[1] - ph) // sh + 1, (x_pad.shape[2] - pw) // sw + 1
+
+    def _crop(self, dx_pad):
+        (t, _), (left, _) = self._pads
+        n, h, w, c = self._x_shape_cl
+        return dx_pad[:, t : t + h, left : left + w, :]
 
     def get_config(self):
         config = super().get_config()
@@ -110,6 +111,10 @@ class MaxPooling2D(_Pooling2D):
 
     Forward:  y[n, i, j, c] = max over the window (i*sh + ky, j*sw + kx) of x_pad[n, ., ., c]
               with "same" padding cells = -inf (padding never wins, as Keras).
+              Computed as a running maximum over the ph*pw window offsets, each one a
+              strided view of all windows at once (ph*pw vectorised steps, no im2col copy).
+              The backward finds the winners again by comparing each offset with y
+              (first match wins); ``arg_max`` (N, oh, ow, C) gives the offset ky*pw + kx.
     Backward: dx = dout routed to the winning cell of each window (summed where windows
               overlap); zero elsewhere.
     Ties:     the first maximum in window order (ky, then kx) wins and takes the whole
@@ -125,20 +130,47 @@ class MaxPooling2D(_Pooling2D):
 
     def forward(self, x, training=False):
         x_cl = _to_last(x, self.channels_last)
-        v = self._windows(x_cl, self.pad_value)  # (N, oh, ow, ph, pw, C)
-        n, oh, ow, ph, pw, c = v.shape
-        col = v.transpose(0, 1, 2, 5, 3, 4).reshape(n, oh, ow, c, ph * pw)
-        self.arg_max = col.argmax(axis=-1)
-        y = np.take_along_axis(col, self.arg_max[..., None], axis=-1)[..., 0]
         self._x_shape_cl = x_cl.shape
+        x_pad, out_h, out_w = self._padded(x_cl, self.pad_value)
+        y = None
+        for _, rows, cols in self._offset_slices(out_h, out_w):
+            v = x_pad[:, rows, cols, :]
+            y = v.copy() if y is None else np.maximum(y, v, out=y)
+        self._x_pad, self._y = x_pad, y
         return _from_last(y, self.channels_last)
+
+    def _winner_masks(self):
+        """For each offset k: True where cell k is the window's first maximum (one per window)."""
+        y = self._y
+        taken = np.zeros(y.shape, dtype=bool)
+        offsets = list(self._offset_slices(y.shape[1], y.shape[2]))
+        for k, rows, cols in offsets:
+            if k == len(offsets) - 1:
+                yield k, rows, cols, ~taken
+                return
+            won = self._x_pad[:, rows, cols, :] == y
+            won &= ~taken
+            taken |= won
+            yield k, rows, cols, won
+
+    @property
+    def arg_max(self):
+        """(N, oh, ow, C): the offset ky*pw + kx of each window's winning cell."""
+        arg = np.zeros(self._y.shape, dtype=np.intp)
+        for k, _, _, won in self._winner_masks():
+            arg += k * won
+        return arg
 
     def backward(self, dout):
         d = _to_last(dout, self.channels_last)
-        n, oh, ow, c = d.shape
-        dcol = np.zeros((n, oh, ow, c, self.pool_size[0] * self.pool_size[1]), dtype=d.dtype)
-        np.put_along_axis(dcol, self.arg_max[..., None], d[..., None], axis=-1)
-        return _from_last(self._scatter(dcol, self._x_shape_cl), self.channels_last)
+        dx_pad = np.zeros(self._x_pad.shape, dtype=d.dtype)
+        overlap = self.strides[0] < self.pool_size[0] or self.strides[1] < self.pool_size[1]
+        for _, rows, cols, won in self._winner_masks():
+            if overlap:  # windows share cells: add
+                dx_pad[:, rows, cols, :] += d * won
+            else:
+                np.multiply(d, won, out=dx_pad[:, rows, cols, :])
+        return _from_last(self._crop(dx_pad), self.channels_last)
 
 
 class AveragePooling2D(_Pooling2D):
@@ -159,19 +191,30 @@ class AveragePooling2D(_Pooling2D):
         super().build(input_shape, rng, dtype)
         h, w, _ = split_image_shape(input_shape, self.channels_last, "AveragePooling2D")
         ones = np.ones((1, h, w, 1))
-        self._count = self._windows(ones, 0.0).sum(axis=(3, 4))[0].astype(self.dtype)
+        self._x_shape_cl = ones.shape
+        self._count = self._window_sums(ones)[0].astype(self.dtype)  # (oh, ow, 1)
+
+    def _window_sums(self, x_cl):
+        x_pad, out_h, out_w = self._padded(x_cl, 0.0)
+        total = None
+        for _, rows, cols in self._offset_slices(out_h, out_w):
+            v = x_pad[:, rows, cols, :]
+            total = v.copy() if total is None else np.add(total, v, out=total)
+        return total
 
     def forward(self, x, training=False):
         x_cl = _to_last(x, self.channels_last)
-        v = self._windows(x_cl, 0.0)
         self._x_shape_cl = x_cl.shape
-        return _from_last(v.sum(axis=(3, 4)) / self._count, self.channels_last)
+        return _from_last(self._window_sums(x_cl) / self._count, self.channels_last)
 
     def backward(self, dout):
         d = _to_last(dout, self.channels_last) / self._count
-        ph, pw = self.pool_size
-        dcol = np.broadcast_to(d[..., None], d.shape + (ph * pw,))
-        return _from_last(self._scatter(dcol, self._x_shape_cl), self.channels_last)
+        n, h, w, c = self._x_shape_cl
+        (t, b), (left, r) = self._pads
+        dx_pad = np.zeros((n, h + t + b, w + left + r, c), dtype=d.dtype)
+        for _, rows, cols in self._offset_slices(d.shape[1], d.shape[2]):
+            dx_pad[:, rows, cols, :] += d
+        return _from_last(self._crop(dx_pad), self.channels_last)
 
 
 class _GlobalPooling2D(Layer):
