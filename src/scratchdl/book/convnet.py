@@ -12,6 +12,8 @@ use, so an optimizer updating ``params[key]`` in place trains the network.
 Conventions (docs/convnets.md, "The book's chapter-7 API"):
 * Sizes are computed exactly for any input (H, W), including non-square ones and odd
   convolution outputs (the book uses only ``input_dim[1]`` and float sizes).
+* ``gradient`` skips the first convolution's dL/dx (its col2im), which the book computes
+  and throws away; ``layers["Conv1"].backward`` therefore returns None.
 * ``accuracy(x, t, batch_size)`` counts every sample; the book's loop skips the last
   ``N % batch_size`` samples but still divides by N.
 * ``save_params`` writes a NumPy ``.npz`` archive without pickles, whatever the file name;
@@ -194,6 +196,7 @@ class SimpleConvNet(_ConvNetBase):
         p = self.params
         self.layers = OrderedDict()
         self.layers["Conv1"] = Convolution(p["W1"], p["b1"], stride, pad)
+        self.layers["Conv1"].layer.need_input_grad = False  # nobody uses dL/dx: skip col2im
         self.layers["Relu1"] = Relu()
         self.layers["Pool1"] = Pooling(pool_h=2, pool_w=2, stride=2)
         self.layers["Affine1"] = Affine(p["W2"], p["b2"])
@@ -261,6 +264,7 @@ class DeepConvNet(_ConvNetBase):
             if i % 2 == 0:
                 self.layers.append(Pooling(pool_h=2, pool_w=2, stride=2))
                 H, W = _pool_out(H), _pool_out(W)
+        self.layers[0].layer.need_input_grad = False  # nobody uses dL/dx: skip col2im
         for i, (n_in, n_out) in enumerate(
             ((C * H * W, hidden_size), (hidden_size, output_size)), 7
         ):

@@ -142,16 +142,14 @@ class MaxPooling2D(_Pooling2D):
     def _winner_masks(self):
         """For each offset k: True where cell k is the window's first maximum (one per window)."""
         y = self._y
-        taken = np.zeros(y.shape, dtype=bool)
+        remaining = np.ones(y.shape, dtype=bool)  # windows whose winner is not found yet
         offsets = list(self._offset_slices(y.shape[1], y.shape[2]))
-        for k, rows, cols in offsets:
-            if k == len(offsets) - 1:
-                yield k, rows, cols, ~taken
-                return
-            won = self._x_pad[:, rows, cols, :] == y
-            won &= ~taken
-            taken |= won
+        for k, rows, cols in offsets[:-1]:
+            won = np.equal(self._x_pad[:, rows, cols, :], y)
+            won &= remaining
+            remaining ^= won
             yield k, rows, cols, won
+        yield (*offsets[-1], remaining)
 
     @property
     def arg_max(self):
