@@ -205,7 +205,8 @@ def measure(impl, name, epochs, threads, quick):
 
 def run_cell(impl, name, epochs, threads, quick):
     cmd = [sys.executable, "-m", "benchmarks.convnets", "--worker", impl, name,
-           "--epochs", str(epochs), "--threads", str(threads)] + (["--quick"] if quick else [])  # fmt: skip
+           "--epochs", str(epochs), "--threads", str(threads)]  # fmt: skip
+    cmd += ["--quick"] if quick else []
     env = dict(os.environ, PYTHONPATH=str(HERE.parent))
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=HERE.parent)
     if proc.returncode != 0:

@@ -46,8 +46,8 @@ def breakdown(name, threads, steps=40):
         kind = kind if kind in ("Conv2D", "MaxPooling2D", "Dense") else "other layers"
         layer.forward = _timed(layer.forward, bucket, kind)
         layer.backward = _timed(layer.backward, bucket, kind)
-        if hasattr(layer, "backward_linear"):
-            layer.backward_linear = _timed(layer.backward_linear, bucket, kind)
+    last = model.layers[-1]  # the fused softmax loss enters it through backward_linear
+    last.backward_linear = _timed(last.backward_linear, bucket, type(last).__name__)
     try:
         with threadpool_limits(threads):
             t0 = time.perf_counter()
