@@ -12,6 +12,7 @@ from scratchdl.layers.im2col import (
     padding_amounts,
     patches,
     patches_adjoint,
+    patches_adjoint_t,
 )
 
 # (N, C, H, W, filter_h, filter_w, stride, pad): odd sizes, stride 2, padding, rectangles
@@ -99,3 +100,16 @@ def test_conv_output_length_matches_keras(n, k, s, padding, out):
 def test_same_padding_puts_the_odd_cell_after(n, k, s, pads):
     assert padding_amounts(n, k, s, "same") == pads
     assert padding_amounts(n, k, s, "valid") == (0, 0)
+
+
+@pytest.mark.parametrize("channels_last", [True, False])
+def test_transposed_adjoint_equals_the_adjoint(channels_last):
+    rng = np.random.default_rng(3)
+    shape = (2, 7, 6, 3) if channels_last else (2, 3, 7, 6)
+    pads, strides = ((1, 2), (0, 1)), (2, 1)
+    rows = patches(rng.standard_normal(shape), 3, 2, strides, pads, channels_last).shape
+    dcol = rng.standard_normal(rows)
+    expected = patches_adjoint(dcol, shape, 3, 2, strides, pads, channels_last)
+    got = patches_adjoint_t(np.ascontiguousarray(dcol.T), shape, 3, 2, strides, pads, channels_last)
+    np.testing.assert_allclose(got, expected, atol=1e-12)
+    assert got.flags.c_contiguous

@@ -47,6 +47,7 @@ __all__ = [
     "col2im_loop",
     "patches",
     "patches_adjoint",
+    "patches_adjoint_t",
     "conv_output_length",
     "padding_amounts",
 ]
@@ -170,6 +171,37 @@ def patches_adjoint(dcol, x_shape, kh, kw, strides=(1, 1), pads=0, channels_last
     if channels_last:
         return dx_pad[:, top : top + h, left : left + w, :]
     return dx_pad[:, :, top : top + h, left : left + w]
+
+
+def patches_adjoint_t(dcol_t, x_shape, kh, kw, strides=(1, 1), pads=0, channels_last=True):
+    """``patches_adjoint(dcol_t.T, ...)`` for ``dcol_t`` given transposed, (kh*kw*C, N*oh*ow).
+
+    The layer's backward computes ``dcol.T = W_col @ dz.T`` because that product is faster
+    in BLAS than ``dz @ W_col.T`` for these shapes (docs/convnets.md, "Fast path"); the sum
+    then runs in a (C, N, Hp, Wp) buffer where each kernel offset's block is contiguous,
+    and the result is copied once into the input's layout.
+    """
+    (top, bottom), (left, right) = _as_pads(pads)
+    sh, sw = _as_strides(strides)
+    if channels_last:
+        n, h, w, c = x_shape
+    else:
+        n, c, h, w = x_shape
+    hp, wp = h + top + bottom, w + left + right
+    out_h, out_w = _out_hw(hp, wp, kh, kw, sh, sw)
+    if channels_last:  # rows (ky, kx, c)
+        d6 = dcol_t.reshape(kh, kw, c, n, out_h, out_w)
+    else:  # rows (c, ky, kx)
+        d6 = dcol_t.reshape(c, kh, kw, n, out_h, out_w).transpose(1, 2, 0, 3, 4, 5)
+    dx_t = np.zeros((c, n, hp, wp), dtype=dcol_t.dtype)
+    for ky in range(kh):
+        rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
+        for kx in range(kw):
+            cols = slice(kx, kx + sw * (out_w - 1) + 1, sw)
+            dx_t[:, :, rows, cols] += d6[ky, kx]
+    dx_t = dx_t[:, :, top : top + h, left : left + w]
+    order = (1, 2, 3, 0) if channels_last else (1, 0, 2, 3)
+    return np.ascontiguousarray(dx_t.transpose(order))
 
 
 # -- the book's functions ------------------------------------------------------------
