@@ -204,3 +204,24 @@ def test_conv_layer_configs_round_trip(layer):
     clone = layers_module.get(layers_module.serialize(layer))
     assert type(clone) is type(layer)
     assert clone.get_config() == layer.get_config()
+
+
+@pytest.mark.slow
+def test_keras_io_convnet_reaches_0985_within_5_epochs():
+    """keras-io's setup (docs/convnets.md): batch 128, validation_split 0.1; 5 epochs here."""
+    from threadpoolctl import threadpool_limits
+
+    from scratchdl.keras.datasets import mnist
+    from scratchdl.keras.utils import set_random_seed, to_categorical
+
+    set_random_seed(0)
+    (x, y), (xt, yt) = mnist.load_data()
+    x, xt = (x / 255.0)[..., None], (xt / 255.0)[..., None]
+    model = keras_io_convnet()
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    with threadpool_limits(1):
+        model.fit(x, to_categorical(y, 10), batch_size=128, epochs=5, validation_split=0.1,
+                  verbose=0)  # fmt: skip
+        _, acc = model.evaluate(xt, to_categorical(yt, 10), verbose=0)
+    print(f"keras-io convnet, 5 epochs: test accuracy {acc:.4f}")
+    assert acc >= 0.985
