@@ -256,3 +256,23 @@ def test_batch_norm_over_the_channel_axis_of_conv_outputs(axis, shape, training)
             0.0,
             atol=1e-12,
         )
+
+
+def test_conv2d_activity_regularizer_adds_its_penalty_and_gradient():
+    from scratchdl.gradcheck import GradCheckResult, numerical_gradient
+
+    layer = _built(Conv2D(2, 3, activation="tanh", activity_regularizer="l2"), (5, 4, 2))
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((3, 5, 4, 2))
+    G = rng.standard_normal((3, 3, 2, 2))
+
+    def loss():
+        y = layer.forward(x)
+        return float(np.sum(y * G)) + layer.activity_penalty()
+
+    y = layer.forward(x)
+    assert layer.activity_penalty() == pytest.approx(0.01 * float(np.sum(y**2)) / 3)
+    dx = layer.backward(G.copy())
+    result = GradCheckResult("Conv2D activity l2")
+    result.add("x", dx, numerical_gradient(loss, x))
+    result.assert_ok()
