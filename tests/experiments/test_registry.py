@@ -8,9 +8,9 @@ import pytest
 from scratchdl.lab import experiments
 from scratchdl.lab.experiments import command_run, make_config, names
 
-NINE = [
+EXPERIMENTS = [
     "weight-init-histograms", "weight-init-accuracy", "batchnorm", "activations-optimizers",
-    "overfitting", "hparam-search", "early-stopping", "lr-schedules", "regularizers",
+    "overfitting", "hparam-search", "early-stopping", "lr-schedules", "regularizers", "convnet",
 ]  # fmt: skip
 
 
@@ -20,11 +20,11 @@ def _args(**kw):
     return SimpleNamespace(**base)
 
 
-def test_the_nine_experiments_are_registered_in_order():
-    assert names() == NINE
+def test_the_experiments_are_registered_in_order():
+    assert names() == EXPERIMENTS
 
 
-@pytest.mark.parametrize("name", NINE)
+@pytest.mark.parametrize("name", EXPERIMENTS)
 def test_every_experiment_module_has_the_shape(name):
     module = experiments.load(name)
     assert name == module.NAME and module.TITLE
@@ -37,7 +37,7 @@ def test_every_experiment_module_has_the_shape(name):
 def test_list_prints_every_name(capsys):
     assert command_run(_args(list=True)) == 0
     out = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in out] == NINE
+    assert [line.split()[0] for line in out] == EXPERIMENTS
 
 
 def test_no_name_lists_the_experiments_and_fails(capsys):

@@ -337,3 +337,9 @@ class AddLayer:
 
     def backward(self, dout):
         return dout * 1, dout * 1
+
+
+# chapter 7 (issue 17): the convolution layers live in their own module
+from scratchdl.book.conv_layers import Convolution, Pooling  # noqa: E402
+
+__all__ += ["Convolution", "Pooling"]

@@ -67,3 +67,9 @@ def smooth_curve(x):
 def conv_output_size(input_size, filter_size, stride=1, pad=0):
     """``(input_size + 2*pad - filter_size) / stride + 1`` (float division, as in the book)."""
     return (input_size + 2 * pad - filter_size) / stride + 1
+
+
+# chapter 7 (issue 17): the book's im2col / col2im are the engine's functions
+from scratchdl.layers.im2col import col2im, im2col  # noqa: E402
+
+__all__ += ["im2col", "col2im"]

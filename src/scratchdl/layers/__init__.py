@@ -2,11 +2,20 @@
 
 from scratchdl.layers.activations import Activation, LeakyReLU, ReLU, Softmax
 from scratchdl.layers.base import Layer
+from scratchdl.layers.conv import Conv2D, ZeroPadding2D
 from scratchdl.layers.dense import Dense
 from scratchdl.layers.dropout import Dropout
 from scratchdl.layers.lambda_layer import Lambda
 from scratchdl.layers.merge import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
 from scratchdl.layers.normalization import BatchNormalization
+from scratchdl.layers.pooling import (
+    AveragePooling2D,
+    AvgPool2D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
+    MaxPool2D,
+    MaxPooling2D,
+)
 from scratchdl.layers.reshape import Flatten, Input, InputLayer, Reshape
 
 __all__ = [
@@ -19,17 +28,25 @@ __all__ = [
     "Multiply",
     "Subtract",
     "Activation",
+    "AveragePooling2D",
+    "AvgPool2D",
     "BatchNormalization",
+    "Conv2D",
     "Dense",
     "Dropout",
     "Flatten",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling2D",
     "Input",
     "InputLayer",
     "Layer",
     "LeakyReLU",
+    "MaxPool2D",
+    "MaxPooling2D",
     "ReLU",
     "Reshape",
     "Softmax",
+    "ZeroPadding2D",
     "get",
     "serialize",
 ]
@@ -40,8 +57,10 @@ _CLASSES = {
         Activation,
         Add,
         Average,
+        AveragePooling2D,
         BatchNormalization,
         Concatenate,
+        Conv2D,
         Maximum,
         Minimum,
         Multiply,
@@ -49,11 +68,15 @@ _CLASSES = {
         Dense,
         Dropout,
         Flatten,
+        GlobalAveragePooling2D,
+        GlobalMaxPooling2D,
         InputLayer,
         LeakyReLU,
+        MaxPooling2D,
         ReLU,
         Reshape,
         Softmax,
+        ZeroPadding2D,
     )
 }
 

@@ -48,6 +48,7 @@ REGISTRY = {
     "early-stopping": ("early_stopping", "ModelCheckpoint + EarlyStopping, best model reloaded"),
     "lr-schedules": ("lr_schedules", "constant vs exponential vs cosine vs cosine restarts"),
     "regularizers": ("regularizers", "none vs L1 vs L2 vs MaxNorm vs Dropout when overfitting"),
+    "convnet": ("convnet", "the book's SimpleConvNet (filters before/after) and a Keras CNN"),
 }
 
 

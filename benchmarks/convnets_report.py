@@ -1,0 +1,148 @@
+"""The W6/W7 report: times beside their peers, and where scratchdl's step spends its time."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+import time
+from pathlib import Path
+
+LABELS = {
+    "book-face": "scratchdl book face (float64)",
+    "keras-face": "scratchdl Keras fit (float32)",
+    "book-code": "the book's im2col code (float64)",
+    "torch": "PyTorch eager (float32)",
+}
+
+
+def _timed(fn, bucket, key):
+    def wrapper(*args, **kwargs):
+        t0 = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            bucket[key] = bucket.get(key, 0.0) + time.process_time() - t0
+
+    return wrapper
+
+
+def breakdown(name, threads, steps=40):
+    """Seconds per step of scratchdl's Keras fit, split by layer type and im2col/col2im."""
+    from threadpoolctl import threadpool_limits
+
+    import scratchdl.layers.conv as conv_module
+    from benchmarks.convnets import BATCH, keras_model, load_images
+
+    x, y, _, _ = load_images(BATCH[name] * steps)
+    model = keras_model(name)
+    model.fit(x[: BATCH[name] * 5], y[: BATCH[name] * 5], batch_size=BATCH[name], verbose=0)
+    bucket = {}
+    saved = conv_module.patches, conv_module.patches_adjoint_t
+    conv_module.patches = _timed(saved[0], bucket, "im2col")
+    conv_module.patches_adjoint_t = _timed(saved[1], bucket, "col2im")
+    for layer in model.layers:
+        kind = type(layer).__name__
+        kind = kind if kind in ("Conv2D", "MaxPooling2D", "Dense") else "other layers"
+        layer.forward = _timed(layer.forward, bucket, kind)
+        layer.backward = _timed(layer.backward, bucket, kind)
+    last = model.layers[-1]  # the fused softmax loss enters it through backward_linear
+    last.backward_linear = _timed(last.backward_linear, bucket, type(last).__name__)
+    try:
+        with threadpool_limits(threads):
+            t0 = time.process_time()
+            model.fit(x, y, batch_size=BATCH[name], epochs=1, verbose=0, shuffle=False)
+            total = time.process_time() - t0
+    finally:
+        conv_module.patches, conv_module.patches_adjoint_t = saved
+    bucket["Conv2D"] -= bucket.get("im2col", 0.0) + bucket.get("col2im", 0.0)
+    bucket["rest (loss, optimizer, metrics, loop)"] = (
+        total
+        - sum(v for k, v in bucket.items() if k not in ("im2col", "col2im"))
+        - bucket.get("im2col", 0.0)
+        - bucket.get("col2im", 0.0)
+    )
+    return {k: v / steps for k, v in bucket.items()}, total / steps
+
+
+def _table(rows, names):
+    lines = ["| workload | implementation | CPU s/epoch min / median | wall s/epoch min / median | "
+             "steps | peak RSS | test acc | CPU time vs scratchdl |",
+             "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for name in names:
+        ours = rows.get((name, "book-face" if name == "W6" else "keras-face"))
+        for (n, impl), r in rows.items():
+            if n != name:
+                continue
+            rel = f"{r['cpu_median'] / ours['cpu_median']:.2f}×" if ours else "–"
+            lines.append(
+                f"| {n} | {LABELS[impl]} | {r['cpu_min']:.2f} / {r['cpu_median']:.2f} | "
+                f"{r['min']:.2f} / {r['median']:.2f} | {r['steps']} | "
+                f"{r['peak_rss_mb']:.0f} MB | {r['accuracy']:.4f} | {rel} |"
+            )
+    return lines
+
+
+def _verdicts(rows):
+    out = []
+    k7, t7 = rows.get(("W7", "keras-face")), rows.get(("W7", "torch"))
+    if k7 and t7:
+        r = t7["cpu_median"] / k7["cpu_median"]
+        out.append(f"- W7: scratchdl is {r:.2f}× PyTorch eager's speed (target ≥ 1.0, aim 1.5): "
+                   f"{'met' if r >= 1.0 else 'NOT met'}")  # fmt: skip
+    b6, c6, k6, t6 = (
+        rows.get(("W6", i)) for i in ("book-face", "book-code", "keras-face", "torch")
+    )
+    if b6 and c6:
+        r = c6["cpu_median"] / b6["cpu_median"]
+        out.append(f"- W6: the book face is {r:.2f}× faster than the book's im2col code "
+                   f"(target ≥ 5): {'met' if r >= 5 else 'NOT met'}")  # fmt: skip
+    if k6 and t6:
+        out.append(f"- W6 in float32 (Keras face): {t6['cpu_median'] / k6['cpu_median']:.2f}× "
+                   "PyTorch eager's speed")  # fmt: skip
+    if k6 and c6:
+        out.append(f"- W6, Keras face (float32) against the book's code (float64): "
+                   f"{c6['cpu_median'] / k6['cpu_median']:.2f}× faster")  # fmt: skip
+    return out
+
+
+def write_report(rows, breakdowns, names, epochs, threads, quick, path):
+    kernel = next(iter(rows.values()))["blas_kernel"] if rows else "?"
+    lines = [
+        "# W6 / W7: convolutional networks"
+        + (" (quick smoke run — not a measurement)" if quick else ""),
+        "",
+        f"Written by `python -m benchmarks.convnets` on {datetime.date.today()}; {os.cpu_count()} "
+        f"cores; {threads} BLAS/torch thread(s); NumPy's OpenBLAS kernel: **{kernel}**; "
+        f"{epochs} timed epoch(s) per cell after a 20-step warm-up, each cell in a fresh process. "
+        "'time vs scratchdl' = that implementation's median / scratchdl's median (above 1: "
+        "scratchdl is faster), by CPU time. W6's scratchdl reference row is the book face. "
+        "Verdicts use CPU-time medians: the machine is shared and wall times swing with the "
+        "other processes' load (both columns are shown).",
+        "",
+        *_table(rows, names),
+        "",
+        "## Targets",
+        "",
+        *_verdicts(rows),
+        "",
+        "## Where scratchdl's Keras-fit step spends its time (ms per step)",
+        "",
+    ]
+    lines.append(
+        "(CPU time of one step of Keras fit; Conv2D = its GEMMs, bias and ReLU; "
+        "im2col / col2im are the conv layers' own.)"
+    )
+    lines.append("")
+    for name, (parts, total) in breakdowns.items():
+        cells = ", ".join(
+            f"{k} {v * 1e3:.1f}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1])
+        )
+        lines.append(f"- {name}: {total * 1e3:.1f} ms per step = {cells}")
+    text = "\n".join(lines) + "\n"
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+    return text

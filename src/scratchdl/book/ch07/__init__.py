@@ -1,0 +1,1 @@
+"""The book's ``ch07/`` modules: ``simple_convnet`` (SimpleConvNet)."""

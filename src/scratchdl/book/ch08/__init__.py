@@ -1,0 +1,1 @@
+"""The book's ``ch08/`` modules: ``deep_convnet`` (DeepConvNet)."""

@@ -1,0 +1,377 @@
+"""Conv2D and ZeroPadding2D: 2-D convolution as im2col + one GEMM (the book's chapter 7).
+
+The argument checks shared with the pooling layers (``image_pair``, ``check_padding``,
+``check_data_format``) live here too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scratchdl import activations as activations_module
+from scratchdl import constraints as constraints_module
+from scratchdl import initializers as initializers_module
+from scratchdl import regularizers as regularizers_module
+from scratchdl.kernels import batch_sum
+from scratchdl.layers.base import Layer, check_positive_int, unique_name
+from scratchdl.layers.dense import get_or_none, serialize_or_none
+from scratchdl.layers.im2col import (
+    conv_output_length,
+    padding_amounts,
+    patches,
+    patches_adjoint_t,
+)
+
+__all__ = ["Conv2D", "ZeroPadding2D", "image_pair", "check_padding", "check_data_format"]
+
+DATA_FORMATS = ("channels_last", "channels_first")
+
+
+def keras_name(kwargs, prefix):
+    """Keras's auto name (``conv2d``, ``max_pooling2d``, ...) unless ``name=`` was given.
+
+    The base class would spell ``Conv2D`` as ``conv2_d``; Keras writes ``conv2d``.
+    """
+    if kwargs.get("name") is None:
+        kwargs["name"] = unique_name(prefix)
+    return kwargs
+
+
+def image_pair(name, value):
+    """``3`` -> ``(3, 3)``; ``(3, 2)`` stays; anything else non-positive raises ValueError."""
+    pair = (value, value) if isinstance(value, (int, np.integer)) else value
+    try:
+        pair = tuple(pair)
+    except TypeError:
+        pair = (value,)
+    if len(pair) != 2:
+        raise ValueError(f"{name} must be an int or a tuple of 2 ints, received {name}={value!r}")
+    return tuple(check_positive_int(name, v) for v in pair)
+
+
+def check_padding(padding):
+    p = str(padding).lower() if isinstance(padding, str) else padding
+    if p not in ("valid", "same"):
+        raise ValueError(f"padding must be 'valid' or 'same', received padding={padding!r}")
+    return p
+
+
+def check_data_format(data_format):
+    """``None`` means channels_last (Keras's ``image_data_format()`` default)."""
+    if data_format is None:
+        return "channels_last"
+    if data_format not in DATA_FORMATS:
+        raise ValueError(
+            "data_format must be 'channels_last' or 'channels_first', "
+            f"received data_format={data_format!r}"
+        )
+    return data_format
+
+
+def split_image_shape(input_shape, channels_last, layer_name):
+    """``(H, W, C)`` from an input shape without the batch axis, or a clear error."""
+    if len(input_shape) != 3:
+        layout = "(height, width, channels)" if channels_last else "(channels, height, width)"
+        raise ValueError(
+            f"{layer_name} expects 4-D input (batch, *{layout}); "
+            f"received input_shape={tuple(input_shape)} (batch axis excluded)"
+        )
+    if channels_last:
+        h, w, c = input_shape
+    else:
+        c, h, w = input_shape
+    return int(h), int(w), int(c)
+
+
+def join_image_shape(h, w, c, channels_last):
+    return (h, w, c) if channels_last else (c, h, w)
+
+
+class Conv2D(Layer):
+    """2-D convolution (cross-correlation, as in every DL library) plus optional activation.
+
+    Forward (channels-last shown; ``col`` is im2col of the padded input)::
+
+        col   = patches(x)                 (N*oh*ow, kh*kw*C)
+        W_col = kernel.reshape(kh*kw*C, F)
+        z     = col @ W_col + b            (N*oh*ow, F)  -> reshaped (N, oh, ow, F)
+        y     = act(z)
+
+    i.e. ``y[n, i, j, f] = act(b[f] + sum_{ky,kx,c} x_pad[n, i*sh+ky, j*sw+kx, c]
+    * kernel[ky, kx, c, f])``.
+
+    Backward (dout = dL/dy; dz = act'(z) * dout, as a (N*oh*ow, F) matrix)::
+
+        dW_col = col.T @ dz      -> reshaped to kernel's (kh, kw, C, F)
+        db     = sum(dz, axis=0)
+        dcol   = dz @ W_col.T
+        dx     = col2im(dcol)    (overlapping windows add up)
+    (computed as the transposed products dz.T @ col and W_col @ dz.T, then
+    ``patches_adjoint_t``: the same numbers, faster in BLAS for these shapes).
+
+    Shapes: x (N, H, W, C) channels_last or (N, C, H, W) channels_first; kernel
+    (kh, kw, C, filters) in both formats (as Keras); bias (filters,).  Output size per
+    axis: valid ``(n - k)//s + 1``, same ``ceil(n/s)`` with the odd padding cell at the
+    bottom/right (docs/convnets.md).
+
+    Args (Keras names and defaults): filters, kernel_size, strides=(1, 1),
+        padding="valid" | "same", data_format=None (channels_last), dilation_rate=(1, 1),
+        groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+        bias_initializer="zeros", kernel/bias/activity regularizers, kernel/bias
+        constraints.
+
+    Convention: ``dilation_rate`` and ``groups`` other than 1 are not implemented and
+    raise ValueError.  For channels_first, ``col``'s columns are in the book's (c, ky, kx)
+    order, so the book's ``Convolution`` is this layer (``col_W = W.reshape(FN,-1).T``).
+    ``need_input_grad = False`` (set by the model on the first layer) skips col2im.
+    """
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=(1, 1),
+        padding="valid",
+        data_format=None,
+        dilation_rate=(1, 1),
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(**keras_name(kwargs, "conv2d"))
+        self.filters = check_positive_int("filters", filters)
+        self.kernel_size = image_pair("kernel_size", kernel_size)
+        self.strides = image_pair("strides", strides)
+        self.padding = check_padding(padding)
+        self.data_format = check_data_format(data_format)
+        if image_pair("dilation_rate", dilation_rate) != (1, 1):
+            raise ValueError(
+                f"Conv2D: dilation_rate other than 1 is not implemented, "
+                f"received dilation_rate={dilation_rate!r}"
+            )
+        if check_positive_int("groups", groups) != 1:
+            raise ValueError(f"Conv2D: groups other than 1 is not implemented, received {groups}")
+        self.activation = activations_module.get(activation)
+        if self.data_format == "channels_first" and hasattr(self.activation, "axis"):
+            raise ValueError(
+                f"Conv2D: activation {activation!r} acts along an axis; with "
+                "data_format='channels_first' use a separate layer after Conv2D"
+            )
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers_module.get(kernel_initializer)
+        self.bias_initializer = initializers_module.get(bias_initializer)
+        self.kernel_regularizer = get_or_none(regularizers_module, kernel_regularizer)
+        self.bias_regularizer = get_or_none(regularizers_module, bias_regularizer)
+        self.activity_regularizer = get_or_none(regularizers_module, activity_regularizer)
+        self.kernel_constraint = get_or_none(constraints_module, kernel_constraint)
+        self.bias_constraint = get_or_none(constraints_module, bias_constraint)
+        self.need_input_grad = True
+        self._linear = getattr(self.activation, "name", None) == "linear"
+
+    @property
+    def channels_last(self):
+        return self.data_format == "channels_last"
+
+    def compute_output_shape(self, input_shape):
+        h, w, _ = split_image_shape(input_shape, self.channels_last, "Conv2D")
+        (kh, kw), (sh, sw) = self.kernel_size, self.strides
+        oh = conv_output_length(h, kh, sh, self.padding)
+        ow = conv_output_length(w, kw, sw, self.padding)
+        if oh <= 0 or ow <= 0:
+            raise ValueError(
+                f"Conv2D kernel_size={self.kernel_size} is larger than the input "
+                f"{h}x{w} with padding='valid'; output would be {oh}x{ow}"
+            )
+        return join_image_shape(oh, ow, self.filters, self.channels_last)
+
+    def build(self, input_shape, rng=None, dtype=np.float32):
+        super().build(input_shape, rng, dtype)
+        rng = rng if rng is not None else np.random.default_rng()
+        h, w, c = split_image_shape(input_shape, self.channels_last, "Conv2D")
+        (kh, kw), (sh, sw) = self.kernel_size, self.strides
+        self._pads = (
+            padding_amounts(h, kh, sh, self.padding),
+            padding_amounts(w, kw, sw, self.padding),
+        )
+        kernel = self.kernel_initializer((kh, kw, c, self.filters), rng, dtype=self.dtype)
+        self.add_param("kernel", kernel, self.kernel_regularizer, self.kernel_constraint)
+        if self.use_bias:
+            bias = self.bias_initializer((self.filters,), rng, dtype=self.dtype)
+            self.add_param("bias", bias, self.bias_regularizer, self.bias_constraint)
+
+    def kernel_matrix(self):
+        """``W_col`` (kh*kw*C, F) in ``col``'s column order (a view for channels_last)."""
+        kernel = self.params["kernel"]
+        if self.channels_last:
+            return kernel.reshape(-1, self.filters)
+        return kernel.transpose(2, 0, 1, 3).reshape(-1, self.filters)
+
+    def im2col(self, x):
+        """``col`` of ``x`` for this layer's kernel, strides and padding."""
+        kh, kw = self.kernel_size
+        return patches(x, kh, kw, self.strides, self._pads, self.channels_last)
+
+    def output_hw(self, x_shape):
+        """(oh, ow) for an input of ``x_shape`` with this layer's padding cells."""
+        h, w = x_shape[1:3] if self.channels_last else x_shape[2:4]
+        ((t, b), (left, r)), (kh, kw), (sh, sw) = self._pads, self.kernel_size, self.strides
+        return (h + t + b - kh) // sh + 1, (w + left + r - kw) // sw + 1
+
+    def forward(self, x, training=False):
+        oh, ow = self.output_hw(x.shape)
+        col = self.im2col(x)
+        z = col @ self.kernel_matrix()
+        if self.use_bias:
+            z += self.params["bias"]
+        self._col, self._x_shape = col, x.shape
+        if self._linear:
+            y = z
+        elif self.activation.backward_uses_z:
+            y, self._z = self.activation.forward(z), z
+        else:
+            y, self._z = self.activation.forward_inplace(z), None
+        self._y = y
+        y4 = y.reshape(x.shape[0], oh, ow, self.filters)
+        return y4 if self.channels_last else y4.transpose(0, 3, 1, 2)
+
+    def _as_rows(self, dout):
+        """dout in the layout of ``z``: (N*oh*ow, F)."""
+        if not self.channels_last:
+            dout = dout.transpose(0, 2, 3, 1)
+        return dout.reshape(-1, self.filters)
+
+    def activity_penalty(self) -> float:
+        """``penalty(y) / N`` for the last forward (0 without an activity regularizer)."""
+        if self.activity_regularizer is None:
+            return 0.0
+        return self.activity_regularizer(self._y) / self._x_shape[0]
+
+    def backward(self, dout):
+        d = self._as_rows(dout)
+        if self.activity_regularizer is not None:
+            d = d + self.activity_regularizer.gradient(self._y) / self._x_shape[0]
+        dz = d if self._linear else self.activation.backward(d, self._z, self._y)
+        return self._backward_rows(dz)
+
+    def backward_linear(self, dz):
+        """Backward from dL/dz (the fused-loss entry point), dz shaped like the output."""
+        return self._backward_rows(self._as_rows(dz))
+
+    def _backward_rows(self, dz):
+        """dW_col, db and dx from dz (N*oh*ow, F); the products are taken transposed
+        (dW_col.T = dz.T @ col, dcol.T = W_col @ dz.T): faster in BLAS here (docs)."""
+        dkernel = self.grads["kernel"]
+        dW_col_t = dz.T @ self._col  # (F, kh*kw*C) in col's column order
+        if self.channels_last:
+            dkernel[...] = dW_col_t.T.reshape(dkernel.shape)
+        else:  # columns (c, ky, kx) -> kernel (ky, kx, c, F)
+            kh, kw, c, f = dkernel.shape
+            dkernel[...] = dW_col_t.reshape(f, c, kh, kw).transpose(2, 3, 1, 0)
+        if self.use_bias:
+            batch_sum(dz, out=self.grads["bias"])
+        if not self.need_input_grad:
+            return None
+        dcol_t = self.kernel_matrix() @ dz.T
+        kh, kw = self.kernel_size
+        return patches_adjoint_t(
+            dcol_t, self._x_shape, kh, kw, self.strides, self._pads, self.channels_last
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            filters=self.filters,
+            kernel_size=list(self.kernel_size),
+            strides=list(self.strides),
+            padding=self.padding,
+            data_format=self.data_format,
+            activation=activations_module.serialize(self.activation),
+            use_bias=self.use_bias,
+            kernel_initializer=initializers_module.serialize(self.kernel_initializer),
+            bias_initializer=initializers_module.serialize(self.bias_initializer),
+            kernel_regularizer=serialize_or_none(regularizers_module, self.kernel_regularizer),
+            bias_regularizer=serialize_or_none(regularizers_module, self.bias_regularizer),
+            activity_regularizer=serialize_or_none(regularizers_module, self.activity_regularizer),
+            kernel_constraint=serialize_or_none(constraints_module, self.kernel_constraint),
+            bias_constraint=serialize_or_none(constraints_module, self.bias_constraint),
+        )
+        return config
+
+
+def _padding_spec(padding):
+    """Keras's ZeroPadding2D spec -> ((top, bottom), (left, right)), non-negative ints."""
+    bad = ValueError(
+        "padding must be an int, a tuple of 2 ints or a tuple of 2 tuples of 2 ints, "
+        f"received padding={padding!r}"
+    )
+    if isinstance(padding, (int, np.integer)):
+        spec = ((padding, padding), (padding, padding))
+    else:
+        try:
+            a, b = padding
+        except (TypeError, ValueError):
+            raise bad from None
+        if isinstance(a, (int, np.integer)) and isinstance(b, (int, np.integer)):
+            spec = ((a, a), (b, b))
+        else:
+            try:
+                spec = (tuple(a), tuple(b))
+            except TypeError:
+                raise bad from None
+    flat = [v for pair in spec for v in pair]
+    if len(flat) != 4 or any(
+        isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0 for v in flat
+    ):
+        raise bad
+    return tuple(tuple(int(v) for v in pair) for pair in spec)
+
+
+class ZeroPadding2D(Layer):
+    """Add rows and columns of zeros around each image.
+
+    Forward:  y = x with ``top``/``bottom`` zero rows and ``left``/``right`` zero columns.
+    Backward: dx = dout with those rows and columns cut away.
+    Shapes:   (N, H, W, C) -> (N, H + top + bottom, W + left + right, C) (channels_last).
+
+    Args (Keras): padding=(1, 1) -- an int (all sides), ``(rows, cols)`` (symmetric) or
+        ``((top, bottom), (left, right))``; data_format=None (channels_last).
+    """
+
+    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
+        super().__init__(**keras_name(kwargs, "zero_padding2d"))
+        self.padding = _padding_spec(padding)
+        self.data_format = check_data_format(data_format)
+
+    def compute_output_shape(self, input_shape):
+        last = self.data_format == "channels_last"
+        h, w, c = split_image_shape(input_shape, last, "ZeroPadding2D")
+        (t, b), (left, r) = self.padding
+        return join_image_shape(h + t + b, w + left + r, c, last)
+
+    def _crop(self):
+        (t, b), (left, r) = self.padding
+        h, w = slice(t, -b if b else None), slice(left, -r if r else None)
+        if self.data_format == "channels_last":
+            return (slice(None), h, w, slice(None))
+        return (slice(None), slice(None), h, w)
+
+    def forward(self, x, training=False):
+        y = np.zeros((x.shape[0],) + tuple(self.output_shape), dtype=x.dtype)
+        y[self._crop()] = x
+        return y
+
+    def backward(self, dout):
+        return dout[self._crop()]
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(padding=[list(p) for p in self.padding], data_format=self.data_format)
+        return config

@@ -1,0 +1,274 @@
+"""im2col / col2im: a convolution as one matrix product (the book's chapter 7).
+
+A convolution slides a ``kh x kw`` window over the (padded) image.  ``im2col``
+copies every window into one row of a matrix ``col``; the convolution is then a
+single GEMM ``col @ W_col`` and its input gradient is ``col2im`` of
+``dcol = dout @ W_col.T``.
+
+The book's conventions (reference: docs/convnets.md, "The book's im2col")::
+
+    x    (N, C, H, W)
+    out_h = (H + 2*pad - filter_h) // stride + 1      (likewise out_w)
+    col  (N*out_h*out_w, C*filter_h*filter_w)
+         row    r = (n*out_h + oy)*out_w + ox
+         column k = (c*filter_h + ky)*filter_w + kx
+    col[r, k] = x_pad[n, c, oy*stride + ky, ox*stride + kx]
+
+``col2im`` is the adjoint (the transpose) of ``im2col``: each entry of ``col`` is
+added back to the pixel it was copied from, so pixels shared by overlapping
+windows receive the sum.  Hence ``<im2col(x), y> == <x, col2im(y)>`` for all x, y.
+
+Two versions live here and are pinned together by tests:
+
+* ``im2col_loop`` / ``col2im_loop`` -- the plain math, one window at a time.  Read
+  these first.
+* ``im2col`` / ``col2im`` -- the fast path the layers use: a strided *view* of all
+  windows (``numpy.lib.stride_tricks.sliding_window_view``, no copy) turned into
+  ``col`` by a single reshape copy; col2im adds the ``kh*kw`` kernel offsets back
+  with ``kh*kw`` vectorised slice additions.  The measured alternatives (a Python
+  loop filling ``col`` per kernel offset, ``np.tensordot``/``np.einsum`` straight on
+  the window view, and ``kh*kw`` shifted GEMMs without ``col``) and why this one won
+  are in docs/convnets.md ("Fast path").
+
+The engine also needs channels-last images (Keras's default, ``(N, H, W, C)``),
+asymmetric "same" padding and separate row/column strides; ``patches`` and
+``patches_adjoint`` are the general forms (``im2col``/``col2im`` call them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+__all__ = [
+    "im2col",
+    "col2im",
+    "im2col_loop",
+    "col2im_loop",
+    "patches",
+    "patches_adjoint",
+    "patches_adjoint_t",
+    "conv_output_length",
+    "padding_amounts",
+]
+
+
+# -- shape arithmetic (Keras's conv_output_length and TF's "same" placement) -----------
+def conv_output_length(n, k, stride, padding):
+    """Output length along one axis: valid ``(n - k)//stride + 1``; same ``ceil(n/stride)``."""
+    if padding == "same":
+        return -(-n // stride)
+    return (n - k) // stride + 1
+
+
+def padding_amounts(n, k, stride, padding):
+    """``(before, after)`` zero cells for one axis.
+
+    "same": ``P = max((out - 1)*stride + k - n, 0)``, ``before = P // 2``,
+    ``after = P - before`` (the odd cell goes after, i.e. bottom/right, as TF does).
+    "valid": ``(0, 0)``.
+    """
+    if padding != "same":
+        return (0, 0)
+    total = max((conv_output_length(n, k, stride, "same") - 1) * stride + k - n, 0)
+    return (total // 2, total - total // 2)
+
+
+def _as_pads(pad):
+    """An int ``p`` -> ((p, p), (p, p)); a pair of pairs passes through as ints."""
+    if isinstance(pad, (int, np.integer)):
+        return ((int(pad), int(pad)), (int(pad), int(pad)))
+    (t, b), (left, r) = pad
+    return ((int(t), int(b)), (int(left), int(r)))
+
+
+def _as_strides(stride):
+    if isinstance(stride, (int, np.integer)):
+        return (int(stride), int(stride))
+    sh, sw = stride
+    return (int(sh), int(sw))
+
+
+def _spatial_axes(channels_last):
+    return (1, 2) if channels_last else (2, 3)
+
+
+def pad_image(x, pads, channels_last, value=0.0):
+    """``x`` with ``pads = ((top, bottom), (left, right))`` cells of ``value`` around H, W."""
+    if pads == ((0, 0), (0, 0)):
+        return x
+    width = [(0, 0)] * 4
+    ax_h, ax_w = _spatial_axes(channels_last)
+    width[ax_h], width[ax_w] = pads[0], pads[1]
+    return np.pad(x, width, mode="constant", constant_values=value)
+
+
+def _out_hw(padded_h, padded_w, kh, kw, sh, sw):
+    out_h, out_w = (padded_h - kh) // sh + 1, (padded_w - kw) // sw + 1
+    if out_h <= 0 or out_w <= 0:
+        raise ValueError(
+            f"the window {kh}x{kw} does not fit the padded image {padded_h}x{padded_w}: "
+            f"output size would be {out_h}x{out_w}"
+        )
+    return out_h, out_w
+
+
+def windows(x_pad, kh, kw, strides, channels_last):
+    """A strided view of all windows (no copy).
+
+    Shapes: channels-last x_pad (N, Hp, Wp, C) -> (N, out_h, out_w, kh, kw, C);
+    channels-first x_pad (N, C, Hp, Wp) -> (N, out_h, out_w, C, kh, kw).
+    """
+    sh, sw = strides
+    ax_h, ax_w = _spatial_axes(channels_last)
+    _out_hw(x_pad.shape[ax_h], x_pad.shape[ax_w], kh, kw, sh, sw)
+    v = sliding_window_view(x_pad, (kh, kw), axis=(ax_h, ax_w))
+    if channels_last:  # (N, H', W', C, kh, kw)
+        return v[:, ::sh, ::sw].transpose(0, 1, 2, 4, 5, 3)
+    return v[:, :, ::sh, ::sw].transpose(0, 2, 3, 1, 4, 5)  # from (N, C, H', W', kh, kw)
+
+
+# -- the general forms ---------------------------------------------------------------
+def patches(x, kh, kw, strides=(1, 1), pads=0, channels_last=True, pad_value=0.0):
+    """im2col for either layout: ``col`` of shape (N*out_h*out_w, kh*kw*C).
+
+    Columns are ordered (ky, kx, c) for channels-last input (matching a Keras kernel
+    ``(kh, kw, C, F)`` reshaped to ``(kh*kw*C, F)``) and (c, ky, kx) for channels-first
+    input (the book's order, matching ``W.reshape(FN, -1).T`` for ``W (FN, C, kh, kw)``).
+    ``pad_value`` fills the padding (``-inf`` for max pooling).
+    """
+    x_pad = pad_image(x, _as_pads(pads), channels_last, pad_value)
+    v = windows(x_pad, kh, kw, _as_strides(strides), channels_last)
+    n, out_h, out_w = v.shape[:3]
+    return v.reshape(n * out_h * out_w, -1)
+
+
+def patches_adjoint(dcol, x_shape, kh, kw, strides=(1, 1), pads=0, channels_last=True):
+    """col2im for either layout: the adjoint of ``patches`` (overlaps are summed).
+
+    ``dcol`` (N*out_h*out_w, kh*kw*C) in ``patches``'s column order -> dx of ``x_shape``.
+    """
+    (top, bottom), (left, right) = pads = _as_pads(pads)
+    sh, sw = _as_strides(strides)
+    if channels_last:
+        n, h, w, c = x_shape
+    else:
+        n, c, h, w = x_shape
+    hp, wp = h + top + bottom, w + left + right
+    out_h, out_w = _out_hw(hp, wp, kh, kw, sh, sw)
+    if channels_last:
+        dx_pad = np.zeros((n, hp, wp, c), dtype=dcol.dtype)
+        d6 = dcol.reshape(n, out_h, out_w, kh, kw, c)
+    else:  # view dx_pad as (N, Hp, Wp, C) so that one loop body serves both layouts
+        dx_pad = np.zeros((n, c, hp, wp), dtype=dcol.dtype)
+        d6 = dcol.reshape(n, out_h, out_w, c, kh, kw).transpose(0, 1, 2, 4, 5, 3)
+    target = dx_pad if channels_last else dx_pad.transpose(0, 2, 3, 1)
+    for ky in range(kh):
+        rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
+        for kx in range(kw):
+            cols = slice(kx, kx + sw * (out_w - 1) + 1, sw)
+            target[:, rows, cols, :] += d6[:, :, :, ky, kx, :]
+    if channels_last:
+        return dx_pad[:, top : top + h, left : left + w, :]
+    return dx_pad[:, :, top : top + h, left : left + w]
+
+
+def patches_adjoint_t(dcol_t, x_shape, kh, kw, strides=(1, 1), pads=0, channels_last=True):
+    """``patches_adjoint(dcol_t.T, ...)`` for ``dcol_t`` given transposed, (kh*kw*C, N*oh*ow).
+
+    The layer's backward computes ``dcol.T = W_col @ dz.T`` because that product is faster
+    in BLAS than ``dz @ W_col.T`` for these shapes (docs/convnets.md, "Fast path"); the sum
+    then runs in a (C, N, Hp, Wp) buffer where each kernel offset's block is contiguous,
+    and the result is copied once into the input's layout.
+    """
+    (top, bottom), (left, right) = _as_pads(pads)
+    sh, sw = _as_strides(strides)
+    if channels_last:
+        n, h, w, c = x_shape
+    else:
+        n, c, h, w = x_shape
+    hp, wp = h + top + bottom, w + left + right
+    out_h, out_w = _out_hw(hp, wp, kh, kw, sh, sw)
+    if channels_last:  # rows (ky, kx, c)
+        d6 = dcol_t.reshape(kh, kw, c, n, out_h, out_w)
+    else:  # rows (c, ky, kx)
+        d6 = dcol_t.reshape(c, kh, kw, n, out_h, out_w).transpose(1, 2, 0, 3, 4, 5)
+    dx_t = np.zeros((c, n, hp, wp), dtype=dcol_t.dtype)
+    for ky in range(kh):
+        rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
+        for kx in range(kw):
+            cols = slice(kx, kx + sw * (out_w - 1) + 1, sw)
+            dx_t[:, :, rows, cols] += d6[ky, kx]
+    dx_t = dx_t[:, :, top : top + h, left : left + w]
+    order = (1, 2, 3, 0) if channels_last else (1, 0, 2, 3)
+    return np.ascontiguousarray(dx_t.transpose(order))
+
+
+# -- the book's functions ------------------------------------------------------------
+def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
+    """The book's ``im2col``: (N, C, H, W) -> (N*out_h*out_w, C*filter_h*filter_w).
+
+    Fast path (a strided view and one copy); equal to ``im2col_loop``.
+    Convention: the book always returns float64; this keeps the input's float dtype
+    (integer input becomes float64).
+    """
+    x = _float_array(input_data)
+    _check_nchw(x.shape, "input_data")
+    return patches(x, filter_h, filter_w, stride, pad, channels_last=False)
+
+
+def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
+    """The book's ``col2im``: the adjoint of ``im2col``; returns (N, C, H, W)."""
+    _check_nchw(input_shape, "input_shape")
+    col = _float_array(col)
+    return patches_adjoint(col, tuple(input_shape), filter_h, filter_w, stride, pad, False)
+
+
+def im2col_loop(input_data, filter_h, filter_w, stride=1, pad=0):
+    """The plain math of ``im2col``: copy each window, one at a time, into a row of ``col``.
+
+    For n, oy, ox in order: ``col[row] = x_pad[n, :, oy*s : oy*s+fh, ox*s : ox*s+fw]``
+    flattened in (c, ky, kx) order.  Slow (a Python loop per output pixel); for reading.
+    """
+    x = _float_array(input_data)
+    _check_nchw(x.shape, "input_data")
+    N, C, H, W = x.shape
+    x_pad = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)], mode="constant")
+    out_h, out_w = _out_hw(H + 2 * pad, W + 2 * pad, filter_h, filter_w, stride, stride)
+    col = np.zeros((N * out_h * out_w, C * filter_h * filter_w), dtype=x.dtype)
+    row = 0
+    for n in range(N):
+        for oy in range(out_h):
+            for ox in range(out_w):
+                y0, x0 = oy * stride, ox * stride
+                col[row] = x_pad[n, :, y0 : y0 + filter_h, x0 : x0 + filter_w].reshape(-1)
+                row += 1
+    return col
+
+
+def col2im_loop(col, input_shape, filter_h, filter_w, stride=1, pad=0):
+    """The plain math of ``col2im``: add each row of ``col`` back onto its window."""
+    _check_nchw(input_shape, "input_shape")
+    col = _float_array(col)
+    N, C, H, W = input_shape
+    out_h, out_w = _out_hw(H + 2 * pad, W + 2 * pad, filter_h, filter_w, stride, stride)
+    dx_pad = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=col.dtype)
+    row = 0
+    for n in range(N):
+        for oy in range(out_h):
+            for ox in range(out_w):
+                y0, x0 = oy * stride, ox * stride
+                window = col[row].reshape(C, filter_h, filter_w)
+                dx_pad[n, :, y0 : y0 + filter_h, x0 : x0 + filter_w] += window
+                row += 1
+    return dx_pad[:, :, pad : pad + H, pad : pad + W]
+
+
+def _float_array(a):
+    a = np.asarray(a)
+    return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
+
+
+def _check_nchw(shape, name):
+    if len(shape) != 4:
+        raise ValueError(f"{name} must be 4-D (N, C, H, W), received shape {tuple(shape)}")

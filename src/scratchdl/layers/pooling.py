@@ -1,0 +1,294 @@
+"""Pooling layers: MaxPooling2D, AveragePooling2D and their global forms.
+
+The windows are the same as a convolution's (``layers.im2col``); a pooling layer has no
+parameters.  Internally the math runs on channels-last views; channels_first input is
+transposed (a view) on the way in and the output transposed back.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scratchdl.layers.base import Layer
+from scratchdl.layers.conv import (
+    check_data_format,
+    check_padding,
+    image_pair,
+    join_image_shape,
+    keras_name,
+    split_image_shape,
+)
+from scratchdl.layers.im2col import conv_output_length, pad_image, padding_amounts
+
+__all__ = [
+    "MaxPooling2D",
+    "AveragePooling2D",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling2D",
+    "MaxPool2D",
+    "AvgPool2D",
+]
+
+
+def _to_last(x, channels_last):
+    return x if channels_last else x.transpose(0, 2, 3, 1)
+
+
+def _from_last(y, channels_last):
+    return y if channels_last else y.transpose(0, 3, 1, 2)
+
+
+class _Pooling2D(Layer):
+    """Shared arguments and shapes of the windowed 2-D pools."""
+
+    keras_prefix = "pooling2d"
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kw):
+        super().__init__(**keras_name(kw, self.keras_prefix))
+        self.pool_size = image_pair("pool_size", pool_size)
+        self.strides = self.pool_size if strides is None else image_pair("strides", strides)
+        self.padding = check_padding(padding)
+        self.data_format = check_data_format(data_format)
+
+    @property
+    def channels_last(self):
+        return self.data_format == "channels_last"
+
+    def compute_output_shape(self, input_shape):
+        h, w, c = split_image_shape(input_shape, self.channels_last, type(self).__name__)
+        (ph, pw), (sh, sw) = self.pool_size, self.strides
+        oh = conv_output_length(h, ph, sh, self.padding)
+        ow = conv_output_length(w, pw, sw, self.padding)
+        if oh <= 0 or ow <= 0:
+            raise ValueError(
+                f"{type(self).__name__} pool_size={self.pool_size} is larger than the input "
+                f"{h}x{w} with padding='valid'"
+            )
+        return join_image_shape(oh, ow, c, self.channels_last)
+
+    def build(self, input_shape, rng=None, dtype=np.float32):
+        super().build(input_shape, rng, dtype)
+        h, w, _ = split_image_shape(input_shape, self.channels_last, type(self).__name__)
+        (ph, pw), (sh, sw) = self.pool_size, self.strides
+        self._pads = (
+            padding_amounts(h, ph, sh, self.padding),
+            padding_amounts(w, pw, sw, self.padding),
+        )
+
+    def _offset_slices(self, out_h, out_w):
+        """For each window offset (ky, kx) in order: the strided slices of the padded input
+        holding that cell of every window (``x_pad[:, rows, cols, :]`` is (N, oh, ow, C))."""
+        (ph, pw), (sh, sw) = self.pool_size, self.strides
+        for ky in range(ph):
+            rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
+            for kx in range(pw):
+                yield ky * pw + kx, rows, slice(kx, kx + sw * (out_w - 1) + 1, sw)
+
+    def _padded(self, x_cl, pad_value):
+        """The channels-last input with its padding and the output size (oh, ow)."""
+        x_pad = pad_image(x_cl, self._pads, True, pad_value)
+        (ph, pw), (sh, sw) = self.pool_size, self.strides
+        return x_pad, (x_pad.shape[1] - ph) // sh + 1, (x_pad.shape[2] - pw) // sw + 1
+
+    def _crop(self, dx_pad):
+        (t, _), (left, _) = self._pads
+        n, h, w, c = self._x_shape_cl
+        return dx_pad[:, t : t + h, left : left + w, :]
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            pool_size=list(self.pool_size),
+            strides=list(self.strides),
+            padding=self.padding,
+            data_format=self.data_format,
+        )
+        return config
+
+
+class MaxPooling2D(_Pooling2D):
+    """The maximum of each window, per channel.
+
+    Forward:  y[n, i, j, c] = max over the window (i*sh + ky, j*sw + kx) of x_pad[n, ., ., c]
+              with "same" padding cells = -inf (padding never wins, as Keras).
+              Computed as a running maximum over the ph*pw window offsets, each one a
+              strided view of all windows at once (ph*pw vectorised steps, no im2col copy).
+              The backward finds the winners again by comparing each offset with y
+              (first match wins); ``arg_max`` (N, oh, ow, C) gives the offset ky*pw + kx.
+    Backward: dx = dout routed to the winning cell of each window (summed where windows
+              overlap); zero elsewhere.
+    Ties:     the first maximum in window order (ky, then kx) wins and takes the whole
+              gradient, as the book's ``argmax`` and TensorFlow do.
+    Shapes:   (N, H, W, C) -> (N, oh, ow, C) for channels_last.
+
+    Args (Keras names and defaults): pool_size=(2, 2), strides=None (= pool_size),
+        padding="valid" | "same", data_format=None (channels_last).
+    """
+
+    keras_prefix = "max_pooling2d"
+    pad_value = -np.inf  # "same" padding never wins (the book's Pooling sets 0)
+
+    def forward(self, x, training=False):
+        x_cl = _to_last(x, self.channels_last)
+        self._x_shape_cl = x_cl.shape
+        x_pad, out_h, out_w = self._padded(x_cl, self.pad_value)
+        y = None
+        for _, rows, cols in self._offset_slices(out_h, out_w):
+            v = x_pad[:, rows, cols, :]
+            y = v.copy() if y is None else np.maximum(y, v, out=y)
+        self._x_pad, self._y = x_pad, y
+        return _from_last(y, self.channels_last)
+
+    def _winner_masks(self):
+        """For each offset k: True where cell k is the window's first maximum (one per window)."""
+        y = self._y
+        remaining = np.ones(y.shape, dtype=bool)  # windows whose winner is not found yet
+        offsets = list(self._offset_slices(y.shape[1], y.shape[2]))
+        for k, rows, cols in offsets[:-1]:
+            won = np.equal(self._x_pad[:, rows, cols, :], y)
+            won &= remaining
+            remaining ^= won
+            yield k, rows, cols, won
+        yield (*offsets[-1], remaining)
+
+    @property
+    def arg_max(self):
+        """(N, oh, ow, C): the offset ky*pw + kx of each window's winning cell."""
+        arg = np.zeros(self._y.shape, dtype=np.intp)
+        for k, _, _, won in self._winner_masks():
+            arg += k * won
+        return arg
+
+    def backward(self, dout):
+        d = _to_last(dout, self.channels_last)
+        dx_pad = np.zeros(self._x_pad.shape, dtype=d.dtype)
+        overlap = self.strides[0] < self.pool_size[0] or self.strides[1] < self.pool_size[1]
+        for _, rows, cols, won in self._winner_masks():
+            if overlap:  # windows share cells: add
+                dx_pad[:, rows, cols, :] += d * won
+            else:
+                np.multiply(d, won, out=dx_pad[:, rows, cols, :])
+        return _from_last(self._crop(dx_pad), self.channels_last)
+
+
+class AveragePooling2D(_Pooling2D):
+    """The mean of each window, per channel.
+
+    Forward:  y[n, i, j, c] = sum(window) / count[i, j]; count = the window's cells that
+              lie inside the image ("same" padding cells are not counted, as Keras).
+    Backward: every cell of window (i, j) receives dout[n, i, j, c] / count[i, j]
+              (summed where windows overlap).
+    Shapes:   (N, H, W, C) -> (N, oh, ow, C) for channels_last.
+
+    Args: as MaxPooling2D.
+    """
+
+    keras_prefix = "average_pooling2d"
+
+    def build(self, input_shape, rng=None, dtype=np.float32):
+        super().build(input_shape, rng, dtype)
+        h, w, _ = split_image_shape(input_shape, self.channels_last, "AveragePooling2D")
+        ones = np.ones((1, h, w, 1))
+        self._x_shape_cl = ones.shape
+        self._count = self._window_sums(ones)[0].astype(self.dtype)  # (oh, ow, 1)
+
+    def _window_sums(self, x_cl):
+        x_pad, out_h, out_w = self._padded(x_cl, 0.0)
+        total = None
+        for _, rows, cols in self._offset_slices(out_h, out_w):
+            v = x_pad[:, rows, cols, :]
+            total = v.copy() if total is None else np.add(total, v, out=total)
+        return total
+
+    def forward(self, x, training=False):
+        x_cl = _to_last(x, self.channels_last)
+        self._x_shape_cl = x_cl.shape
+        return _from_last(self._window_sums(x_cl) / self._count, self.channels_last)
+
+    def backward(self, dout):
+        d = _to_last(dout, self.channels_last) / self._count
+        n, h, w, c = self._x_shape_cl
+        (t, b), (left, r) = self._pads
+        dx_pad = np.zeros((n, h + t + b, w + left + r, c), dtype=d.dtype)
+        for _, rows, cols in self._offset_slices(d.shape[1], d.shape[2]):
+            dx_pad[:, rows, cols, :] += d
+        return _from_last(self._crop(dx_pad), self.channels_last)
+
+
+class _GlobalPooling2D(Layer):
+    """Shared arguments of the global pools: data_format=None, keepdims=False."""
+
+    keras_prefix = "global_pooling2d"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(**keras_name(kwargs, self.keras_prefix))
+        self.data_format = check_data_format(data_format)
+        self.keepdims = bool(keepdims)
+
+    @property
+    def channels_last(self):
+        return self.data_format == "channels_last"
+
+    def compute_output_shape(self, input_shape):
+        _, _, c = split_image_shape(input_shape, self.channels_last, type(self).__name__)
+        if not self.keepdims:
+            return (c,)
+        return join_image_shape(1, 1, c, self.channels_last)
+
+    def _shape_out(self, y_nc):
+        """(N, C) -> the output shape (keepdims adds the two unit axes)."""
+        return y_nc.reshape((y_nc.shape[0],) + tuple(self.output_shape))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(data_format=self.data_format, keepdims=self.keepdims)
+        return config
+
+
+class GlobalAveragePooling2D(_GlobalPooling2D):
+    """Mean over all positions: y[n, c] = sum_{i,j} x[n, i, j, c] / (H*W).
+
+    Backward: dx[n, i, j, c] = dout[n, c] / (H*W).
+    Shapes: (N, H, W, C) -> (N, C), or (N, 1, 1, C) with keepdims (channels_last).
+    """
+
+    keras_prefix = "global_average_pooling2d"
+
+    def forward(self, x, training=False):
+        x_cl = _to_last(x, self.channels_last)
+        self._x_shape_cl = x_cl.shape
+        return self._shape_out(x_cl.mean(axis=(1, 2)))
+
+    def backward(self, dout):
+        n, h, w, c = self._x_shape_cl
+        d = dout.reshape(n, 1, 1, c) / (h * w)
+        dx = np.broadcast_to(d, self._x_shape_cl).copy()
+        return _from_last(dx, self.channels_last)
+
+
+class GlobalMaxPooling2D(_GlobalPooling2D):
+    """Maximum over all positions: y[n, c] = max_{i,j} x[n, i, j, c].
+
+    Backward: dout[n, c] goes to the first (row-major) position of the maximum.
+    Shapes: (N, H, W, C) -> (N, C), or (N, 1, 1, C) with keepdims (channels_last).
+    """
+
+    keras_prefix = "global_max_pooling2d"
+
+    def forward(self, x, training=False):
+        x_cl = _to_last(x, self.channels_last)
+        n, h, w, c = self._x_shape_cl = x_cl.shape
+        flat = x_cl.reshape(n, h * w, c)
+        self.arg_max = flat.argmax(axis=1)
+        y = np.take_along_axis(flat, self.arg_max[:, None, :], axis=1)[:, 0, :]
+        return self._shape_out(y)
+
+    def backward(self, dout):
+        n, h, w, c = self._x_shape_cl
+        dflat = np.zeros((n, h * w, c), dtype=dout.dtype)
+        np.put_along_axis(dflat, self.arg_max[:, None, :], dout.reshape(n, 1, c), axis=1)
+        return _from_last(dflat.reshape(n, h, w, c), self.channels_last)
+
+
+MaxPool2D = MaxPooling2D  # Keras's aliases
+AvgPool2D = AveragePooling2D

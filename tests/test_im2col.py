@@ -1,0 +1,115 @@
+"""im2col / col2im: the loop version and the fast path agree, and col2im is im2col's adjoint."""
+
+import numpy as np
+import pytest
+
+from scratchdl.layers.im2col import (
+    col2im,
+    col2im_loop,
+    conv_output_length,
+    im2col,
+    im2col_loop,
+    padding_amounts,
+    patches,
+    patches_adjoint,
+    patches_adjoint_t,
+)
+
+# (N, C, H, W, filter_h, filter_w, stride, pad): odd sizes, stride 2, padding, rectangles
+CASES = [
+    (2, 3, 7, 5, 3, 3, 1, 0),
+    (1, 2, 7, 7, 3, 2, 2, 1),
+    (3, 1, 6, 9, 5, 5, 1, 2),
+    (2, 4, 5, 5, 2, 2, 2, 0),
+    (1, 3, 9, 8, 4, 3, 3, 1),
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fast_im2col_equals_the_loop(case):
+    n, c, h, w, fh, fw, s, p = case
+    x = np.random.default_rng(0).standard_normal((n, c, h, w))
+    col = im2col(x, fh, fw, s, p)
+    np.testing.assert_array_equal(col, im2col_loop(x, fh, fw, s, p))
+    out_h, out_w = (h + 2 * p - fh) // s + 1, (w + 2 * p - fw) // s + 1
+    assert col.shape == (n * out_h * out_w, c * fh * fw)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_col2im_is_the_adjoint_of_im2col(case):
+    n, c, h, w, fh, fw, s, p = case
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((n, c, h, w))
+    y = rng.standard_normal(im2col(x, fh, fw, s, p).shape)
+    lhs = np.vdot(im2col(x, fh, fw, s, p), y)
+    for back in (col2im, col2im_loop):
+        rhs = np.vdot(x, back(y, x.shape, fh, fw, s, p))
+        assert lhs == pytest.approx(rhs, rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(
+        col2im(y, x.shape, fh, fw, s, p), col2im_loop(y, x.shape, fh, fw, s, p), atol=1e-12
+    )
+
+
+def test_book_layout_rows_and_columns():
+    """Row (n, oy, ox), column (c, ky, kx): col[r, k] = x_pad[n, c, oy*s+ky, ox*s+kx]."""
+    x = np.arange(2 * 2 * 4 * 4, dtype=np.float64).reshape(2, 2, 4, 4)
+    col = im2col(x, 2, 3, stride=1, pad=0)  # out 3 x 2
+    n, oy, ox, c, ky, kx = 1, 2, 1, 1, 1, 2
+    assert col[(n * 3 + oy) * 2 + ox, (c * 2 + ky) * 3 + kx] == x[n, c, oy + ky, ox + kx]
+
+
+def test_channels_last_patches_match_the_book_layout_transposed():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((2, 3, 6, 5))  # NCHW
+    pads = ((1, 0), (0, 1))
+    first = patches(x, 3, 2, (2, 1), pads, channels_last=False)  # columns (c, ky, kx)
+    last = patches(x.transpose(0, 2, 3, 1), 3, 2, (2, 1), pads, channels_last=True)
+    rows = first.shape[0]
+    reordered = first.reshape(rows, 3, 3, 2).transpose(0, 2, 3, 1).reshape(rows, -1)
+    np.testing.assert_array_equal(last, reordered)
+    y = rng.standard_normal(last.shape)
+    dx = patches_adjoint(y, (2, 6, 5, 3), 3, 2, (2, 1), pads, channels_last=True)
+    assert np.vdot(last, y) == pytest.approx(np.vdot(x.transpose(0, 2, 3, 1), dx), rel=1e-12)
+
+
+def test_integer_input_is_converted_to_float():
+    x = np.arange(16).reshape(1, 1, 4, 4)
+    assert im2col(x, 2, 2).dtype == np.float64
+
+
+def test_window_larger_than_the_image_is_a_clear_error():
+    with pytest.raises(ValueError, match="does not fit"):
+        im2col(np.zeros((1, 1, 3, 3)), 5, 5)
+    with pytest.raises(ValueError, match=r"4-D \(N, C, H, W\)"):
+        im2col(np.zeros((3, 3)), 2, 2)
+
+
+# Keras's output sizes and "same" placement (docs/convnets.md, from tf.keras runs)
+@pytest.mark.parametrize(
+    "n, k, s, padding, out",
+    [(28, 3, 1, "valid", 26), (28, 3, 2, "valid", 13), (28, 3, 2, "same", 14),
+     (7, 3, 2, "same", 4), (7, 2, 3, "valid", 2)],
+)  # fmt: skip
+def test_conv_output_length_matches_keras(n, k, s, padding, out):
+    assert conv_output_length(n, k, s, padding) == out
+
+
+@pytest.mark.parametrize(
+    "n, k, s, pads", [(4, 2, 1, (0, 1)), (5, 3, 2, (1, 1)), (6, 3, 2, (0, 1)), (5, 3, 1, (1, 1))]
+)
+def test_same_padding_puts_the_odd_cell_after(n, k, s, pads):
+    assert padding_amounts(n, k, s, "same") == pads
+    assert padding_amounts(n, k, s, "valid") == (0, 0)
+
+
+@pytest.mark.parametrize("channels_last", [True, False])
+def test_transposed_adjoint_equals_the_adjoint(channels_last):
+    rng = np.random.default_rng(3)
+    shape = (2, 7, 6, 3) if channels_last else (2, 3, 7, 6)
+    pads, strides = ((1, 2), (0, 1)), (2, 1)
+    rows = patches(rng.standard_normal(shape), 3, 2, strides, pads, channels_last).shape
+    dcol = rng.standard_normal(rows)
+    expected = patches_adjoint(dcol, shape, 3, 2, strides, pads, channels_last)
+    got = patches_adjoint_t(np.ascontiguousarray(dcol.T), shape, 3, 2, strides, pads, channels_last)
+    np.testing.assert_allclose(got, expected, atol=1e-12)
+    assert got.flags.c_contiguous
