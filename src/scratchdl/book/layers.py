@@ -340,6 +340,4 @@ class AddLayer:
 
 
 # chapter 7 (issue 17): the convolution layers live in their own module
-from scratchdl.book.conv_layers import Convolution, Pooling  # noqa: E402
-
-__all__ += ["Convolution", "Pooling"]
+from scratchdl.book.conv_layers import Convolution, Pooling  # noqa: E402, F401 (star-imported)

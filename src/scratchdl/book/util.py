@@ -70,6 +70,4 @@ def conv_output_size(input_size, filter_size, stride=1, pad=0):
 
 
 # chapter 7 (issue 17): the book's im2col / col2im are the engine's functions
-from scratchdl.layers.im2col import col2im, im2col  # noqa: E402
-
-__all__ += ["im2col", "col2im"]
+from scratchdl.layers.im2col import col2im, im2col  # noqa: E402, F401 (star-imported)
