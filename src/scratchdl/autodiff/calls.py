@@ -39,7 +39,7 @@ class Snapshot:
     caches are what the model's backward reads).
     """
 
-    def __init__(self, obj):
+    def __init__(self, obj) -> None:
         inner = obj.flat_layers() if hasattr(obj, "flat_layers") else []
         self.saved = [(o, dict(o.__dict__)) for o in [obj, *inner]]
 
@@ -49,7 +49,7 @@ class Snapshot:
             o.__dict__.update(attrs)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> bool:
         for o, attrs in self.current:
             o.__dict__.update(attrs)
         return False

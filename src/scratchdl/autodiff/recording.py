@@ -19,7 +19,7 @@ class _Recording(threading.local):
     """The tapes recording in this thread (innermost last): a tape sees only the
     operations of the thread that entered it, as in TensorFlow."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.tapes = []
 
 

@@ -53,7 +53,7 @@ class GradientTape:
         dW, db = tape.gradient(loss, [W, b])
     """
 
-    def __init__(self, persistent=False, watch_accessed_variables=True):
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         self._persistent = bool(persistent)
         self._watch_vars = bool(watch_accessed_variables)
         self._nodes: list[Node] = []
@@ -70,7 +70,7 @@ class GradientTape:
         _local.tapes.append(self)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> bool:
         self._entered = False
         if self in _local.tapes:
             _local.tapes.remove(self)
@@ -121,7 +121,7 @@ class GradientTape:
         return found
 
     # -- differentiation ----------------------------------------------------------
-    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
+    def gradient(self, target, sources, output_gradients=None, unconnected_gradients: str = "none"):
         """d sum(target) / d source for each source, in the structure of ``sources``.
 
         Args:
@@ -161,7 +161,7 @@ class GradientTape:
 
 
 class _Paused:
-    def __init__(self, tape):
+    def __init__(self, tape) -> None:
         self.tape = tape
 
     def __enter__(self):
@@ -169,7 +169,7 @@ class _Paused:
         self.tape._paused = True
         return self.tape
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> bool:
         self.tape._paused = self.was
         return False
 

@@ -130,7 +130,7 @@ def operands(a, b, op_name):
     return a, like(b, a.dtype)
 
 
-def _binary(op_class, swap=False):
+def _binary(op_class, swap: bool = False):
     name = op_class.name
 
     def method(self, other):
@@ -227,7 +227,7 @@ class Tensor(TensorOperators):
 
     __slots__ = ("_value", "__weakref__")
 
-    def __init__(self, value):
+    def __init__(self, value) -> None:
         self._value = value if isinstance(value, np.ndarray) else np.asarray(value)
 
     @property
@@ -285,11 +285,11 @@ class Tensor(TensorOperators):
     __ne__ = _compare(np.not_equal)
     __hash__ = object.__hash__
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         body = np.array2string(self._value, separator=", ")
         return f"<tf.Tensor: shape={tuple(self.shape)}, dtype={self.dtype.name}, numpy={body}>"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"tf.Tensor({self._value}, shape={tuple(self.shape)}, dtype={self.dtype.name})"
 
 

@@ -147,7 +147,9 @@ class _LayerNet:
         self.weight_decay_lambda = weight_decay_lambda
         return sizes
 
-    def _build(self, sizes, activation, weight_init_std, rng, use_batchnorm=False, dropout=None):
+    def _build(
+        self, sizes, activation, weight_init_std, rng, use_batchnorm: bool = False, dropout=None
+    ) -> None:
         rng = get_rng(rng)
         act_cls = _check_activation(activation)
         affines = _engine_affines(sizes, weight_init_std, rng)

@@ -58,11 +58,11 @@ class MultiLayerNet(_LayerNet):
         input_size,
         hidden_size_list,
         output_size,
-        activation="relu",
-        weight_init_std="relu",
+        activation: str = "relu",
+        weight_init_std: str | float = "relu",
         weight_decay_lambda=0,
         rng=None,
-    ):
+    ) -> None:
         sizes = self._set_sizes(input_size, hidden_size_list, output_size, weight_decay_lambda)
         self._build(sizes, activation, weight_init_std, rng)
         self.last_layer = SoftmaxWithLoss()

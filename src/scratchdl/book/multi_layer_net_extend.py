@@ -47,14 +47,14 @@ class MultiLayerNetExtend(_LayerNet):
         input_size,
         hidden_size_list,
         output_size,
-        activation="relu",
-        weight_init_std="relu",
+        activation: str = "relu",
+        weight_init_std: str | float = "relu",
         weight_decay_lambda=0,
-        use_dropout=False,
-        dropout_ration=0.5,
-        use_batchnorm=False,
+        use_dropout: bool = False,
+        dropout_ration: float = 0.5,
+        use_batchnorm: bool = False,
         rng=None,
-    ):
+    ) -> None:
         sizes = self._set_sizes(input_size, hidden_size_list, output_size, weight_decay_lambda)
         self.use_dropout = bool(use_dropout)
         self.dropout_ration = check_rate("dropout_ration", dropout_ration, 0.0, 1.0)
@@ -63,11 +63,11 @@ class MultiLayerNetExtend(_LayerNet):
         self._build(sizes, activation, weight_init_std, rng, self.use_batchnorm, dropout)
         self.last_layer = SoftmaxWithLoss()
 
-    def predict(self, x, train_flg=False):
+    def predict(self, x, train_flg: bool = False):
         """The scores y (before softmax); ``train_flg`` selects dropout/BN training mode."""
         return self._forward(x, train_flg)
 
-    def loss(self, x, t, train_flg=False):
+    def loss(self, x, t, train_flg: bool = False):
         """Softmax cross-entropy plus the weight-decay term."""
         return self._loss(x, t, train_flg)
 

@@ -27,7 +27,7 @@ class NetworkParams(dict):
         arrays: the (key, array) pairs; the arrays are the ones the layers read.
     """
 
-    def __init__(self, owner, arrays):
+    def __init__(self, owner, arrays) -> None:
         super().__init__(arrays)
         self._owner = owner
 
@@ -39,7 +39,7 @@ class NetworkParams(dict):
             )
         _assign_into(dict.__getitem__(self, key), value, f"{self._owner}.params[{key!r}]")
 
-    def update(self, other=(), **kwargs):
+    def update(self, other=(), **kwargs) -> None:
         """Assign every given entry (each one checked as ``params[key] = value``)."""
         items = other.items() if hasattr(other, "items") else other
         for key, value in [*items, *kwargs.items()]:
@@ -73,7 +73,7 @@ def params_property():
     def get(net):
         return net._params
 
-    def set_(net, values):
+    def set_(net, values) -> None:
         net._params.assign_all(values)
 
     return property(get, set_, doc="The network's parameters (assignment copies into them).")

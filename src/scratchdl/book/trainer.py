@@ -87,10 +87,10 @@ class Trainer:
         t_test,
         epochs=20,
         mini_batch_size=100,
-        optimizer="SGD",
+        optimizer: str = "SGD",
         optimizer_param=None,
         evaluate_sample_num_per_epoch=None,
-        verbose=True,
+        verbose: bool = True,
         rng=None,
     ):
         if len(x_train) != len(t_train) or len(x_train) == 0:
@@ -125,7 +125,7 @@ class Trainer:
         self.train_acc_list = []
         self.test_acc_list = []
 
-    def train_step(self):
+    def train_step(self) -> None:
         """One update on a mini-batch drawn with replacement; evaluates at epoch boundaries."""
         batch_mask = self.rng.choice(self.train_size, self.batch_size)
         x_batch, t_batch = self.x_train[batch_mask], self.t_train[batch_mask]
@@ -140,7 +140,7 @@ class Trainer:
             self._evaluate_epoch()
         self.current_iter += 1
 
-    def _evaluate_epoch(self):
+    def _evaluate_epoch(self) -> None:
         x_train_sample, t_train_sample = self.x_train, self.t_train
         x_test_sample, t_test_sample = self.x_test, self.t_test
         t = self.evaluate_sample_num_per_epoch
@@ -157,7 +157,7 @@ class Trainer:
                 + ", test acc:" + str(test_acc) + " ==="
             )  # fmt: skip
 
-    def train(self):
+    def train(self) -> None:
         """Run ``max_iter`` steps, then evaluate on the whole test set (returns None).
 
         The loop runs with one BLAS thread (see ``one_blas_thread``).

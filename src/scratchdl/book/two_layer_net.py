@@ -64,7 +64,9 @@ class Ch04TwoLayerNet:
     here labels are accepted too.  The layers are engine Dense layers (``self.engine_layers``).
     """
 
-    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, rng=None):
+    def __init__(
+        self, input_size, hidden_size, output_size, weight_init_std: float = 0.01, rng=None
+    ) -> None:
         sizes = _check_sizes(input_size, [hidden_size], output_size)
         dense1, dense2 = _engine_affines(sizes, weight_init_std, get_rng(rng), "sigmoid")
         self._store = ParamStore(np.float64).bind([dense1, dense2])
@@ -131,7 +133,9 @@ class Ch05TwoLayerNet(_LayerNet):
 
     _activation_key = "Relu{}"
 
-    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, rng=None):
+    def __init__(
+        self, input_size, hidden_size, output_size, weight_init_std: float = 0.01, rng=None
+    ) -> None:
         sizes = _check_sizes(input_size, [hidden_size], output_size)
         self._build(sizes, "relu", weight_init_std, rng)
         self.lastLayer = SoftmaxWithLoss()

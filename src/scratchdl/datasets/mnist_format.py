@@ -46,7 +46,9 @@ def _resolve(path, home: Path, cache_name: str):
     return None, p if p.is_absolute() else home / p
 
 
-def load_arrays(spec: DatasetSpec, default_sources, path=None, sources=None, cache=True) -> dict:
+def load_arrays(
+    spec: DatasetSpec, default_sources, path=None, sources=None, cache: bool = True
+) -> dict:
     """Return the verified arrays of ``spec`` as a dict ``{x_train, y_train, x_test, y_test}``.
 
     Chain: ``path`` (when it names an existing ``.npz``), the cache file, then ``sources``

@@ -26,7 +26,7 @@ def _check_noise(noise) -> float:
     return float(noise)
 
 
-def spirals(n_per_class=100, n_classes=3, noise=0.2, rng=None):
+def spirals(n_per_class=100, n_classes=3, noise: float = 0.2, rng=None):
     """Interleaved spiral arms, one per class (the CS231n toy problem).
 
     Forward: for class k and t in [0, 1): r = t, theta = 4 t + 2 pi k / n_classes
@@ -45,7 +45,7 @@ def spirals(n_per_class=100, n_classes=3, noise=0.2, rng=None):
     return x.astype(np.float32), y.astype(np.int64)
 
 
-def xor(n=200, noise=0.1, rng=None):
+def xor(n=200, noise: float = 0.1, rng=None):
     """XOR: points around the four corners of the unit square, label = x0 XOR x1.
 
     Forward: corner c ~ uniform{0,1}^2, x = c + noise * N(0, I), y = c0 xor c1.
@@ -59,7 +59,7 @@ def xor(n=200, noise=0.1, rng=None):
     return x.astype(np.float32), (corners[:, 0] ^ corners[:, 1]).astype(np.int64)
 
 
-def two_moons(n=200, noise=0.1, rng=None):
+def two_moons(n=200, noise: float = 0.1, rng=None):
     """Two interleaving half circles (as scikit-learn's make_moons), shuffled.
 
     Forward: class 0: (cos s, sin s); class 1: (1 - cos s, 0.5 - sin s), s in [0, pi];
@@ -79,7 +79,7 @@ def two_moons(n=200, noise=0.1, rng=None):
     return x[p].astype(np.float32), y[p]
 
 
-def regression(n=200, n_features=1, noise=0.1, rng=None):
+def regression(n=200, n_features=1, noise: float = 0.1, rng=None):
     """A smooth non-linear regression target.
 
     Forward: x ~ U(-1, 1)^(n, n_features); w = linspace(1, 2, n_features);

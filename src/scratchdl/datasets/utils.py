@@ -7,6 +7,7 @@ int seed (None draws fresh entropy, like ``np.random.default_rng()``).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 __all__ = [
     "as_generator",
@@ -29,7 +30,7 @@ def as_generator(rng=None) -> np.random.Generator:
     )
 
 
-def to_categorical(y, num_classes=None, dtype="float32") -> np.ndarray:
+def to_categorical(y, num_classes=None, dtype: DTypeLike = "float32") -> np.ndarray:
     """One-hot encode integer class labels (Keras's ``to_categorical``).
 
     Forward: out[..., k] = 1 where y == k, else 0.
@@ -91,7 +92,7 @@ def shuffle_dataset(x, t, rng=None):
     return x[p], t[p]
 
 
-def train_val_split(x, y, validation_split=0.2, shuffle=False, rng=None):
+def train_val_split(x, y, validation_split: float = 0.2, shuffle: bool = False, rng=None):
     """Split off the last ``validation_split`` fraction as validation data (Keras's rule).
 
     Forward: split_at = floor(n * (1 - validation_split)); train = [:split_at], val = [split_at:].
@@ -120,13 +121,13 @@ def train_val_split(x, y, validation_split=0.2, shuffle=False, rng=None):
     return (x[:split_at], y[:split_at]), (x[split_at:], y[split_at:])
 
 
-def normalize_pixels(x, dtype="float32") -> np.ndarray:
+def normalize_pixels(x, dtype: DTypeLike = "float32") -> np.ndarray:
     """Scale 8-bit pixels to [0, 1]: ``x.astype(dtype) / 255`` (the book's ``normalize=True``)."""
     x = np.asarray(x)
     return x.astype(dtype) / np.asarray(255, dtype=dtype)
 
 
-def standardize(x, mean=None, std=None, axis=0, epsilon=1e-7):
+def standardize(x, mean=None, std=None, axis=0, epsilon: float = 1e-7):
     """Zero-mean, unit-variance features: ``(x - mean) / (std + epsilon)``.
 
     Args:

@@ -28,7 +28,7 @@ HIDDEN = (50, 100)
 BOOK_ACCURACY = 0.9352  # the book's sample_weight.pkl on the MNIST test set
 
 
-def add_arguments(parser):
+def add_arguments(parser) -> None:
     """The command's options (shared by ``scratchdl book sample-weights`` and ``main``)."""
     parser.add_argument("--out", default="sample_weight.pkl", help="file to write")
     parser.add_argument("--epochs", type=int, default=2, help="passes over the 60 000 images")

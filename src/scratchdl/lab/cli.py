@@ -94,7 +94,7 @@ def learning_rate(text: str) -> float:
     return value
 
 
-def _add_demo(sub):
+def _add_demo(sub) -> None:
     p = sub.add_parser("demo", help="train a small MNIST network and print its accuracy")
     p.add_argument("--epochs", type=positive_int, default=3)
     p.add_argument("--seed", type=any_int, default=0)
@@ -103,7 +103,7 @@ def _add_demo(sub):
     )
 
 
-def _add_run(sub):
+def _add_run(sub) -> None:
     p = sub.add_parser("run", help="reproduce a classic experiment (see --list)")
     p.add_argument("name", nargs="?", help="experiment name, or 'all'")
     p.add_argument("--list", action="store_true", help="list the experiments")
@@ -115,7 +115,7 @@ def _add_run(sub):
     p.set_defaults(func=_run_command)
 
 
-def _add_train(sub):
+def _add_train(sub) -> None:
     p = sub.add_parser("train", help="train a model from flags or a TOML file")
     p.add_argument("--config", help="a TOML file with the same keys as the flags")
     p.add_argument("--layers", default=None, help="hidden units, e.g. 100,100")
@@ -133,7 +133,7 @@ def _add_train(sub):
     p.set_defaults(func=lambda a: _call("scratchdl.lab.train", "command_train", a))
 
 
-def _add_predict(sub):
+def _add_predict(sub) -> None:
     p = sub.add_parser("predict", help="classify photos of handwritten digits")
     p.add_argument("model", help="a model file written by scratchdl")
     p.add_argument("images", nargs="+", help="PNG/JPEG files")
@@ -141,7 +141,7 @@ def _add_predict(sub):
     p.set_defaults(func=lambda a: _call("scratchdl.lab.predict", "command_predict", a))
 
 
-def _add_search(sub):
+def _add_search(sub) -> None:
     p = sub.add_parser("search", help="hyper-parameter search (Optuna; scales to many machines)")
     from scratchdl.lab.search.command import add_search_arguments
 
@@ -149,7 +149,7 @@ def _add_search(sub):
     p.set_defaults(func=lambda a: _call("scratchdl.lab.search.command", "command_search", a))
 
 
-def _add_serve(sub):
+def _add_serve(sub) -> None:
     p = sub.add_parser("serve", help="draw a digit in the browser and see the prediction")
     p.add_argument("model", help="a model file written by scratchdl")
     p.add_argument("--host", default="127.0.0.1")
@@ -184,7 +184,7 @@ def _add_serve(sub):
     )
 
 
-def _add_gradcheck(sub):
+def _add_gradcheck(sub) -> None:
     p = sub.add_parser("gradcheck", help="check every layer's backward numerically")
     p.add_argument("--seed", type=any_int, default=0)
     p.set_defaults(
@@ -192,7 +192,7 @@ def _add_gradcheck(sub):
     )
 
 
-def _add_bench(sub):
+def _add_bench(sub) -> None:
     p = sub.add_parser("bench", help="time training against PyTorch and a lean NumPy loop")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--repeats", type=positive_int, default=None)
@@ -202,7 +202,7 @@ def _add_bench(sub):
     p.set_defaults(func=lambda a: _call("scratchdl.lab.bench", "command_bench", a))
 
 
-def _add_book(sub):
+def _add_book(sub) -> None:
     p = sub.add_parser("book", help="helpers for running the book's own scripts")
     book_sub = p.add_subparsers(dest="book_command", metavar="BOOK_COMMAND", required=True)
     q = book_sub.add_parser("sample-weights", help="train and write chapter 3's sample_weight.pkl")

@@ -49,7 +49,7 @@ def _check_one(label, make, shape, training, reseed, rng):
     x = rng.standard_normal(shape)
     x = np.where(np.abs(x) < 0.05, 0.1, x)  # away from the kinks of piecewise units
 
-    def before():
+    def before() -> None:
         layer.rng = np.random.default_rng(3)
 
     result = check_layer(

@@ -49,7 +49,7 @@ def save_figure(fig, path, dpi=100):
     return path
 
 
-def plot_history(history: dict, path, title=""):
+def plot_history(history: dict, path, title: str = ""):
     """Loss and accuracy curves (train solid, validation dashed) from ``History.history``."""
     plt = pyplot()
     keys = [k for k in history if not k.startswith("val_")]
@@ -108,7 +108,7 @@ def plot_lines(path, panels: list, title: str = "", ncols: int | None = None, si
     return save_figure(fig, path)
 
 
-def plot_histogram_grid(path, counts, edges, row_labels, col_labels, title=""):
+def plot_histogram_grid(path, counts, edges, row_labels, col_labels, title: str = ""):
     """Histograms from precomputed ``counts[row][col]`` (bins given by ``edges``).
 
     Rows are settings (e.g. weight inits), columns are layers -- the layout of the
@@ -145,7 +145,9 @@ def plot_histogram_grid(path, counts, edges, row_labels, col_labels, title=""):
     return save_figure(fig, path)
 
 
-def plot_contour_paths(path, fn, paths: dict, xlim=(-10, 10), ylim=(-5, 5), zmax=7.0, ncols=2):
+def plot_contour_paths(
+    path, fn, paths: dict, xlim=(-10, 10), ylim=(-5, 5), zmax: float = 7.0, ncols=2
+):
     """Update paths (``{label: (xs, ys)}``) over the contours of ``fn(X, Y)``.
 
     As the book's optimizer figure: contour levels of ``fn`` with values above ``zmax``

@@ -9,6 +9,8 @@ and backward passes walk them.  Everything here reads the structure only through
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from scratchdl import losses as losses_module
@@ -100,7 +102,7 @@ class BaseModel(ModelAsLayer, TrainingMixin):
             f"No such layer: {name}. Existing layers are: {[lay.name for lay in self._layers]}."
         )
 
-    def _bind_store(self):
+    def _bind_store(self) -> None:
         """(Re)bind every layer's trainable Variables to this model's flat store."""
         for layer in self._layers:
             layer.check_wiring()
@@ -111,7 +113,7 @@ class BaseModel(ModelAsLayer, TrainingMixin):
         if self.optimizer is not None:
             self.optimizer.build(self.store)
 
-    def ensure_store(self):
+    def ensure_store(self) -> None:
         """Bind again when another model took a shared layer's weights into its store.
 
         Values are never lost (binding copies them); only optimizer state restarts.
@@ -141,7 +143,7 @@ class BaseModel(ModelAsLayer, TrainingMixin):
     # -- compile -----------------------------------------------------------------
     def compile(
         self,
-        optimizer="rmsprop",
+        optimizer: Any = "rmsprop",
         loss=None,
         metrics=None,
         loss_weights=None,
@@ -235,12 +237,14 @@ class BaseModel(ModelAsLayer, TrainingMixin):
         self._require_built("count_params()")
         return int(sum(v.size for v in self.weights))
 
-    def summary(self, line_length=None, print_fn=None):
+    def summary(self, line_length=None, print_fn=None) -> None:
         """Print tf.keras 2.x's summary table: name (type), output shape, parameter count."""
         text = format_summary(self, line_length=line_length)
         (print_fn or print)(text)
 
-    def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None):
+    def save(
+        self, filepath, overwrite: bool = True, include_optimizer: bool = True, save_format=None
+    ):
         """Write the native safe format (config + weights + optimizer + step) atomically.
 
         Any extension works (``.keras``, ``.h5``, ``.hdf5``, ``.npz``) and so does any
@@ -254,14 +258,14 @@ class BaseModel(ModelAsLayer, TrainingMixin):
             )
         save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
 
-    def save_weights(self, filepath, overwrite=True):
+    def save_weights(self, filepath, overwrite: bool = True) -> None:
         save_weights(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, filepath, skip_mismatch=False):
+    def load_weights(self, filepath, skip_mismatch: bool = False) -> None:
         load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
     def get_training_state(self):
         return training_state(self)
 
-    def set_training_state(self, meta, arrays):
+    def set_training_state(self, meta, arrays) -> None:
         restore_training_state(self, meta, arrays)

@@ -53,7 +53,7 @@ class InterruptGuard:
     thread (where signal handlers cannot be installed) it does nothing.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.interrupted = False
         self._previous = None
 
@@ -67,7 +67,7 @@ class InterruptGuard:
             self._previous = signal.signal(signal.SIGINT, self._handler)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> bool:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
         return False
@@ -219,7 +219,7 @@ def _logs(loss, metrics):
     return logs
 
 
-def make_callbacks(model, callbacks, verbose, epochs, steps, with_history=True):
+def make_callbacks(model, callbacks, verbose, epochs, steps, with_history: bool = True):
     """The CallbackList of a fit/evaluate/predict: the user's, then History and the bar."""
     cbs = list(callbacks or [])
     history = None
@@ -241,7 +241,7 @@ def should_validate(epoch, freq) -> bool:
     return (epoch + 1) % freq == 0
 
 
-def _ran_out_warning(steps, epochs):
+def _ran_out_warning(steps, epochs) -> None:
     warnings.warn(
         "Your input ran out of data; interrupting training. Make sure that your dataset "
         "or generator can generate at least `steps_per_epoch * epochs` batches (in this "
@@ -303,7 +303,7 @@ def _validate(plan, cb):
     return {f"val_{k}": v for k, v in val.items()}
 
 
-def _report_interrupt(epoch):
+def _report_interrupt(epoch) -> None:
     print(
         f"\nTraining interrupted (Ctrl-C) during epoch {epoch + 1}; the model keeps the "
         f"weights of the last completed batch and the History holds the completed epochs.",
@@ -323,7 +323,7 @@ def evaluation_bar(n, batch_size, verbose, steps=None):
     return Progbar(target if steps is None else min(steps, target), verbose=verbose)
 
 
-def finish_evaluation_bar(bar, logs=None):
+def finish_evaluation_bar(bar, logs=None) -> None:
     """One tf.keras line: ``313/313 [=====] - 0s 1ms/step - loss: ... - accuracy: ...``."""
     if bar is not None:
         bar.update(bar.target, list((logs or {}).items()), finalize=True)

@@ -93,7 +93,7 @@ def _topological(outputs) -> list:
     """Every node the outputs depend on, each after the nodes that feed it."""
     order, seen = [], set()
 
-    def visit(tensor):
+    def visit(tensor) -> None:
         node = tensor.node
         if id(node) in seen:
             return

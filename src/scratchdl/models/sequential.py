@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from scratchdl import layers as layers_module
 from scratchdl.layers import InputLayer, Layer
@@ -53,7 +54,14 @@ class Sequential(BaseModel):
     added to another model, which then shares (never re-initialises) its weights.
     """
 
-    def __init__(self, layers=None, name=None, seed=None, dtype="float32", trainable=True):
+    def __init__(
+        self,
+        layers=None,
+        name=None,
+        seed=None,
+        dtype: DTypeLike = "float32",
+        trainable: bool = True,
+    ) -> None:
         name = name if name is not None else unique_name("sequential")
         self._init_model(name, seed, dtype, trainable)
         for layer in layers or []:
@@ -158,7 +166,7 @@ class Sequential(BaseModel):
             layer.output = x  # the latest trace (a rebuilt model traces again)
         self.outputs = [x]
 
-    def _configure_backward(self):
+    def _configure_backward(self) -> None:
         """The first layer with trainable weights needs no dx; layers before it no backward.
 
         Frozen layers at the start (``trainable=False``) are therefore skipped by
@@ -208,5 +216,5 @@ class Sequential(BaseModel):
                 model.add(layer)
         return model
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Sequential name={self.name!r}, {len(self._layers)} layers, built={self.built}>"

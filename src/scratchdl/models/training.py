@@ -115,7 +115,7 @@ class TrainingMixin:
         fn = getattr(last, "activation", None) or getattr(last, "fn", None)
         return getattr(fn, "name", None) == want and getattr(fn, "axis", -1) == -1
 
-    def _backward(self):
+    def _backward(self) -> None:
         """Backpropagation from the loss: every layer writes dL/dθ into its gradients."""
         layers = self._layers
         d = self.loss.fused_backward() if self._fused else self.loss.backward()
@@ -153,7 +153,7 @@ class TrainingMixin:
         self.optimizer.apply(self.store)
         return loss, out
 
-    def _check_wiring(self):
+    def _check_wiring(self) -> None:
         """Stop with a clear error if a layer replaced its params/grads dicts (first step)."""
         for layer in self._layers:
             layer.check_wiring()
@@ -194,7 +194,7 @@ class TrainingMixin:
                 f"Call model.compile(optimizer, loss, metrics) first."
             )
 
-    def _build_metrics(self, y, out_shape):
+    def _build_metrics(self, y, out_shape) -> None:
         """The compiled metrics, then the weighted ones (renamed ``weighted_<name>`` on a clash)."""
         probe_pred = np.zeros((1,) + tuple(out_shape[1:]), dtype=self.dtype)
         probe_true = y[:1]
@@ -245,11 +245,11 @@ class TrainingMixin:
         y=None,
         batch_size=None,
         epochs=1,
-        verbose="auto",
+        verbose: str | int = "auto",
         callbacks=None,
-        validation_split=0.0,
+        validation_split: float = 0.0,
         validation_data=None,
-        shuffle=True,
+        shuffle: bool = True,
         class_weight=None,
         sample_weight=None,
         initial_epoch=0,
@@ -322,7 +322,7 @@ class TrainingMixin:
         xv, yv, swv = self._prepare_fit_data(data[0], data[1], sw, None)
         return xv, yv, swv
 
-    def _ensure_optimizer(self):
+    def _ensure_optimizer(self) -> None:
         """Before training: the store is this model's, the optimizer built for it."""
         self.ensure_store()
         if getattr(self.optimizer, "_built_for", None) is not self.store:
@@ -377,11 +377,11 @@ class TrainingMixin:
         x=None,
         y=None,
         batch_size=None,
-        verbose="auto",
+        verbose: str | int = "auto",
         sample_weight=None,
         steps=None,
         callbacks=None,
-        return_dict=False,
+        return_dict: bool = False,
     ):
         """Loss and metrics on (x, y): a scalar (loss only), ``[loss, *metrics]``, or a dict.
 
@@ -410,7 +410,7 @@ class TrainingMixin:
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+    def predict(self, x, batch_size=None, verbose: str | int = "auto", steps=None, callbacks=None):
         """Outputs for ``x`` in inference mode, computed in batches, as one array.
 
         ``steps`` caps the number of batches (the result then has ``steps *
@@ -448,7 +448,9 @@ class TrainingMixin:
         finish_evaluation_bar(bar)
         return outs[0] if len(outs) == 1 else outs
 
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+    def train_on_batch(
+        self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False
+    ):
         """One optimizer step on one batch; returns the loss (and metrics) before the update."""
         self._require_compiled("training/testing")
         x, y, sw = self._prepare_fit_data(x, y, sample_weight, class_weight)

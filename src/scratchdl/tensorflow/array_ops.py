@@ -39,7 +39,7 @@ def _dims(shape):
     return tuple(int(n) for n in np.asarray(value_of(shape)).ravel())
 
 
-def constant(value, dtype=None, shape=None, name="Const"):
+def constant(value, dtype=None, shape=None, name: str = "Const"):
     """A tensor holding ``value`` (copied); ``shape`` fills a scalar or reshapes."""
     arr = np.array(default_array(value, dtype), copy=True)
     if shape is None:
@@ -92,7 +92,7 @@ def fill(dims, value, name=None):
     return Tensor(np.full(_dims(dims), v, dtype=v.dtype))
 
 
-def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
+def range(start, limit=None, delta=1, dtype=None, name: str = "range"):  # noqa: A001
     """[start, start + delta, ...) up to ``limit`` (``range(n)`` is 0..n-1).
 
     dtype: float32 if any argument is a float, else int32, unless given.
@@ -121,7 +121,7 @@ def reshape(tensor, shape, name=None):
     return apply(ops.Reshape(_dims(shape)), convert_to_tensor(tensor))
 
 
-def transpose(a, perm=None, conjugate=False, name="transpose"):
+def transpose(a, perm=None, conjugate: bool = False, name: str = "transpose"):
     """Axes permuted by ``perm`` (None: reversed).  ``conjugate`` only matters for
     complex numbers, which scratchdl does not have; True is refused."""
     if conjugate:
@@ -173,13 +173,13 @@ def _same_dtype(values, fname):
     return out
 
 
-def concat(values, axis, name="concat"):
+def concat(values, axis, name: str = "concat"):
     """The tensors joined along an existing ``axis``."""
     xs = _same_dtype(list(values), "concat")
     return apply(ops.Concat(int(value_of(axis))), *xs)
 
 
-def stack(values, axis=0, name="stack"):
+def stack(values, axis=0, name: str = "stack"):
     """The tensors (one shape) stacked along a new ``axis``."""
     xs = _same_dtype(list(values), "stack")
     return apply(ops.Stack(int(value_of(axis))), *xs)

@@ -40,7 +40,7 @@ def function(func=None, **options):
     return func
 
 
-def run_functions_eagerly(run_eagerly):
+def run_functions_eagerly(run_eagerly) -> None:
     """Recorded for ``functions_run_eagerly``; scratchdl always runs eagerly."""
     _eager["on"] = bool(run_eagerly)
 

@@ -56,7 +56,7 @@ class Dataset:
     ``len(ds)`` is the number of elements when it is known and finite.
     """
 
-    def __init__(self, make_iterator, cardinality):
+    def __init__(self, make_iterator, cardinality) -> None:
         self._make_iterator = make_iterator  # a callable returning a fresh iterator
         self._cardinality = int(cardinality)
 
@@ -121,7 +121,7 @@ class Dataset:
     def batch(
         self,
         batch_size,
-        drop_remainder=False,
+        drop_remainder: bool = False,
         num_parallel_calls=None,
         deterministic=None,
         name=None,
@@ -199,7 +199,7 @@ class Dataset:
         same, so this returns the dataset as it is."""
         return self
 
-    def cache(self, filename="", name=None):
+    def cache(self, filename: str = "", name=None):
         """In-memory data is already cached: returns the dataset.  A file cache
         (``filename``) is not supported."""
         if filename:

@@ -143,12 +143,12 @@ def add_n(inputs, name=None):
 def matmul(
     a,
     b,
-    transpose_a=False,
-    transpose_b=False,
-    adjoint_a=False,
-    adjoint_b=False,
-    a_is_sparse=False,
-    b_is_sparse=False,
+    transpose_a: bool = False,
+    transpose_b: bool = False,
+    adjoint_a: bool = False,
+    adjoint_b: bool = False,
+    a_is_sparse: bool = False,
+    b_is_sparse: bool = False,
     output_type=None,
     name=None,
 ):
@@ -225,39 +225,39 @@ def _numeric(x, fname):
     return t
 
 
-def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_sum(input_tensor, axis=None, keepdims: bool = False, name=None):
     """The sum over ``axis`` (None: every axis)."""
     return apply(ops.Sum(axis, keepdims), _numeric(input_tensor, "reduce_sum"))
 
 
-def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_mean(input_tensor, axis=None, keepdims: bool = False, name=None):
     """The mean over ``axis``; integer tensors give a truncated integer mean."""
     return apply(ops.Mean(axis, keepdims), _numeric(input_tensor, "reduce_mean"))
 
 
-def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_max(input_tensor, axis=None, keepdims: bool = False, name=None):
     """The maximum over ``axis`` (tied maxima share the gradient)."""
     return apply(ops.Max(axis, keepdims), _numeric(input_tensor, "reduce_max"))
 
 
-def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_min(input_tensor, axis=None, keepdims: bool = False, name=None):
     """The minimum over ``axis`` (tied minima share the gradient)."""
     return apply(ops.Min(axis, keepdims), _numeric(input_tensor, "reduce_min"))
 
 
-def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_prod(input_tensor, axis=None, keepdims: bool = False, name=None):
     """The product over ``axis``."""
     return apply(ops.Prod(axis, keepdims), _numeric(input_tensor, "reduce_prod"))
 
 
-def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_variance(input_tensor, axis=None, keepdims: bool = False, name=None):
     """mean((x - mean(x))**2) over ``axis`` (the population variance, divisor n)."""
     x = _float_tensor(input_tensor, "reduce_variance")
     centered = x - reduce_mean(x, axis=axis, keepdims=True)
     return reduce_mean(square(centered), axis=axis, keepdims=keepdims)
 
 
-def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_std(input_tensor, axis=None, keepdims: bool = False, name=None):
     """sqrt(reduce_variance(x)) over ``axis``."""
     return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
 

@@ -18,7 +18,7 @@ from scratchdl.random import set_random_seed as _set_random_seed
 __all__ = ["set_seed", "normal", "uniform"]
 
 
-def set_seed(seed):
+def set_seed(seed) -> None:
     """Seed every random draw that follows (``tf.random.set_seed``)."""
     _set_random_seed(seed)
 
@@ -34,7 +34,7 @@ def _check_float(dtype, fname):
     return dtype
 
 
-def normal(shape, mean=0.0, stddev=1.0, dtype=np.float32, seed=None, name=None):
+def normal(shape, mean: float = 0.0, stddev: float = 1.0, dtype=np.float32, seed=None, name=None):
     """Samples of a normal distribution N(mean, stddev**2)."""
     dtype = _check_float(dtype, "normal")
     rng = make_rng(seed)

@@ -39,7 +39,7 @@ class Op:
     def backward(self, dout):
         raise NotImplementedError(f"{type(self).__name__} must implement backward(dout)")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<op {self.name}>"
 
 

@@ -30,7 +30,7 @@ class Function(Op):
         name: shown in errors and in the tape's records.
     """
 
-    def __init__(self, forward, backward, name="function"):
+    def __init__(self, forward, backward, name: str = "function"):
         if not callable(forward) or not callable(backward):
             raise TypeError(
                 f"Function needs callables forward and backward, received "

@@ -78,7 +78,7 @@ class Softmax(Op):
 
     name = "softmax"
 
-    def __init__(self, axis=-1):
+    def __init__(self, axis=-1) -> None:
         self.axis = axis
 
     def forward(self, z):
@@ -98,7 +98,7 @@ class LogSoftmax(Op):
 
     name = "log_softmax"
 
-    def __init__(self, axis=-1):
+    def __init__(self, axis=-1) -> None:
         self.axis = axis
 
     def forward(self, z):
@@ -121,7 +121,7 @@ class SoftmaxCrossEntropy(Op):
 
     name = "softmax_cross_entropy_with_logits"
 
-    def __init__(self, axis=-1):
+    def __init__(self, axis=-1) -> None:
         self.axis = axis
 
     def forward(self, labels, logits):
@@ -146,7 +146,7 @@ class SparseSoftmaxCrossEntropy(Op):
 
     name = "sparse_softmax_cross_entropy_with_logits"
 
-    def __init__(self, labels):
+    def __init__(self, labels) -> None:
         self.labels = np.asarray(labels)
 
     def forward(self, logits):

@@ -15,10 +15,10 @@ __all__ = ["Sum", "Mean", "Max", "Min", "Prod"]
 
 
 class _Reduce(Op):
-    def __init__(self, axis=None, keepdims=False):
+    def __init__(self, axis=None, keepdims: bool = False) -> None:
         self.axis, self.keepdims = axis, bool(keepdims)
 
-    def _setup(self, x):
+    def _setup(self, x) -> None:
         self.x_shape = x.shape
         self.axes = normalize_axes(self.axis, x.ndim)
 

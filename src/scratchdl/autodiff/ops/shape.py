@@ -19,7 +19,7 @@ class Reshape(Op):
 
     name = "reshape"
 
-    def __init__(self, shape):
+    def __init__(self, shape) -> None:
         self.shape = tuple(int(n) for n in np.asarray(shape).ravel())
 
     def forward(self, x):
@@ -44,7 +44,7 @@ class Transpose(Op):
 
     name = "transpose"
 
-    def __init__(self, perm=None):
+    def __init__(self, perm=None) -> None:
         self.perm = None if perm is None else tuple(int(p) for p in perm)
 
     def forward(self, x):
@@ -68,7 +68,7 @@ class GetItem(Op):
 
     name = "getitem"
 
-    def __init__(self, index):
+    def __init__(self, index) -> None:
         self.index = index
 
     def forward(self, x):
@@ -90,7 +90,7 @@ class Gather(Op):
 
     name = "gather"
 
-    def __init__(self, indices, axis=0):
+    def __init__(self, indices, axis=0) -> None:
         self.indices, self.axis = np.asarray(indices), int(axis)
 
     def forward(self, params):
@@ -119,7 +119,7 @@ class Concat(Op):
 
     name = "concat"
 
-    def __init__(self, axis):
+    def __init__(self, axis) -> None:
         self.axis = int(axis)
 
     def forward(self, *xs):
@@ -142,7 +142,7 @@ class Stack(Op):
 
     name = "stack"
 
-    def __init__(self, axis=0):
+    def __init__(self, axis=0) -> None:
         self.axis = int(axis)
 
     def forward(self, *xs):
@@ -167,7 +167,7 @@ class Where(Op):
 
     name = "where"
 
-    def __init__(self, condition):
+    def __init__(self, condition) -> None:
         self.condition = np.asarray(condition, dtype=bool)
 
     def forward(self, x, y):
@@ -192,7 +192,7 @@ class Clip(Op):
 
     name = "clip_by_value"
 
-    def __init__(self, lo, hi):
+    def __init__(self, lo, hi) -> None:
         self.lo, self.hi = np.asarray(lo), np.asarray(hi)
 
     def forward(self, x):
@@ -212,7 +212,7 @@ class Cast(Op):
 
     name = "cast"
 
-    def __init__(self, dtype):
+    def __init__(self, dtype) -> None:
         self.dtype = np.dtype(dtype)
 
     def forward(self, x):

@@ -118,7 +118,7 @@ class Timer:
         self.seconds = 0.0
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> bool:
         self.seconds = time.perf_counter() - self.start
         return False
 

@@ -101,10 +101,10 @@ def _lr_recorder():
     class LearningRateLog(Callback):
         """The learning rate the optimizer applies at each batch (before its update)."""
 
-        def on_train_begin(self, logs=None):
+        def on_train_begin(self, logs=None) -> None:
             self.lrs = []
 
-        def on_train_batch_begin(self, batch, logs=None):
+        def on_train_batch_begin(self, batch, logs=None) -> None:
             self.lrs.append(float(self.model.optimizer.learning_rate))
 
     return LearningRateLog()

@@ -98,10 +98,10 @@ def _test_loss_log(x, y):
     class TestLoss(Callback):
         """The test cross-entropy after every epoch."""
 
-        def on_train_begin(self, logs=None):
+        def on_train_begin(self, logs=None) -> None:
             self.values = []
 
-        def on_epoch_end(self, epoch, logs=None):
+        def on_epoch_end(self, epoch, logs=None) -> None:
             self.values.append(cross_entropy(self.model, x, y))
 
     return TestLoss()

@@ -36,7 +36,7 @@ EMPTY_MESSAGE = "the image is empty (no ink): draw a digit first"
 class RequestError(Exception):
     """A request the server refuses: the HTTP status and a message for the client."""
 
-    def __init__(self, status, message: str):
+    def __init__(self, status, message: str) -> None:
         super().__init__(message)
         self.status = int(status)
         self.message = message

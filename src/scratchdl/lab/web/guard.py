@@ -46,7 +46,7 @@ def _is_address(name: str) -> bool:
 class HostPolicy:
     """The Host names a server answers; see the module docstring for the rules."""
 
-    def __init__(self, bound_host: str, allowed=()):
+    def __init__(self, bound_host: str, allowed=()) -> None:
         self.names = {host_name(bound_host)} | {host_name(a) for a in allowed if a}
         self.names.discard("")
 

@@ -76,7 +76,9 @@ class DigitServer(HTTPServer):
     request_queue_size = REQUEST_QUEUE_SIZE
     allow_reuse_address = True
 
-    def __init__(self, address, predict_fn, static_dir=STATIC_DIR, quiet=True, **limits):
+    def __init__(
+        self, address, predict_fn, static_dir=STATIC_DIR, quiet: bool = True, **limits
+    ) -> None:
         self.predict_fn = predict_fn
         self.routes = static_routes(Path(static_dir))
         self.quiet = quiet
@@ -97,11 +99,11 @@ class DigitServer(HTTPServer):
         return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
     # -- connections on the pool -------------------------------------------
-    def process_request(self, request, client_address):
+    def process_request(self, request, client_address) -> None:
         """Hand the connection to a pool thread (queued when all are busy)."""
         self.pool.submit(self._answer, request, client_address)
 
-    def _answer(self, request, client_address):
+    def _answer(self, request, client_address) -> None:
         try:
             self.finish_request(request, client_address)
         except Exception:
@@ -109,7 +111,7 @@ class DigitServer(HTTPServer):
         finally:
             self.shutdown_request(request)
 
-    def handle_error(self, request, client_address):
+    def handle_error(self, request, client_address) -> None:
         """One line for a client that went away; a traceback only for a real bug."""
         exc = sys.exc_info()[1]
         if isinstance(exc, (ConnectionError, TimeoutError)):
@@ -118,7 +120,7 @@ class DigitServer(HTTPServer):
         self.log(f"{client_address[0]} internal error: {type(exc).__name__}: {exc}", always=True)
         traceback.print_exc()
 
-    def server_close(self):
+    def server_close(self) -> None:
         super().server_close()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
@@ -290,7 +292,9 @@ def serve(
         server.server_close()
 
 
-def command_serve(model, host="127.0.0.1", port=8000, open_browser=False, timeout=10, **limits):
+def command_serve(
+    model, host: str = "127.0.0.1", port=8000, open_browser: bool = False, timeout=10, **limits
+) -> int:
     """CLI delegate of ``scratchdl serve MODEL [--host H] [--port P] [--open]
     [--allow-host NAME] [--workers N] [--max-predictions N] [--timeout S]``; returns 0."""
     serve(model, host=host, port=port, open_browser=open_browser, read_timeout=timeout, **limits)
