@@ -8,9 +8,13 @@ modules of the autodiff import one way only (recording < tensor, backprop < tape
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from scratchdl.autodiff.ops.base import Op
 
 __all__ = ["Node", "UnconnectedGradients", "record", "active", "flatten"]
 
@@ -47,7 +51,7 @@ class UnconnectedGradients:
     ZERO = "zero"
 
 
-def record(op, inputs, output) -> None:
+def record(op: Op, inputs: Sequence[Any], output: Any) -> None:
     """Append ``op`` to every recording tape that tracks one of ``inputs``."""
     for tape in _local.tapes:
         if tape._tracks_any(inputs):
@@ -59,7 +63,7 @@ def _is_float(x) -> bool:
     return np.dtype(x.dtype).kind == "f"
 
 
-def flatten(structure) -> list:
+def flatten(structure: Any) -> list:
     """The leaves of a tensor, or of a (nested) list / tuple / dict of tensors."""
     if isinstance(structure, dict):
         return [leaf for v in structure.values() for leaf in flatten(v)]

@@ -13,8 +13,9 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 
-def resolve_verbose(verbose) -> int:
+def resolve_verbose(verbose: str | int | bool) -> int:
     """Keras's ``verbose``: "auto" means 1; 0 silent, 1 progress bar, 2 one line per epoch."""
     if verbose == "auto":
         return 1
@@ -101,7 +102,9 @@ def _epoch_order(rng, n, batch_size, shuffle):
     return None
 
 
-def batch_stream(rng, n, batch_size, shuffle, passes):
+def batch_stream(
+    rng: np.random.Generator, n: int, batch_size: int, shuffle: bool | str, passes: int
+) -> Iterator[tuple[np.ndarray | None, int]]:
     """Every training batch of one ``fit``: ``(order, start)`` pairs, pass after pass.
 
     Each pass over the data draws its own order when it starts and ends with its
@@ -162,7 +165,15 @@ class FitPlan:
     callbacks: list = field(default_factory=list)
 
 
-def train_epoch(plan, stream, steps, buf, cb, should_stop, state):
+def train_epoch(
+    plan: FitPlan,
+    stream: Iterator[tuple[np.ndarray | None, int]],
+    steps: int,
+    buf: np.ndarray | None,
+    cb: callbacks_module.CallbackList | None,
+    should_stop: Callable[[], bool],
+    state: FitState,
+) -> dict[str, float]:
     """``steps`` batches from ``stream``; returns the epoch logs (running means).
 
     Each shuffled batch is gathered into one reused buffer with
@@ -219,7 +230,14 @@ def _logs(loss, metrics):
     return logs
 
 
-def make_callbacks(model, callbacks, verbose, epochs, steps, with_history: bool = True):
+def make_callbacks(
+    model: Any,
+    callbacks: Iterable[callbacks_module.Callback] | None,
+    verbose: int,
+    epochs: int,
+    steps: int | None,
+    with_history: bool = True,
+) -> tuple[callbacks_module.CallbackList, callbacks_module.History | None]:
     """The CallbackList of a fit/evaluate/predict: the user's, then History and the bar."""
     cbs = list(callbacks or [])
     history = None
@@ -234,7 +252,7 @@ def make_callbacks(model, callbacks, verbose, epochs, steps, with_history: bool 
     return cb, history
 
 
-def should_validate(epoch, freq) -> bool:
+def should_validate(epoch: int, freq: int | list[int]) -> bool:
     """Keras's rule with 1-based epochs: ``(epoch+1) % freq == 0`` or ``epoch+1 in freq``."""
     if isinstance(freq, list):
         return epoch + 1 in freq
@@ -252,7 +270,7 @@ def _ran_out_warning(steps, epochs) -> None:
     )
 
 
-def run_fit(model, plan: FitPlan):
+def run_fit(model: Any, plan: FitPlan) -> callbacks_module.History | None:
     """``for epoch in range(initial_epoch, epochs)`` with callbacks; returns History.
 
     Reads and sets only public model attributes: ``stop_training``, ``history`` and
@@ -311,7 +329,9 @@ def _report_interrupt(epoch) -> None:
     )
 
 
-def evaluation_bar(n, batch_size, verbose, steps=None):
+def evaluation_bar(
+    n: int, batch_size: int, verbose: str | int | bool, steps: int | None = None
+) -> Progbar | None:
     """The Progbar ``evaluate``/``predict`` finish with (None when silent).
 
     Created before the loop so that its clock covers the whole evaluation.
@@ -323,7 +343,7 @@ def evaluation_bar(n, batch_size, verbose, steps=None):
     return Progbar(target if steps is None else min(steps, target), verbose=verbose)
 
 
-def finish_evaluation_bar(bar, logs=None) -> None:
+def finish_evaluation_bar(bar: Progbar | None, logs: Mapping[str, float] | None = None) -> None:
     """One tf.keras line: ``313/313 [=====] - 0s 1ms/step - loss: ... - accuracy: ...``."""
     if bar is not None:
         bar.update(bar.target, list((logs or {}).items()), finalize=True)

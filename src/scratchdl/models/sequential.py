@@ -8,6 +8,8 @@ config, saving); the loops (``fit``, ``evaluate``, ``predict``) live in
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike
@@ -56,9 +58,9 @@ class Sequential(BaseModel):
 
     def __init__(
         self,
-        layers=None,
-        name=None,
-        seed=None,
+        layers: Iterable[Any] | None = None,
+        name: str | None = None,
+        seed: int | None = None,
         dtype: DTypeLike = "float32",
         trainable: bool = True,
     ) -> None:
@@ -69,10 +71,10 @@ class Sequential(BaseModel):
 
     # -- structure -------------------------------------------------------------
     @property
-    def layers(self):
+    def layers(self) -> list[Any]:
         return list(self._layers)
 
-    def add(self, layer):
+    def add(self, layer: Any) -> None:
         """Append a layer or a model; an ``input_shape=`` on the first creates the InputLayer."""
         if not isinstance(layer, (Layer, ModelAsLayer, KerasTensor)):
             raise ValueError(
@@ -104,7 +106,7 @@ class Sequential(BaseModel):
         if self._input_layer is not None and self._layers:
             self._build_from(self._input_layer.shape)
 
-    def pop(self):
+    def pop(self) -> Any:
         if not self._layers:
             raise ValueError("There are no layers in the model to pop.")
         layer = self._layers.pop()
@@ -113,7 +115,7 @@ class Sequential(BaseModel):
             self._build_from(self._input_layer.shape)
         return layer
 
-    def build(self, input_shape=None):
+    def build(self, input_shape: Sequence[int | None] | None = None) -> None:
         """Build for ``input_shape`` *including* the batch axis, as Keras: ``(None, 784)``."""
         if input_shape is None:
             if self._input_layer is None:
@@ -191,13 +193,15 @@ class Sequential(BaseModel):
         ]
 
     # -- config and saving -----------------------------------------------------------
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         layers = [] if self._input_layer is None else [layers_module.serialize(self._input_layer)]
         layers += [layers_module.serialize(lay) for lay in self._layers]
         return {"name": self.name, "layers": layers, "dtype": self.dtype.name, "seed": self.seed}
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
+    def from_config(
+        cls, config: Mapping[str, Any], custom_objects: Mapping[str, Any] | None = None
+    ) -> Sequential:
         """Rebuild from ``get_config()``; ``custom_objects`` names user-defined layers."""
         model = cls(
             name=config.get("name"), seed=config.get("seed"), dtype=config.get("dtype", "float32")

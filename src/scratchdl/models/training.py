@@ -17,6 +17,7 @@ inference mode.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -72,7 +73,7 @@ class TrainingMixin:
             x = layer.forward(x, training)
         return x
 
-    def __call__(self, x, training=None):
+    def __call__(self, x: Any, training: bool | None = None) -> Any:
         """``model(x)``: the outputs (an EagerTensor, ``.numpy()`` works).
 
         ``training=True`` runs the layers in training mode (dropout active, batch
@@ -241,23 +242,23 @@ class TrainingMixin:
     # -- fit ------------------------------------------------------------------------
     def fit(
         self,
-        x=None,
-        y=None,
-        batch_size=None,
-        epochs=1,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
         verbose: str | int = "auto",
-        callbacks=None,
+        callbacks: list[Any] | None = None,
         validation_split: float = 0.0,
-        validation_data=None,
+        validation_data: Any = None,
         shuffle: bool = True,
-        class_weight=None,
-        sample_weight=None,
-        initial_epoch=0,
-        steps_per_epoch=None,
-        validation_steps=None,
-        validation_batch_size=None,
-        validation_freq=1,
-    ):
+        class_weight: dict[int, float] | None = None,
+        sample_weight: np.ndarray | None = None,
+        initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
+        validation_batch_size: int | None = None,
+        validation_freq: int | list[int] = 1,
+    ) -> Any:
         """Train for ``epochs`` epochs (Keras semantics; see the module docstring).
 
         ``steps_per_epoch``: an epoch is that many batches of one stream of passes
@@ -374,15 +375,15 @@ class TrainingMixin:
 
     def evaluate(
         self,
-        x=None,
-        y=None,
-        batch_size=None,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
         verbose: str | int = "auto",
-        sample_weight=None,
-        steps=None,
-        callbacks=None,
+        sample_weight: np.ndarray | None = None,
+        steps: int | None = None,
+        callbacks: list[Any] | None = None,
         return_dict: bool = False,
-    ):
+    ) -> float | list[float] | dict[str, float]:
         """Loss and metrics on (x, y): a scalar (loss only), ``[loss, *metrics]``, or a dict.
 
         ``steps`` caps the number of batches; ``callbacks`` receive the ``on_test_*``
@@ -410,7 +411,14 @@ class TrainingMixin:
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def predict(self, x, batch_size=None, verbose: str | int = "auto", steps=None, callbacks=None):
+    def predict(
+        self,
+        x: Any,
+        batch_size: int | None = None,
+        verbose: str | int = "auto",
+        steps: int | None = None,
+        callbacks: list[Any] | None = None,
+    ) -> np.ndarray | list[np.ndarray]:
         """Outputs for ``x`` in inference mode, computed in batches, as one array.
 
         ``steps`` caps the number of batches (the result then has ``steps *
@@ -449,8 +457,13 @@ class TrainingMixin:
         return outs[0] if len(outs) == 1 else outs
 
     def train_on_batch(
-        self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False
-    ):
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: np.ndarray | None = None,
+        class_weight: dict[int, float] | None = None,
+        return_dict: bool = False,
+    ) -> float | list[float] | dict[str, float]:
         """One optimizer step on one batch; returns the loss (and metrics) before the update."""
         self._require_compiled("training/testing")
         x, y, sw = self._prepare_fit_data(x, y, sample_weight, class_weight)
