@@ -71,7 +71,9 @@ def _labels(t, one_hot_label):
     return _change_one_hot_label(t) if one_hot_label else t
 
 
-def load_mnist(normalize: bool = True, flatten: bool = True, one_hot_label: bool = False):
+def load_mnist(
+    normalize: bool = True, flatten: bool = True, one_hot_label: bool = False
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Load MNIST as the book does.
 
     Args:

@@ -28,6 +28,7 @@ Convention (differences from ``scratchdl.optimizers``, the Keras face):
 """
 
 import numbers as _numbers
+from collections.abc import Mapping as _Mapping
 
 import numpy as np
 
@@ -77,7 +78,7 @@ def _gradient(grads, key):
 class _BookOptimizer:
     """``update(params, grads)``: one ``_step(key, w, g)`` per entry of ``params``."""
 
-    def update(self, params, grads) -> None:
+    def update(self, params: _Mapping[str, np.ndarray], grads: _Mapping[str, np.ndarray]) -> None:
         self._begin()
         for key in params:
             w, replace = _working_array(params, key)

