@@ -16,6 +16,8 @@ import argparse
 import contextlib
 import os
 import sys
+from collections.abc import Sequence
+from typing import NoReturn
 
 from scratchdl.lab.errors import UsageError
 
@@ -25,7 +27,7 @@ __all__ = ["main", "build_parser"]
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error (no usage block), exit code 2."""
 
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix("scratchdl").strip()
         raise UsageError(f"{command}: {message}" if command else message)
 
@@ -281,7 +283,7 @@ def _exit_code(exc: BaseException) -> int:
     return 2 if isinstance(exc, UsageError) else 1
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run ``scratchdl ARGS``; return the exit code (0, 1 failure, 2 usage, 130 Ctrl-C)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv or os.environ.get("SCRATCHDL_DEBUG", "") not in ("", "0")

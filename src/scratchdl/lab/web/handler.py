@@ -21,6 +21,7 @@ import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from scratchdl.lab.web.bodies import RequestError, parse_predict_body
@@ -55,7 +56,7 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
         self.started = time.perf_counter()
         super().setup()
 
-    def parse_request(self):
+    def parse_request(self) -> bool:
         self.started = time.perf_counter()
         return super().parse_request()
 
@@ -146,7 +147,7 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
         return bytes(body)
 
     # -- answers ---------------------------------------------------------------
-    def send_json(self, status, payload: dict, allow: str | None = None) -> None:
+    def send_json(self, status: int, payload: dict, allow: str | None = None) -> None:
         data = json.dumps(payload).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -172,7 +173,7 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
 
-    def send_error(self, code, message=None, explain=None) -> None:
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own errors (bad request line, header too long, ...) as JSON."""
         self.close_connection = True
         if self.request_version == "HTTP/0.9":  # an unparsable request line: answer with headers
@@ -193,8 +194,8 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
         path = urlsplit(getattr(self, "path", "") or "-").path
         self.server.log(f"{self.client_address[0]} {method} {path} {status} {ms:.1f} ms")
 
-    def log_error(self, format, *args) -> None:  # noqa: A002 (http.server's signature)
+    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's signature)
         self.server.log(f"{self.client_address[0]} " + (format % args).replace("\n", " "))
 
-    def log_message(self, format, *args) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         print(format % args, file=sys.stderr)
