@@ -118,7 +118,7 @@ def accuracy_of(
 
 
 def numerical_gradients(
-    params: Mapping[str, np.ndarray], loss: Callable[[], float]
+    params: Mapping[str, np.ndarray], loss: Callable[[], float | np.floating]
 ) -> dict[str, np.ndarray]:
     """Central differences of ``loss()`` (no arguments) for every array in ``params``.
 
@@ -206,7 +206,7 @@ class _LayerNet:
         """The scores y (before softmax), shape (N, output_size)."""
         return self._forward(x, False)
 
-    def loss(self, x: np.ndarray, t: np.ndarray) -> float:
+    def loss(self, x: np.ndarray, t: np.ndarray) -> np.floating:
         """Softmax cross-entropy of predict(x) and t, plus the weight-decay term."""
         return self._loss(x, t, False)
 

@@ -71,7 +71,7 @@ class MultiLayerNetExtend(_LayerNet):
         """The scores y (before softmax); ``train_flg`` selects dropout/BN training mode."""
         return self._forward(x, train_flg)
 
-    def loss(self, x: np.ndarray, t: np.ndarray, train_flg: bool = False) -> float:
+    def loss(self, x: np.ndarray, t: np.ndarray, train_flg: bool = False) -> np.floating:
         """Softmax cross-entropy plus the weight-decay term."""
         return self._loss(x, t, train_flg)
 

@@ -99,7 +99,7 @@ class Ch04TwoLayerNet:
         dense1, dense2 = self.engine_layers
         return softmax(dense2.forward(dense1.forward(x)))
 
-    def loss(self, x: np.ndarray, t: np.ndarray) -> float:
+    def loss(self, x: np.ndarray, t: np.ndarray) -> np.floating:
         """cross_entropy_error(predict(x), t)."""
         return cross_entropy_error(self.predict(x), t)
 
