@@ -51,7 +51,7 @@ class Snapshot:
             o.__dict__.update(attrs)
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc):
         for o, attrs in self.current:
             o.__dict__.update(attrs)
         return False

@@ -8,7 +8,6 @@ modules of the autodiff import one way only (recording < tensor, backprop < tape
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +50,7 @@ class UnconnectedGradients:
     ZERO = "zero"
 
 
-def record(op: Op, inputs: Sequence[Any], output: Any) -> None:
+def record(op: Op, inputs: tuple[Any, ...], output: Any) -> None:
     """Append ``op`` to every recording tape that tracks one of ``inputs``."""
     for tape in _local.tapes:
         if tape._tracks_any(inputs):

@@ -71,7 +71,7 @@ class GradientTape:
         _local.tapes.append(self)
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc):
         self._entered = False
         if self in _local.tapes:
             _local.tapes.remove(self)
@@ -176,7 +176,7 @@ class _Paused:
         self.tape._paused = True
         return self.tape
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc):
         self.tape._paused = self.was
         return False
 

@@ -33,7 +33,9 @@ class NetworkParams(dict):
         arrays: the (key, array) pairs; the arrays are the ones the layers read.
     """
 
-    def __init__(self, owner: str, arrays: _Iterable[tuple[str, _np.ndarray]]) -> None:
+    def __init__(
+        self, owner: str, arrays: _Mapping[str, _np.ndarray] | _Iterable[tuple[str, _np.ndarray]]
+    ) -> None:
         super().__init__(arrays)
         self._owner = owner
 

@@ -149,7 +149,7 @@ class Layer:
     # -- the contract --------------------------------------------------------
     def build(
         self,
-        input_shape: tuple[int | None, ...],
+        input_shape: tuple[int | None, ...] | list[tuple[int | None, ...]],
         rng: np.random.Generator | None = None,
         dtype: DTypeLike = np.float32,
     ) -> None:
@@ -160,10 +160,12 @@ class Layer:
         self._build_rng = rng
         self.built = True
 
-    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+    def compute_output_shape(
+        self, input_shape: tuple[int | None, ...] | list[tuple[int | None, ...]]
+    ) -> tuple[int | None, ...]:
         return tuple(input_shape)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def forward(self, x: np.ndarray | list[np.ndarray], training: bool = False) -> np.ndarray:
         """The layer's output.  A Keras-style subclass writes ``call`` instead (custom.py)."""
         if is_keras_style(self):
             return forward_by_tape(self, x, training)
@@ -172,7 +174,7 @@ class Layer:
             "ops) nor forward(x, training) and backward(dout) (the engine's way)"
         )
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
+    def backward(self, dout: np.ndarray) -> np.ndarray | list[np.ndarray]:
         """dL/dx, writing dL/dθ into ``grads``; from the tape for a Keras-style layer."""
         if is_keras_style(self):
             return backward_by_tape(self, dout)
@@ -193,7 +195,7 @@ class Layer:
 
     def build_for(
         self,
-        input_shape: tuple[int | None, ...],
+        input_shape: tuple[int | None, ...] | list[tuple[int | None, ...]],
         rng: np.random.Generator | None = None,
         dtype: DTypeLike = np.float32,
     ) -> None:

@@ -276,5 +276,5 @@ class BaseModel(ModelAsLayer, TrainingMixin):
     def get_training_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         return training_state(self)
 
-    def set_training_state(self, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
+    def set_training_state(self, meta: dict[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
         restore_training_state(self, meta, arrays)

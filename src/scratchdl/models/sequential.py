@@ -8,7 +8,7 @@ config, saving); the loops (``fit``, ``evaluate``, ``predict``) live in
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -200,7 +200,7 @@ class Sequential(BaseModel):
 
     @classmethod
     def from_config(
-        cls, config: Mapping[str, Any], custom_objects: Mapping[str, Any] | None = None
+        cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None
     ) -> Sequential:
         """Rebuild from ``get_config()``; ``custom_objects`` names user-defined layers."""
         model = cls(

@@ -23,7 +23,7 @@ import inspect
 import math
 import re
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -79,7 +79,7 @@ def _takes_step(fn) -> bool:
     return any(p.kind in kinds or p.kind == inspect.Parameter.VAR_POSITIONAL for p in params)
 
 
-def store_of(variables: Iterable[Variable]) -> ParamStore:
+def store_of(variables: Sequence[Variable]) -> ParamStore:
     """The flat store holding exactly ``variables`` (a new one when none does)."""
     for v in variables:
         if not isinstance(v, Variable):

@@ -27,6 +27,7 @@ from scratchdl.autodiff.tensor import (
     operands,
     value_of,
 )
+from scratchdl.variables import Variable
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "pow", "square", "sqrt", "exp",
@@ -133,7 +134,7 @@ def tanh(x: Any, name: str | None = None) -> Tensor:
     return apply(ops.Tanh(), _float_tensor(x, "tanh"))
 
 
-def add_n(inputs: Sequence[Any], name: str | None = None) -> Tensor:
+def add_n(inputs: Sequence[Any], name: str | None = None) -> Tensor | Variable:
     """The elementwise sum of a list of tensors of one shape and dtype."""
     inputs = list(inputs)
     if not inputs:

@@ -21,7 +21,7 @@ from scratchdl.random import set_random_seed as _set_random_seed
 __all__ = ["set_seed", "normal", "uniform"]
 
 
-def set_seed(seed: int | None) -> None:
+def set_seed(seed: int) -> None:
     """Seed every random draw that follows (``tf.random.set_seed``)."""
     _set_random_seed(seed)
 

@@ -23,7 +23,7 @@ def function_2(x: np.ndarray) -> np.ndarray | np.floating:
 
 
 def tangent_line(
-    f: _Callable[[np.ndarray], np.ndarray | np.floating], x: np.ndarray
+    f: _Callable[[np.ndarray], float | np.floating], x: np.ndarray
 ) -> _Callable[[np.ndarray], np.ndarray]:
     """The linear function t -> d*t + (f(x) - d*x), d = the numerical gradient of f at x."""
     d = numerical_gradient(f, x)

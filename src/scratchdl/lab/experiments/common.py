@@ -109,7 +109,7 @@ def new_result(
     rows: list,
     data: dict,
     notes: Sequence[str] = (),
-    exclude: Iterable[str] = (),
+    exclude: tuple[str, ...] = (),
 ) -> Result:
     """The Result an experiment's ``run`` returns: config as a dict (without ``exclude``).
 
@@ -131,7 +131,7 @@ class Timer:
         self.seconds = 0.0
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.start
         return False
 
