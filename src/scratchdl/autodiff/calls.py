@@ -99,9 +99,7 @@ def call_layer(layer: Any, inputs: Any, training: bool) -> Tensor:
     return apply(op, *xs_in, *variables)
 
 
-def call_loss(
-    loss: Any, y_true: Any, y_pred: Any, sample_weight: np.ndarray | None = None
-) -> Tensor:
+def call_loss(loss: Any, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
     """Record ``loss(y_true, y_pred)`` as one op over y_pred (labels are constants)."""
     op = None
 
