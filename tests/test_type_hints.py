@@ -19,58 +19,35 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "scratchdl"
 
-# Files and folders of src/scratchdl whose public functions must be annotated.
-COVERED = (
-    "kernels.py",
-    "random.py",
-    "registry.py",
-    "initializers.py",
-    "regularizers.py",
-    "constraints.py",
-    "schedules.py",
-    "metrics.py",
-    "gradcheck.py",
-    "layers",
-    "activations",
-    "losses",
-    "optimizers",
-    "models",
-    "keras",
-)
+# Files and folders of src/scratchdl whose public functions must be annotated: all of it.
+COVERED = ("",)
 
-# Files inside COVERED that other work is still reshaping; they join once it lands.
+# Files (or folders) inside COVERED left out for now.  The convnets branch is editing these;
+# the lead annotates them after it merges (today book/layers.py, book/util.py and
+# lab/experiments/__init__.py still lack hints; the others pass but are held out until then).
 NOT_YET_COVERED = (
-    "layers/base.py",
-    "models/sequential.py",
-    "models/training.py",
-    "models/fit_loop.py",
-    "models/nesting.py",
-    "optimizers/base.py",
-    "gradcheck.py",
-    "activations/plain.py",
-    "layers/plain.py",
-    "losses/plain.py",
-    "optimizers/plain.py",
-    "layers/custom.py",
-    "layers/merge.py",
-    "layers/symbolic.py",
-    "layers/lambda_layer.py",
-    "models/base_model.py",
-    "models/functional.py",
-    "models/subclassing.py",
+    "layers/__init__.py",
+    "keras/layers.py",
+    "book/__init__.py",
+    "book/layers.py",
+    "book/util.py",
+    "book/common",
+    "lab/experiments/__init__.py",
 )
 
 PUBLIC_DUNDERS = {"__init__", "__call__"}
 
 
 def _covered_files():
-    skipped = {PACKAGE / p for p in NOT_YET_COVERED}
+    skipped = [PACKAGE / p for p in NOT_YET_COVERED]
+    for path in skipped:
+        assert path.exists(), f"NOT_YET_COVERED names {path}: no such file or folder"
     files = set()
     for entry in COVERED:
         path = PACKAGE / entry
         found = sorted(path.rglob("*.py")) if path.is_dir() else [path]
         assert found and all(p.exists() for p in found), f"COVERED names {entry!r}: no such file"
-        files.update(p for p in found if p not in skipped)
+        files.update(p for p in found if not any(p == s or s in p.parents for s in skipped))
     return sorted(files)
 
 

@@ -15,6 +15,7 @@ costs one ``view`` per call and needs no conversion anywhere.  Inside the engine
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["EagerTensor", "as_eager"]
 
@@ -32,6 +33,6 @@ class EagerTensor(np.ndarray):
         return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={plain!r}>"
 
 
-def as_eager(value) -> EagerTensor:
+def as_eager(value: ArrayLike) -> EagerTensor:
     """``value`` (an array or a number) as an EagerTensor, without copying arrays."""
     return np.asarray(value).view(EagerTensor)

@@ -16,9 +16,9 @@ The relative error used is ``|a - n| / max(|a| + |n|, tiny)`` reduced by max, wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -206,7 +206,13 @@ def check_loss(
     return result
 
 
-def check_op(op, inputs, rng, tolerance=1e-6, h=1e-5):
+def check_op(
+    op: Any,
+    inputs: Sequence[ArrayLike],
+    rng: np.random.Generator,
+    tolerance: float = 1e-6,
+    h: float = 1e-5,
+) -> GradCheckResult:
     """Check an autodiff operation: ``op.backward(G)[i] == d sum(op.forward(*xs) * G) / dx_i``.
 
     Args:

@@ -28,9 +28,12 @@ disk can be matched to parameters by name.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 __all__ = [
     "Variable",
@@ -42,7 +45,7 @@ __all__ = [
 ]
 
 
-def assign_into(target: np.ndarray, value, what: str) -> None:
+def assign_into(target: np.ndarray, value: ArrayLike, what: str) -> None:
     """Copy ``value`` into the array ``target`` in place, or raise naming ``what``.
 
     ``value`` must have ``target``'s shape (a scalar is accepted for a scalar
@@ -88,15 +91,15 @@ class Variable:
 
     def __init__(
         self,
-        initial_value,
-        trainable=True,
-        name=None,
-        dtype=None,
+        initial_value: ArrayLike,
+        trainable: bool = True,
+        name: str | None = None,
+        dtype: DTypeLike | None = None,
         *,
-        regularizer=None,
-        constraint=None,
-        path=None,
-    ):
+        regularizer: Any = None,
+        constraint: Any = None,
+        path: str | None = None,
+    ) -> None:
         value = np.array(initial_value, dtype=dtype, copy=True)
         if dtype is None and value.dtype.kind != "f":
             value = value.astype(np.float32)
@@ -116,7 +119,7 @@ class Variable:
         return self._value
 
     @value.setter
-    def value(self, new):
+    def value(self, new: ArrayLike) -> None:
         self.assign(new)
 
     @property
@@ -125,7 +128,7 @@ class Variable:
         return self._grad
 
     @grad.setter
-    def grad(self, new):
+    def grad(self, new: ArrayLike) -> None:
         assign_into(self._grad, new, f"the gradient of {self.path!r}")
 
     @property
@@ -166,17 +169,17 @@ class Variable:
         return self._value[index]
 
     # -- assignment (always in place) ---------------------------------------------
-    def assign(self, value) -> Variable:
+    def assign(self, value: ArrayLike) -> Variable:
         """``value := value_new`` in place (same shape; a safe dtype conversion)."""
         assign_into(self._value, value, f"variable {self.path!r}")
         return self
 
-    def assign_add(self, delta) -> Variable:
+    def assign_add(self, delta: ArrayLike) -> Variable:
         """``value += delta`` in place."""
         self.assign(self._value + np.asarray(delta))
         return self
 
-    def assign_sub(self, delta) -> Variable:
+    def assign_sub(self, delta: ArrayLike) -> Variable:
         """``value -= delta`` in place."""
         self.assign(self._value - np.asarray(delta))
         return self
@@ -193,7 +196,7 @@ class Variable:
             owner.params._put(self.name, value_view)
             owner.grads._put(self.name, grad_view)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"<Variable {self.path!r} shape={self.shape} dtype={self.dtype.name}, "
             f"trainable={self.trainable}>"
@@ -261,7 +264,7 @@ class Variable:
 _TENSOR_OPERATORS = None
 
 
-def register_tensor_operators(operators) -> None:
+def register_tensor_operators(operators: Any) -> None:
     """Called by ``scratchdl.autodiff`` on import: Variables then compute as tensors."""
     global _TENSOR_OPERATORS
     _TENSOR_OPERATORS = operators
@@ -277,7 +280,7 @@ class WeightDict(dict):
     since a gradient needs a parameter.
     """
 
-    def __init__(self, owner, kind: str):
+    def __init__(self, owner: Any, kind: str) -> None:
         super().__init__()
         self._owner = owner
         self._kind = kind  # "params", "grads" or "state"
@@ -317,7 +320,7 @@ def weight_property(key: str, doc: str | None = None) -> property:
                 f"layer {layer.name!r} has no weight {key!r} yet (it is created by build)"
             ) from None
 
-    def set_(layer, value):
+    def set_(layer, value) -> None:
         get(layer).assign(value)
 
     return property(get, set_, doc=doc or f"The layer's {key!r} Variable.")
@@ -360,7 +363,7 @@ class ParamStore:
     ``view(path)`` / ``grad_view(path)`` return the reshaped views.
     """
 
-    def __init__(self, dtype=np.float32):
+    def __init__(self, dtype: DTypeLike = np.float32) -> None:
         self.dtype = np.dtype(dtype)
         self.data = np.zeros(0, dtype=self.dtype)
         self.grad = np.zeros(0, dtype=self.dtype)
@@ -377,7 +380,7 @@ class ParamStore:
     def paths(self) -> list[str]:
         return [t.path for t in self.tensors]
 
-    def bind(self, layers) -> ParamStore:
+    def bind(self, layers: Iterable[Any]) -> ParamStore:
         """Move the trainable Variables of ``layers`` into the flat buffers.
 
         A Variable keeps its current value (it is copied in), so binding a layer
@@ -404,7 +407,7 @@ class ParamStore:
         self.offsets = np.array([t.start for t in entries], dtype=np.intp)
         return self
 
-    def bind_variables(self, variables) -> ParamStore:
+    def bind_variables(self, variables: Iterable[Variable]) -> ParamStore:
         """A store over Variables no layer holds (``tf.Variable``s of a custom loop).
 
         They move into this store's buffers with their current values; a model whose
@@ -461,7 +464,7 @@ class ParamStore:
         t = self.info(path)
         return array[t.start : t.stop].reshape(t.shape)
 
-    def mask(self, predicate) -> np.ndarray | None:
+    def mask(self, predicate: Callable[[Any], bool]) -> np.ndarray | None:
         """A flat boolean mask that is True on tensors where ``predicate(info)`` holds.
 
         Returns None when the predicate holds everywhere (no masking needed).

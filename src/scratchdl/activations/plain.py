@@ -38,17 +38,17 @@ SELU_ALPHA = 1.6732632423543772  # Klambauer et al. 2017, https://arxiv.org/abs/
 SELU_SCALE = 1.0507009873554805
 
 
-def linear(z):
+def linear(z: np.ndarray) -> np.ndarray:
     """y = z."""
     return z
 
 
-def linear_grad(z):
+def linear_grad(z: np.ndarray) -> np.ndarray:
     """dy/dz = 1."""
     return np.ones_like(z)
 
 
-def sigmoid(z):
+def sigmoid(z: np.ndarray) -> np.ndarray:
     """y = 1 / (1 + exp(-z)).
 
     Stability: for z < -709 exp(-z) overflows to inf and y becomes 1/inf = 0, the
@@ -58,23 +58,28 @@ def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def sigmoid_grad(z):
+def sigmoid_grad(z: np.ndarray) -> np.ndarray:
     """dy/dz = y (1 - y) with y = sigmoid(z)."""
     y = sigmoid(z)
     return y * (1 - y)
 
 
-def tanh(z):
+def tanh(z: np.ndarray) -> np.ndarray:
     """y = (exp(z) - exp(-z)) / (exp(z) + exp(-z)), evaluated by ``np.tanh`` (no overflow)."""
     return np.tanh(z)
 
 
-def tanh_grad(z):
+def tanh_grad(z: np.ndarray) -> np.ndarray:
     """dy/dz = 1 - tanh(z)**2."""
     return 1 - np.tanh(z) ** 2
 
 
-def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
+def relu(
+    z: np.ndarray,
+    negative_slope: float = 0.0,
+    max_value: float | None = None,
+    threshold: float = 0.0,
+) -> np.ndarray:
     """The Keras ReLU.  Defaults: y = max(z, 0).
 
     In general: y = z above ``threshold`` (capped at ``max_value``), otherwise
@@ -87,7 +92,12 @@ def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
     return y + negative_slope * np.minimum(z - threshold, 0.0)
 
 
-def relu_grad(z, negative_slope=0.0, max_value=None, threshold=0.0):
+def relu_grad(
+    z: np.ndarray,
+    negative_slope: float = 0.0,
+    max_value: float | None = None,
+    threshold: float = 0.0,
+) -> np.ndarray:
     """dy/dz = 1 where threshold < z (and 0 < z < max_value when capped);
     negative_slope where z < threshold; 0 elsewhere."""
     rising = z > threshold
@@ -96,17 +106,17 @@ def relu_grad(z, negative_slope=0.0, max_value=None, threshold=0.0):
     return np.where(rising, 1.0, 0.0) + np.where(z < threshold, negative_slope, 0.0)
 
 
-def leaky_relu(z, negative_slope=0.2):
+def leaky_relu(z: np.ndarray, negative_slope: float = 0.2) -> np.ndarray:
     """y = z if z > 0 else negative_slope * z (Keras's function default slope 0.2)."""
     return np.where(z > 0, z, negative_slope * z)
 
 
-def leaky_relu_grad(z, negative_slope=0.2):
+def leaky_relu_grad(z: np.ndarray, negative_slope: float = 0.2) -> np.ndarray:
     """dy/dz = 1 if z > 0 else negative_slope."""
     return np.where(z > 0, 1.0, negative_slope)
 
 
-def elu(z, alpha=1.0):
+def elu(z: np.ndarray, alpha: float = 1.0) -> np.ndarray:
     """y = z if z > 0 else alpha (exp(z) - 1).
 
     The engine writes exp(z) - 1 as ``np.expm1(z)`` (exact for tiny |z|) and feeds it
@@ -115,22 +125,22 @@ def elu(z, alpha=1.0):
     return np.where(z > 0, z, alpha * (np.exp(np.minimum(z, 0)) - 1))
 
 
-def elu_grad(z, alpha=1.0):
+def elu_grad(z: np.ndarray, alpha: float = 1.0) -> np.ndarray:
     """dy/dz = 1 if z > 0 else alpha exp(z)."""
     return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0)))
 
 
-def selu(z):
+def selu(z: np.ndarray) -> np.ndarray:
     """y = SELU_SCALE * elu(z, SELU_ALPHA)."""
     return SELU_SCALE * elu(z, SELU_ALPHA)
 
 
-def selu_grad(z):
+def selu_grad(z: np.ndarray) -> np.ndarray:
     """dy/dz = SELU_SCALE * elu_grad(z, SELU_ALPHA)."""
     return SELU_SCALE * elu_grad(z, SELU_ALPHA)
 
 
-def softplus(z):
+def softplus(z: np.ndarray) -> np.ndarray:
     """y = log(1 + exp(z)).
 
     Stability: exp(z) overflows for z > 709 (y becomes inf instead of ~z);
@@ -139,27 +149,27 @@ def softplus(z):
     return np.log(1 + np.exp(z))
 
 
-def softplus_grad(z):
+def softplus_grad(z: np.ndarray) -> np.ndarray:
     """dy/dz = exp(z) / (1 + exp(z)) = sigmoid(z)."""
     return sigmoid(z)
 
 
-def softsign(z):
+def softsign(z: np.ndarray) -> np.ndarray:
     """y = z / (1 + |z|)."""
     return z / (1 + np.abs(z))
 
 
-def softsign_grad(z):
+def softsign_grad(z: np.ndarray) -> np.ndarray:
     """dy/dz = 1 / (1 + |z|)**2."""
     return 1 / (1 + np.abs(z)) ** 2
 
 
-def silu(z):
+def silu(z: np.ndarray) -> np.ndarray:
     """Swish / SiLU: y = z * sigmoid(z)."""
     return z * sigmoid(z)
 
 
-def silu_grad(z):
+def silu_grad(z: np.ndarray) -> np.ndarray:
     """dy/dz = s + z s (1 - s) with s = sigmoid(z) (product rule)."""
     s = sigmoid(z)
     return s + z * s * (1 - s)
@@ -172,7 +182,7 @@ def _erf(z):
     return np.vectorize(math.erf, otypes=[float])(z)
 
 
-def gelu(z, approximate=False):
+def gelu(z: np.ndarray, approximate: bool = False) -> np.ndarray:
     """y = z * Phi(z), Phi the standard normal CDF = 0.5 (1 + erf(z / sqrt 2)).
 
     approximate=True: y = 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z**3))).
@@ -182,7 +192,7 @@ def gelu(z, approximate=False):
     return z * 0.5 * (1 + _erf(z / math.sqrt(2)))
 
 
-def gelu_grad(z, approximate=False):
+def gelu_grad(z: np.ndarray, approximate: bool = False) -> np.ndarray:
     """dy/dz = Phi(z) + z phi(z), phi(z) = exp(-z**2/2) / sqrt(2 pi) the normal density.
 
     approximate=True, with u = sqrt(2/pi) (z + 0.044715 z**3) and t = tanh(u):
@@ -197,48 +207,48 @@ def gelu_grad(z, approximate=False):
     return Phi + z * phi
 
 
-def exponential(z):
+def exponential(z: np.ndarray) -> np.ndarray:
     """y = exp(z)."""
     return np.exp(z)
 
 
-def exponential_grad(z):
+def exponential_grad(z: np.ndarray) -> np.ndarray:
     """dy/dz = exp(z)."""
     return np.exp(z)
 
 
-def hard_sigmoid(z):
+def hard_sigmoid(z: np.ndarray) -> np.ndarray:
     """tf.keras 2.x: y = clip(0.2 z + 0.5, 0, 1) (Keras 3: relu6(z + 3) / 6)."""
     return np.clip(0.2 * z + 0.5, 0, 1)
 
 
-def hard_sigmoid_grad(z):
+def hard_sigmoid_grad(z: np.ndarray) -> np.ndarray:
     """dy/dz = 0.2 where -2.5 < z < 2.5, else 0."""
     return np.where(np.abs(z) < 2.5, 0.2, 0.0)
 
 
-def relu6(z):
+def relu6(z: np.ndarray) -> np.ndarray:
     """y = min(max(z, 0), 6)."""
     return np.minimum(np.maximum(z, 0), 6)
 
 
-def relu6_grad(z):
+def relu6_grad(z: np.ndarray) -> np.ndarray:
     """dy/dz = 1 where 0 < z < 6, else 0."""
     return np.where((z > 0) & (z < 6), 1.0, 0.0)
 
 
-def mish(z):
+def mish(z: np.ndarray) -> np.ndarray:
     """y = z tanh(softplus(z))."""
     return z * np.tanh(softplus(z))
 
 
-def mish_grad(z):
+def mish_grad(z: np.ndarray) -> np.ndarray:
     """dy/dz = t + z (1 - t**2) sigmoid(z), t = tanh(softplus(z)) (softplus' = sigmoid)."""
     t = np.tanh(softplus(z))
     return t + z * (1 - t**2) * sigmoid(z)
 
 
-def softmax(z, axis=-1):
+def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """y_i = exp(z_i - m) / sum_j exp(z_j - m) along ``axis``, m = max_j z_j.
 
     Subtracting the row maximum changes nothing mathematically (it cancels in the
@@ -249,17 +259,17 @@ def softmax(z, axis=-1):
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-def softmax_backward(dout, y, axis=-1):
+def softmax_backward(dout: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
     """dz = J.T @ dout per row, J = dy/dz = diag(y) - y y.T: ``dz = y * (dout - sum(dout * y))``."""
     return y * (dout - np.sum(dout * y, axis=axis, keepdims=True))
 
 
-def log_softmax(z, axis=-1):
+def log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """y = z - log(sum(exp(z))) = z - m - log(sum(exp(z - m))), m = max z (stable)."""
     m = np.max(z, axis=axis, keepdims=True)
     return z - m - np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
 
 
-def log_softmax_backward(dout, y, axis=-1):
+def log_softmax_backward(dout: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
     """dy_i/dz_j = [i == j] - softmax(z)_j, so ``dz = dout - exp(y) * sum(dout)``."""
     return dout - np.exp(y) * np.sum(dout, axis=axis, keepdims=True)

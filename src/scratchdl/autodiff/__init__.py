@@ -10,6 +10,8 @@ float Variable while a tape records makes the Variable a source of that tape.
 See docs/autodiff.md for a walk-through.
 """
 
+from typing import Any
+
 from scratchdl.autodiff import ops
 from scratchdl.autodiff.tape import GradientTape, UnconnectedGradients
 from scratchdl.autodiff.tensor import (
@@ -37,6 +39,6 @@ __all__ = [
 ]
 
 
-def stop_gradient(x) -> Tensor:
+def stop_gradient(x: Any) -> Tensor:
     """A copy of ``x`` that no tape connects to ``x`` (its gradient is cut here)."""
     return Tensor(value_of(x).copy())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from scratchdl.autodiff.recording import flatten
@@ -9,7 +11,7 @@ from scratchdl.autodiff.recording import flatten
 __all__ = ["backpropagate"]
 
 
-def backpropagate(tape, targets, output_gradients=None) -> dict:
+def backpropagate(tape: Any, targets: Any, output_gradients: Any = None) -> dict:
     """dL/dx for every tracked x, keyed by ``id(x)``, where L = sum of ``targets``.
 
     Args:

@@ -18,6 +18,8 @@ Losses are recorded the same way with ``loss.backward()`` (dL/dy_pred).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from scratchdl.autodiff import recording
@@ -27,7 +29,7 @@ from scratchdl.autodiff.tensor import Tensor, apply, is_tensor, value_of
 __all__ = ["on_tape", "call_layer", "call_loss", "Snapshot"]
 
 
-def on_tape(*values) -> bool:
+def on_tape(*values: Any) -> bool:
     """True when a call must be recorded: a tape is active, or an input is a tensor."""
     return recording.active() or any(is_tensor(v) for v in values)
 
@@ -39,7 +41,7 @@ class Snapshot:
     caches are what the model's backward reads).
     """
 
-    def __init__(self, obj):
+    def __init__(self, obj: Any) -> None:
         inner = obj.flat_layers() if hasattr(obj, "flat_layers") else []
         self.saved = [(o, dict(o.__dict__)) for o in [obj, *inner]]
 
@@ -55,7 +57,7 @@ class Snapshot:
         return False
 
 
-def call_layer(layer, inputs, training) -> Tensor:
+def call_layer(layer: Any, inputs: Any, training: bool) -> Tensor:
     """Record ``layer(inputs)`` as one op over (x, *trainable Variables).
 
     A multi-input layer (a merge layer) takes a list: the op's inputs are then
@@ -97,7 +99,7 @@ def call_layer(layer, inputs, training) -> Tensor:
     return apply(op, *xs_in, *variables)
 
 
-def call_loss(loss, y_true, y_pred, sample_weight=None) -> Tensor:
+def call_loss(loss: Any, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
     """Record ``loss(y_true, y_pred)`` as one op over y_pred (labels are constants)."""
     op = None
 

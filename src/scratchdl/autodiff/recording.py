@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from scratchdl.autodiff.ops.base import Op
 
 __all__ = ["Node", "UnconnectedGradients", "record", "active", "flatten"]
 
@@ -19,7 +22,7 @@ class _Recording(threading.local):
     """The tapes recording in this thread (innermost last): a tape sees only the
     operations of the thread that entered it, as in TensorFlow."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.tapes = []
 
 
@@ -47,7 +50,7 @@ class UnconnectedGradients:
     ZERO = "zero"
 
 
-def record(op, inputs, output) -> None:
+def record(op: Op, inputs: tuple[Any, ...], output: Any) -> None:
     """Append ``op`` to every recording tape that tracks one of ``inputs``."""
     for tape in _local.tapes:
         if tape._tracks_any(inputs):
@@ -59,7 +62,7 @@ def _is_float(x) -> bool:
     return np.dtype(x.dtype).kind == "f"
 
 
-def flatten(structure) -> list:
+def flatten(structure: Any) -> list:
     """The leaves of a tensor, or of a (nested) list / tuple / dict of tensors."""
     if isinstance(structure, dict):
         return [leaf for v in structure.values() for leaf in flatten(v)]

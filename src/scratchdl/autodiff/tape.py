@@ -18,6 +18,7 @@ used twice receives the sum of both gradients.
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +54,7 @@ class GradientTape:
         dW, db = tape.gradient(loss, [W, b])
     """
 
-    def __init__(self, persistent=False, watch_accessed_variables=True):
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         self._persistent = bool(persistent)
         self._watch_vars = bool(watch_accessed_variables)
         self._nodes: list[Node] = []
@@ -76,7 +77,7 @@ class GradientTape:
             _local.tapes.remove(self)
         return False
 
-    def stop_recording(self):
+    def stop_recording(self) -> _Paused:
         """A context manager inside which this tape records nothing."""
         return _Paused(self)
 
@@ -86,7 +87,7 @@ class GradientTape:
         self._ids.clear()
         self._used = False
 
-    def watch(self, tensor) -> None:
+    def watch(self, tensor: Any) -> None:
         """Track ``tensor`` (a Tensor or Variable, or a list/tuple/dict of them).
 
         Integer or boolean tensors cannot carry a gradient: they are not tracked
@@ -121,7 +122,13 @@ class GradientTape:
         return found
 
     # -- differentiation ----------------------------------------------------------
-    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
+    def gradient(
+        self,
+        target: Any,
+        sources: Any,
+        output_gradients: Any = None,
+        unconnected_gradients: str = "none",
+    ) -> Any:
         """d sum(target) / d source for each source, in the structure of ``sources``.
 
         Args:
@@ -161,7 +168,7 @@ class GradientTape:
 
 
 class _Paused:
-    def __init__(self, tape):
+    def __init__(self, tape: GradientTape) -> None:
         self.tape = tape
 
     def __enter__(self):

@@ -14,7 +14,10 @@ integer.  A ``Variable`` behaves as a tensor holding its current value.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from scratchdl.autodiff import ops, recording
 from scratchdl.variables import Variable, register_tensor_operators
@@ -45,12 +48,12 @@ class TensorShape(tuple):
         return len(self)
 
 
-def is_tensor(x) -> bool:
+def is_tensor(x: object) -> bool:
     """True for a Tensor or a Variable (the things an operation may record)."""
     return isinstance(x, (Tensor, Variable))
 
 
-def value_of(x) -> np.ndarray:
+def value_of(x: Any) -> np.ndarray:
     """The ndarray behind a Tensor or Variable; anything else through ``np.asarray``."""
     if isinstance(x, Tensor):
         return x._value
@@ -59,7 +62,7 @@ def value_of(x) -> np.ndarray:
     return np.asarray(x)
 
 
-def default_array(value, dtype=None) -> np.ndarray:
+def default_array(value: ArrayLike, dtype: DTypeLike | None = None) -> np.ndarray:
     """``value`` as an array with TensorFlow's default dtypes.
 
     A given ``dtype`` wins.  Otherwise NumPy arrays and NumPy scalars keep their
@@ -82,7 +85,7 @@ def default_array(value, dtype=None) -> np.ndarray:
     return arr
 
 
-def convert_to_tensor(value, dtype=None) -> Tensor | Variable:
+def convert_to_tensor(value: Any, dtype: DTypeLike | None = None) -> Tensor | Variable:
     """``value`` as a tensor: a Tensor or Variable is returned as is (dtype checked)."""
     if is_tensor(value):
         if dtype is not None and np.dtype(dtype) != value.dtype:
@@ -94,7 +97,7 @@ def convert_to_tensor(value, dtype=None) -> Tensor | Variable:
     return Tensor(default_array(value, dtype))
 
 
-def apply(op, *inputs) -> Tensor:
+def apply(op: ops.Op, *inputs: Any) -> Tensor:
     """Run ``op`` on tensors and return its output; record it if a tape is recording."""
     out = Tensor(op.forward(*[value_of(x) for x in inputs]))
     if recording._local.tapes:
@@ -102,7 +105,7 @@ def apply(op, *inputs) -> Tensor:
     return out
 
 
-def like(value, dtype) -> Tensor:
+def like(value: Any, dtype: DTypeLike) -> Tensor:
     """A Python number or array converted to ``dtype`` to meet a tensor of that dtype."""
     arr = np.asarray(value_of(value))
     if arr.dtype.kind in "fc" and dtype.kind in "iub":
@@ -113,7 +116,7 @@ def like(value, dtype) -> Tensor:
     return Tensor(arr.astype(dtype, copy=False))
 
 
-def operands(a, b, op_name):
+def operands(a: Any, b: Any, op_name: str) -> tuple[Any, Any]:
     """``a`` and ``b`` as two tensors of one dtype, following TensorFlow's rules."""
     if is_tensor(a) and is_tensor(b):
         if a.dtype != b.dtype:
@@ -130,7 +133,7 @@ def operands(a, b, op_name):
     return a, like(b, a.dtype)
 
 
-def _binary(op_class, swap=False):
+def _binary(op_class, swap: bool = False):
     name = op_class.name
 
     def method(self, other):
@@ -227,7 +230,7 @@ class Tensor(TensorOperators):
 
     __slots__ = ("_value", "__weakref__")
 
-    def __init__(self, value):
+    def __init__(self, value: ArrayLike) -> None:
         self._value = value if isinstance(value, np.ndarray) else np.asarray(value)
 
     @property
@@ -285,11 +288,11 @@ class Tensor(TensorOperators):
     __ne__ = _compare(np.not_equal)
     __hash__ = object.__hash__
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         body = np.array2string(self._value, separator=", ")
         return f"<tf.Tensor: shape={tuple(self.shape)}, dtype={self.dtype.name}, numpy={body}>"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"tf.Tensor({self._value}, shape={tuple(self.shape)}, dtype={self.dtype.name})"
 
 

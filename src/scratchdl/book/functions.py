@@ -18,7 +18,10 @@ Conventions (docs/book.md a.2):
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from scratchdl import activations
 
@@ -44,57 +47,57 @@ def _float(x):
     return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
 
 
-def identity_function(x):
+def identity_function(x: Any) -> Any:
     """Forward: y = x (returned unchanged, as in the book)."""
     return x
 
 
-def step_function(x):
+def step_function(x: ArrayLike) -> np.ndarray:
     """Forward: y = 1 where x > 0, else 0, as an int array (the book's ``dtype=int``)."""
     return np.array(np.asarray(x) > 0, dtype=int)
 
 
-def sigmoid(x):
+def sigmoid(x: ArrayLike) -> np.ndarray | np.floating:
     """Forward: y = 1 / (1 + exp(-x)), stable (no overflow warning). Shapes: any (a scalar too)."""
     x = _float(x)
     y = activations.Sigmoid().forward(np.atleast_1d(x))
     return y.reshape(x.shape)[()]
 
 
-def sigmoid_grad(x):
+def sigmoid_grad(x: ArrayLike) -> np.ndarray | np.floating:
     """dy/dx of the sigmoid at x: (1 - sigmoid(x)) * sigmoid(x) (takes x, not y)."""
     y = sigmoid(x)
     return (1 - y) * y
 
 
-def relu(x):
+def relu(x: ArrayLike) -> np.ndarray:
     """Forward: y = max(0, x)."""
     return np.maximum(0, x)
 
 
-def relu_grad(x):
+def relu_grad(x: np.ndarray) -> np.ndarray:
     """dy/dx of ReLU: 1 where x >= 0 (1 at 0, the book's choice), else 0; x's dtype and shape."""
     x = np.asarray(x)
     return (x >= 0).astype(x.dtype)
 
 
-def softmax(x):
+def softmax(x: ArrayLike) -> np.ndarray:
     """Forward: y = exp(x - max x) / sum(exp(x - max x)) along the last axis (1-D or 2-D x)."""
     return activations.Softmax(axis=-1).forward(_float(x))
 
 
-def sum_squared_error(y, t):
+def sum_squared_error(y: np.ndarray, t: np.ndarray) -> np.floating:
     """Forward: E = 0.5 * sum((y - t)**2) over all elements (not divided by the batch)."""
     y, t = np.asarray(y), np.asarray(t)
     return 0.5 * np.sum((y - t) ** 2)
 
 
-def mean_squared_error(y, t):
+def mean_squared_error(y: np.ndarray, t: np.ndarray) -> np.floating:
     """The KR edition's name for ``sum_squared_error``: the same 0.5 * sum((y - t)**2), a sum."""
     return sum_squared_error(y, t)
 
 
-def cross_entropy_error(y, t):
+def cross_entropy_error(y: np.ndarray, t: np.ndarray) -> np.floating:
     """Forward: E = -sum_n log(y[n, t_n] + 1e-7) / B.
 
     Shapes: y (B, C) or (C,) (treated as B = 1); t one-hot of y's shape, or labels (B,)/().
@@ -115,6 +118,6 @@ def cross_entropy_error(y, t):
     return -np.sum(np.log(y[np.arange(batch_size), t.astype(np.intp)] + CE_DELTA)) / batch_size
 
 
-def softmax_loss(X, t):
+def softmax_loss(X: np.ndarray, t: np.ndarray) -> np.floating:
     """Forward: cross_entropy_error(softmax(X), t)."""
     return cross_entropy_error(softmax(X), t)

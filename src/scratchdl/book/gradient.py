@@ -17,6 +17,7 @@ float copy (so it must use its argument) and ``x`` itself is not modified.
 """
 
 import warnings as _warnings
+from collections.abc import Callable as _Callable
 
 import numpy as np
 
@@ -40,7 +41,9 @@ def _as_float_array(x):
     return x.astype(np.float64)
 
 
-def numerical_gradient(f, x):
+def numerical_gradient(
+    f: _Callable[[np.ndarray], float | np.floating], x: np.ndarray
+) -> np.ndarray:
     """dF/dx by central differences with h = 1e-4, for x of any shape.
 
     Args:
@@ -83,7 +86,9 @@ def _numerical_gradient_1d(f, x):
     return numerical_gradient(f, x)
 
 
-def numerical_gradient_2d(f, X):
+def numerical_gradient_2d(
+    f: _Callable[[np.ndarray], float | np.floating], X: np.ndarray
+) -> np.ndarray:
     """Row by row: for a 2-D X, row i of the result is the gradient of f at row X[i] alone.
 
     ``f`` is called with one row (a 1-D array), as in the book's ``gradient_2d.py`` where

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -95,7 +96,12 @@ def _engine_batchnorms(hidden_sizes, rng):
     return bns
 
 
-def accuracy_of(predict, x, t, chunk=ACCURACY_CHUNK):
+def accuracy_of(
+    predict: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    t: np.ndarray,
+    chunk: int = ACCURACY_CHUNK,
+) -> float:
     """mean(argmax(predict(x), 1) == t), t labels or one-hot; predicts ``chunk`` rows at a time.
 
     Chunks give the same result (test-mode layers act row by row) without allocating the
@@ -111,7 +117,9 @@ def accuracy_of(predict, x, t, chunk=ACCURACY_CHUNK):
     return correct / float(x.shape[0])
 
 
-def numerical_gradients(params, loss):
+def numerical_gradients(
+    params: Mapping[str, np.ndarray], loss: Callable[[], float | np.floating]
+) -> dict[str, np.ndarray]:
     """Central differences of ``loss()`` (no arguments) for every array in ``params``.
 
     dL/dp[i] ~ (loss(p[i] + h) - loss(p[i] - h)) / (2h), h = 1e-4, each entry of each
@@ -120,7 +128,7 @@ def numerical_gradients(params, loss):
     return {key: numerical_gradient(lambda W: loss(), p) for key, p in params.items()}
 
 
-def fresh_copies(grads):
+def fresh_copies(grads: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """A new dict of new arrays: ``{key: g.copy()}``."""
     return {key: g.copy() for key, g in grads.items()}
 
@@ -147,7 +155,9 @@ class _LayerNet:
         self.weight_decay_lambda = weight_decay_lambda
         return sizes
 
-    def _build(self, sizes, activation, weight_init_std, rng, use_batchnorm=False, dropout=None):
+    def _build(
+        self, sizes, activation, weight_init_std, rng, use_batchnorm: bool = False, dropout=None
+    ) -> None:
         rng = get_rng(rng)
         act_cls = _check_activation(activation)
         affines = _engine_affines(sizes, weight_init_std, rng)
@@ -192,19 +202,19 @@ class _LayerNet:
     def _loss_layer(self):
         return self.last_layer
 
-    def predict(self, x):
+    def predict(self, x: np.ndarray) -> np.ndarray:
         """The scores y (before softmax), shape (N, output_size)."""
         return self._forward(x, False)
 
-    def loss(self, x, t):
+    def loss(self, x: np.ndarray, t: np.ndarray) -> np.floating:
         """Softmax cross-entropy of predict(x) and t, plus the weight-decay term."""
         return self._loss(x, t, False)
 
-    def numerical_gradient(self, x, t):
+    def numerical_gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """Central-difference gradients of ``loss(x, t)`` for every parameter (slow)."""
         return numerical_gradients(self.params, lambda: self.loss(x, t))
 
-    def gradient(self, x, t):
+    def gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """Backprop gradients for every parameter, as fresh arrays (the book's).
 
         One forward pass in training mode (train_flg=True), backward through the layers
@@ -213,7 +223,7 @@ class _LayerNet:
         """
         return fresh_copies(self.gradient_views(x, t))
 
-    def gradient_views(self, x, t):
+    def gradient_views(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """``gradient(x, t)`` without the copy: views of the network's gradient buffer.
 
         Opt-in reuse for tight loops (the Trainer uses it): the next call overwrites them.
@@ -228,6 +238,6 @@ class _LayerNet:
                 self._grads[key] += lam * self.params[key]
         return dict(self._grads)
 
-    def accuracy(self, x, t):
+    def accuracy(self, x: np.ndarray, t: np.ndarray) -> float:
         """Fraction of rows where argmax(predict(x)) equals t (labels or one-hot rows)."""
         return accuracy_of(self.predict, x, t)

@@ -39,7 +39,7 @@ IMG_SIZE = img_size  # scratchdl's earlier names, kept
 IMG_DIM = img_dim
 
 
-def init_mnist():
+def init_mnist() -> None:
     """Make sure MNIST is in the cache (fetching and verifying it if needed), as the book's.
 
     The book downloads the four ``.gz`` files and pickles them into ``save_file``; here
@@ -49,7 +49,7 @@ def init_mnist():
     print(f"MNIST is ready in {dataset_dir}")
 
 
-def download_mnist():
+def download_mnist() -> None:
     """The book's download step: here the same as ``init_mnist`` (the loader fetches and
     verifies in one go)."""
     init_mnist()
@@ -71,7 +71,9 @@ def _labels(t, one_hot_label):
     return _change_one_hot_label(t) if one_hot_label else t
 
 
-def load_mnist(normalize=True, flatten=True, one_hot_label=False):
+def load_mnist(
+    normalize: bool = True, flatten: bool = True, one_hot_label: bool = False
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Load MNIST as the book does.
 
     Args:

@@ -24,6 +24,10 @@ Convention (differences from the book's code, docs/book.md a.6):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
 from scratchdl.book.layer_net import _LayerNet
 from scratchdl.book.layers import SoftmaxWithLoss
 
@@ -55,14 +59,14 @@ class MultiLayerNet(_LayerNet):
 
     def __init__(
         self,
-        input_size,
-        hidden_size_list,
-        output_size,
-        activation="relu",
-        weight_init_std="relu",
-        weight_decay_lambda=0,
-        rng=None,
-    ):
+        input_size: int,
+        hidden_size_list: Sequence[int],
+        output_size: int,
+        activation: str = "relu",
+        weight_init_std: str | float = "relu",
+        weight_decay_lambda: float = 0,
+        rng: int | np.random.Generator | None = None,
+    ) -> None:
         sizes = self._set_sizes(input_size, hidden_size_list, output_size, weight_decay_lambda)
         self._build(sizes, activation, weight_init_std, rng)
         self.last_layer = SoftmaxWithLoss()

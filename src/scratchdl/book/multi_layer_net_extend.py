@@ -10,6 +10,10 @@ dropout; batch norm is the book's (momentum 0.9, eps 1e-6, running variance from
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
 from scratchdl.book.layer_net import _LayerNet, numerical_gradients
 from scratchdl.book.layers import SoftmaxWithLoss
 from scratchdl.layers.base import check_rate
@@ -44,17 +48,17 @@ class MultiLayerNetExtend(_LayerNet):
 
     def __init__(
         self,
-        input_size,
-        hidden_size_list,
-        output_size,
-        activation="relu",
-        weight_init_std="relu",
-        weight_decay_lambda=0,
-        use_dropout=False,
-        dropout_ration=0.5,
-        use_batchnorm=False,
-        rng=None,
-    ):
+        input_size: int,
+        hidden_size_list: Sequence[int],
+        output_size: int,
+        activation: str = "relu",
+        weight_init_std: str | float = "relu",
+        weight_decay_lambda: float = 0,
+        use_dropout: bool = False,
+        dropout_ration: float = 0.5,
+        use_batchnorm: bool = False,
+        rng: int | np.random.Generator | None = None,
+    ) -> None:
         sizes = self._set_sizes(input_size, hidden_size_list, output_size, weight_decay_lambda)
         self.use_dropout = bool(use_dropout)
         self.dropout_ration = check_rate("dropout_ration", dropout_ration, 0.0, 1.0)
@@ -63,18 +67,18 @@ class MultiLayerNetExtend(_LayerNet):
         self._build(sizes, activation, weight_init_std, rng, self.use_batchnorm, dropout)
         self.last_layer = SoftmaxWithLoss()
 
-    def predict(self, x, train_flg=False):
+    def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """The scores y (before softmax); ``train_flg`` selects dropout/BN training mode."""
         return self._forward(x, train_flg)
 
-    def loss(self, x, t, train_flg=False):
+    def loss(self, x: np.ndarray, t: np.ndarray, train_flg: bool = False) -> np.floating:
         """Softmax cross-entropy plus the weight-decay term."""
         return self._loss(x, t, train_flg)
 
-    def accuracy(self, x, t):
+    def accuracy(self, x: np.ndarray, t: np.ndarray) -> float:
         """Accuracy in test mode (train_flg=False); t labels or one-hot rows."""
         return super().accuracy(x, t)
 
-    def numerical_gradient(self, x, t):
+    def numerical_gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """Central-difference gradients of ``loss(x, t, train_flg=True)`` for every parameter."""
         return numerical_gradients(self.params, lambda: self.loss(x, t, train_flg=True))

@@ -16,6 +16,12 @@ must give exactly the network's keys.  Keys cannot be added or removed: the netw
 parameters are fixed when it is built.
 """
 
+from collections.abc import Iterable as _Iterable
+from collections.abc import Mapping as _Mapping
+from typing import Any as _Any
+
+import numpy as _np
+
 from scratchdl.variables import assign_into as _assign_into
 
 
@@ -27,7 +33,9 @@ class NetworkParams(dict):
         arrays: the (key, array) pairs; the arrays are the ones the layers read.
     """
 
-    def __init__(self, owner, arrays):
+    def __init__(
+        self, owner: str, arrays: _Mapping[str, _np.ndarray] | _Iterable[tuple[str, _np.ndarray]]
+    ) -> None:
         super().__init__(arrays)
         self._owner = owner
 
@@ -39,13 +47,13 @@ class NetworkParams(dict):
             )
         _assign_into(dict.__getitem__(self, key), value, f"{self._owner}.params[{key!r}]")
 
-    def update(self, other=(), **kwargs):
+    def update(self, other: _Any = (), **kwargs: _Any) -> None:
         """Assign every given entry (each one checked as ``params[key] = value``)."""
         items = other.items() if hasattr(other, "items") else other
         for key, value in [*items, *kwargs.items()]:
             self[key] = value
 
-    def assign_all(self, values):
+    def assign_all(self, values: _Mapping[str, _Any]) -> None:
         """``network.params = values``: the same keys as the network, each assigned."""
         if set(values) != set(self):
             raise KeyError(
@@ -67,13 +75,13 @@ class NetworkParams(dict):
         return (dict, (dict(self),))
 
 
-def params_property():
+def params_property() -> property:
     """The networks' ``params`` attribute: a NetworkParams; setting it assigns every key."""
 
     def get(net):
         return net._params
 
-    def set_(net, values):
+    def set_(net, values) -> None:
         net._params.assign_all(values)
 
     return property(get, set_, doc="The network's parameters (assignment copies into them).")

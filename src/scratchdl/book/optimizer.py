@@ -28,6 +28,7 @@ Convention (differences from ``scratchdl.optimizers``, the Keras face):
 """
 
 import numbers as _numbers
+from collections.abc import Mapping as _Mapping
 
 import numpy as np
 
@@ -59,7 +60,7 @@ def _working_array(params, key):
     return np.array(value, dtype=dtype), True
 
 
-def _write_back(params, key, w):
+def _write_back(params, key, w) -> None:
     """Replace ``params[key]`` by the updated number, keeping its Python / NumPy type."""
     old = params[key]
     params[key] = w[()] if isinstance(old, np.generic) else float(w)
@@ -77,7 +78,7 @@ def _gradient(grads, key):
 class _BookOptimizer:
     """``update(params, grads)``: one ``_step(key, w, g)`` per entry of ``params``."""
 
-    def update(self, params, grads):
+    def update(self, params: _Mapping[str, np.ndarray], grads: _Mapping[str, np.ndarray]) -> None:
         self._begin()
         for key in params:
             w, replace = _working_array(params, key)
@@ -85,7 +86,7 @@ class _BookOptimizer:
             if replace:
                 _write_back(params, key, w)
 
-    def _begin(self):
+    def _begin(self) -> None:
         """Hook run once per ``update`` before the entries (Adam counts its step here)."""
 
     def _state(self, name, key, w):
@@ -102,22 +103,22 @@ class _BookOptimizer:
 class SGD(_BookOptimizer):
     """Stochastic gradient descent.  Update: ``params[key] -= lr*grads[key]``."""
 
-    def __init__(self, lr=0.01):
+    def __init__(self, lr: float = 0.01) -> None:
         self.lr = lr
 
-    def _step(self, key, w, g):
+    def _step(self, key, w, g) -> None:
         _rules.sgd_step(w, g, self.lr)
 
 
 class Momentum(_BookOptimizer):
     """Momentum SGD.  Update: ``v = momentum*v - lr*g;  p += v`` (v starts at 0)."""
 
-    def __init__(self, lr=0.01, momentum=0.9):
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
         self.lr = lr
         self.momentum = momentum
         self.v = None
 
-    def _step(self, key, w, g):
+    def _step(self, key, w, g) -> None:
         _rules.momentum_step(w, g, self._state("v", key, w), self.lr, self.momentum)
 
 
@@ -132,12 +133,12 @@ class Nesterov(_BookOptimizer):
     Reference: arXiv:1212.0901.  The KR edition still has the pre-fix order.
     """
 
-    def __init__(self, lr=0.01, momentum=0.9):
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
         self.lr = lr
         self.momentum = momentum
         self.v = None
 
-    def _step(self, key, w, g):
+    def _step(self, key, w, g) -> None:
         v = self._state("v", key, w)
         _rules.nesterov_bengio_step(w, g, v, self.lr, self.momentum)
 
@@ -145,11 +146,11 @@ class Nesterov(_BookOptimizer):
 class AdaGrad(_BookOptimizer):
     """AdaGrad.  Update: ``h += g*g;  p -= lr*g/(sqrt(h) + 1e-7)`` (h starts at 0)."""
 
-    def __init__(self, lr=0.01):
+    def __init__(self, lr: float = 0.01) -> None:
         self.lr = lr
         self.h = None
 
-    def _step(self, key, w, g):
+    def _step(self, key, w, g) -> None:
         h = self._state("h", key, w)
         _rules.adagrad_step(w, g, h, self.lr, EPS, epsilon_inside=False)
 
@@ -157,12 +158,12 @@ class AdaGrad(_BookOptimizer):
 class RMSprop(_BookOptimizer):
     """RMSprop.  Update: ``h = decay_rate*h + (1-decay_rate)*g*g;  p -= lr*g/(sqrt(h) + 1e-7)``."""
 
-    def __init__(self, lr=0.01, decay_rate=0.99):
+    def __init__(self, lr: float = 0.01, decay_rate: float = 0.99) -> None:
         self.lr = lr
         self.decay_rate = decay_rate
         self.h = None
 
-    def _step(self, key, w, g):
+    def _step(self, key, w, g) -> None:
         h = self._state("h", key, w)
         _rules.rmsprop_step(w, g, h, self.lr, self.decay_rate, EPS, epsilon_inside=False)
 
@@ -178,7 +179,7 @@ class Adam(_BookOptimizer):
     Reference: arXiv:1412.6980.
     """
 
-    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999) -> None:
         self.lr = lr
         self.beta1 = beta1
         self.beta2 = beta2
@@ -186,10 +187,10 @@ class Adam(_BookOptimizer):
         self.m = None
         self.v = None
 
-    def _begin(self):
+    def _begin(self) -> None:
         self.iter += 1
         self._lr_t = _rules.adam_alpha(self.lr, self.beta1, self.beta2, self.iter)
 
-    def _step(self, key, w, g):
+    def _step(self, key, w, g) -> None:
         m, v = self._state("m", key, w), self._state("v", key, w)
         _rules.adam_step(w, g, m, v, self._lr_t, self.beta1, self.beta2, EPS)

@@ -27,6 +27,12 @@ state, so ``np.random.seed(...)`` makes a run repeatable.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from typing import Any
+
+import numpy as np
+
 from scratchdl.book import optimizer as book_optimizer
 from scratchdl.book.util import get_rng
 from scratchdl.models.threads import training_threads
@@ -43,7 +49,7 @@ OPTIMIZERS = {
 }
 
 
-def one_blas_thread():
+def one_blas_thread() -> AbstractContextManager[Any]:
     """One BLAS thread while the Trainer runs (see ``scratchdl.models.threads``: at the book's sizes
     one thread is faster, and two collapse on a busy machine: 1.5 ms vs 34 ms per ch04 step).
     """
@@ -80,19 +86,19 @@ class Trainer:
 
     def __init__(
         self,
-        network,
-        x_train,
-        t_train,
-        x_test,
-        t_test,
-        epochs=20,
-        mini_batch_size=100,
-        optimizer="SGD",
-        optimizer_param=None,
-        evaluate_sample_num_per_epoch=None,
-        verbose=True,
-        rng=None,
-    ):
+        network: Any,
+        x_train: np.ndarray,
+        t_train: np.ndarray,
+        x_test: np.ndarray,
+        t_test: np.ndarray,
+        epochs: int = 20,
+        mini_batch_size: int = 100,
+        optimizer: str = "SGD",
+        optimizer_param: Mapping[str, Any] | None = None,
+        evaluate_sample_num_per_epoch: int | None = None,
+        verbose: bool = True,
+        rng: int | np.random.Generator | None = None,
+    ) -> None:
         if len(x_train) != len(t_train) or len(x_train) == 0:
             raise ValueError(
                 f"x_train and t_train must be non-empty with the same length, "
@@ -125,7 +131,7 @@ class Trainer:
         self.train_acc_list = []
         self.test_acc_list = []
 
-    def train_step(self):
+    def train_step(self) -> None:
         """One update on a mini-batch drawn with replacement; evaluates at epoch boundaries."""
         batch_mask = self.rng.choice(self.train_size, self.batch_size)
         x_batch, t_batch = self.x_train[batch_mask], self.t_train[batch_mask]
@@ -140,7 +146,7 @@ class Trainer:
             self._evaluate_epoch()
         self.current_iter += 1
 
-    def _evaluate_epoch(self):
+    def _evaluate_epoch(self) -> None:
         x_train_sample, t_train_sample = self.x_train, self.t_train
         x_test_sample, t_test_sample = self.x_test, self.t_test
         t = self.evaluate_sample_num_per_epoch
@@ -157,7 +163,7 @@ class Trainer:
                 + ", test acc:" + str(test_acc) + " ==="
             )  # fmt: skip
 
-    def train(self):
+    def train(self) -> None:
         """Run ``max_iter`` steps, then evaluate on the whole test set (returns None).
 
         The loop runs with one BLAS thread (see ``one_blas_thread``).

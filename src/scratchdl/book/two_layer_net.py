@@ -64,7 +64,14 @@ class Ch04TwoLayerNet:
     here labels are accepted too.  The layers are engine Dense layers (``self.engine_layers``).
     """
 
-    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, rng=None):
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        output_size: int,
+        weight_init_std: float = 0.01,
+        rng: int | np.random.Generator | None = None,
+    ) -> None:
         sizes = _check_sizes(input_size, [hidden_size], output_size)
         dense1, dense2 = _engine_affines(sizes, weight_init_std, get_rng(rng), "sigmoid")
         self._store = ParamStore(np.float64).bind([dense1, dense2])
@@ -87,28 +94,28 @@ class Ch04TwoLayerNet:
 
     params = params_property()
 
-    def predict(self, x):
+    def predict(self, x: np.ndarray) -> np.ndarray:
         """Softmax probabilities y, shape (B, output_size)."""
         dense1, dense2 = self.engine_layers
         return softmax(dense2.forward(dense1.forward(x)))
 
-    def loss(self, x, t):
+    def loss(self, x: np.ndarray, t: np.ndarray) -> np.floating:
         """cross_entropy_error(predict(x), t)."""
         return cross_entropy_error(self.predict(x), t)
 
-    def accuracy(self, x, t):
+    def accuracy(self, x: np.ndarray, t: np.ndarray) -> float:
         """Fraction of rows with argmax(y) == argmax(t) (or == t for labels)."""
         return accuracy_of(self.predict, x, t)
 
-    def numerical_gradient(self, x, t):
+    def numerical_gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """Central-difference gradients of ``loss(x, t)`` for W1, b1, W2, b2 (slow)."""
         return numerical_gradients(self.params, lambda: self.loss(x, t))
 
-    def gradient(self, x, t):
+    def gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """Backprop gradients as fresh arrays (the book's: each call returns new ones)."""
         return fresh_copies(self.gradient_views(x, t))
 
-    def gradient_views(self, x, t):
+    def gradient_views(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """``gradient`` without the copy: views of the gradient buffer, overwritten next call."""
         dense1, dense2 = self.engine_layers
         dy = _labels_to_delta(self.predict(x), t)
@@ -131,7 +138,14 @@ class Ch05TwoLayerNet(_LayerNet):
 
     _activation_key = "Relu{}"
 
-    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, rng=None):
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        output_size: int,
+        weight_init_std: float = 0.01,
+        rng: int | np.random.Generator | None = None,
+    ) -> None:
         sizes = _check_sizes(input_size, [hidden_size], output_size)
         self._build(sizes, "relu", weight_init_std, rng)
         self.lastLayer = SoftmaxWithLoss()

@@ -9,6 +9,7 @@ followed by checks of the column count, the row count and the value range (0..25
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -38,7 +39,12 @@ def _parse_rows(lines: list, name: str, progress) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, np.int32)
 
 
-def parse_label_pixel_csv(data: bytes, image_shape=(28, 28), name: str = "<csv>", progress=None):
+def parse_label_pixel_csv(
+    data: bytes,
+    image_shape: tuple[int, ...] = (28, 28),
+    name: str = "<csv>",
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Decode a label+pixels CSV into ``(x, y)``: x uint8 ``(n, *image_shape)``, y uint8 ``(n,)``.
 
     Args:

@@ -18,7 +18,12 @@ Benchmarking Machine Learning Algorithms", arXiv:1708.07747 (2017).
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from scratchdl.datasets import mnist_format
 from scratchdl.datasets.fetchers import DebianPackageSource, IdxDirectorySource, UrlIdxSource
@@ -61,7 +66,7 @@ SPEC = DatasetSpec(
 )
 
 
-def default_sources(home=None) -> list:
+def default_sources(home: str | os.PathLike | None = None) -> list:
     """The sources tried after the cache, in order (a fresh list; edit it freely)."""
     home = cache_home() if home is None else Path(home)
     return [
@@ -71,7 +76,7 @@ def default_sources(home=None) -> list:
     ]
 
 
-def load_arrays(sources=None, cache: bool = True) -> dict:
+def load_arrays(sources: Sequence[Any] | None = None, cache: bool = True) -> dict:
     """Return the verified arrays ``{x_train, y_train, x_test, y_test}`` (uint8).
 
     Args:
@@ -84,6 +89,6 @@ def load_arrays(sources=None, cache: bool = True) -> dict:
     return mnist_format.load_arrays(SPEC, default_sources, sources=sources, cache=cache)
 
 
-def load_data():
+def load_data() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Keras's ``fashion_mnist.load_data``: ``(x_train, y_train), (x_test, y_test)``, uint8."""
     return keras_tuples(load_arrays())

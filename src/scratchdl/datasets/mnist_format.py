@@ -12,7 +12,12 @@ sources.py (cache -> sources, every result verified, cached atomically) for it.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from scratchdl.datasets.fetchers import NpzFileSource
 from scratchdl.datasets.sources import DatasetSpec, cache_home, fetch_arrays
@@ -46,7 +51,13 @@ def _resolve(path, home: Path, cache_name: str):
     return None, p if p.is_absolute() else home / p
 
 
-def load_arrays(spec: DatasetSpec, default_sources, path=None, sources=None, cache=True) -> dict:
+def load_arrays(
+    spec: DatasetSpec,
+    default_sources: Callable[[Path], list],
+    path: str | os.PathLike | None = None,
+    sources: Sequence[Any] | None = None,
+    cache: bool = True,
+) -> dict:
     """Return the verified arrays of ``spec`` as a dict ``{x_train, y_train, x_test, y_test}``.
 
     Chain: ``path`` (when it names an existing ``.npz``), the cache file, then ``sources``
@@ -74,6 +85,8 @@ def load_arrays(spec: DatasetSpec, default_sources, path=None, sources=None, cac
     return fetch_arrays(spec, chain, cache_file if cache else None)
 
 
-def keras_tuples(arrays: dict):
+def keras_tuples(
+    arrays: dict,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """``(x_train, y_train), (x_test, y_test)``: the dict of load_arrays() as Keras returns it."""
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])

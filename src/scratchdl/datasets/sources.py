@@ -30,9 +30,10 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -123,7 +124,7 @@ def verify_arrays(arrays: dict, spec: DatasetSpec) -> dict:
     return {k: arrays[k] for k in spec.shapes}
 
 
-def load_npz(path: str | os.PathLike, keys: Sequence[str] = KEYS) -> dict:
+def load_npz(path: str | os.PathLike | IO[bytes], keys: Iterable[str] = KEYS) -> dict:
     """Load ``keys`` from an ``.npz`` without unpickling; damaged files raise ValueError."""
     try:
         with np.load(path, allow_pickle=False) as f:
@@ -226,7 +227,9 @@ def _try_source(spec: DatasetSpec, source, cache_file: Path | None, failures: li
     return arrays
 
 
-def fetch_arrays(spec: DatasetSpec, sources: Sequence, cache_file: str | os.PathLike | None):
+def fetch_arrays(
+    spec: DatasetSpec, sources: Sequence, cache_file: str | os.PathLike | None
+) -> dict[str, np.ndarray]:
     """Return the verified arrays of ``spec`` from the cache or the first working source.
 
     Args:

@@ -26,7 +26,12 @@ def _check_noise(noise) -> float:
     return float(noise)
 
 
-def spirals(n_per_class=100, n_classes=3, noise=0.2, rng=None):
+def spirals(
+    n_per_class: int = 100,
+    n_classes: int = 3,
+    noise: float = 0.2,
+    rng: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms, one per class (the CS231n toy problem).
 
     Forward: for class k and t in [0, 1): r = t, theta = 4 t + 2 pi k / n_classes
@@ -45,7 +50,9 @@ def spirals(n_per_class=100, n_classes=3, noise=0.2, rng=None):
     return x.astype(np.float32), y.astype(np.int64)
 
 
-def xor(n=200, noise=0.1, rng=None):
+def xor(
+    n: int = 200, noise: float = 0.1, rng: int | np.random.Generator | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """XOR: points around the four corners of the unit square, label = x0 XOR x1.
 
     Forward: corner c ~ uniform{0,1}^2, x = c + noise * N(0, I), y = c0 xor c1.
@@ -59,7 +66,9 @@ def xor(n=200, noise=0.1, rng=None):
     return x.astype(np.float32), (corners[:, 0] ^ corners[:, 1]).astype(np.int64)
 
 
-def two_moons(n=200, noise=0.1, rng=None):
+def two_moons(
+    n: int = 200, noise: float = 0.1, rng: int | np.random.Generator | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (as scikit-learn's make_moons), shuffled.
 
     Forward: class 0: (cos s, sin s); class 1: (1 - cos s, 0.5 - sin s), s in [0, pi];
@@ -79,7 +88,12 @@ def two_moons(n=200, noise=0.1, rng=None):
     return x[p].astype(np.float32), y[p]
 
 
-def regression(n=200, n_features=1, noise=0.1, rng=None):
+def regression(
+    n: int = 200,
+    n_features: int = 1,
+    noise: float = 0.1,
+    rng: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """A smooth non-linear regression target.
 
     Forward: x ~ U(-1, 1)^(n, n_features); w = linspace(1, 2, n_features);

@@ -7,6 +7,7 @@ int seed (None draws fresh entropy, like ``np.random.default_rng()``).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 __all__ = [
     "as_generator",
@@ -18,7 +19,7 @@ __all__ = [
 ]
 
 
-def as_generator(rng=None) -> np.random.Generator:
+def as_generator(rng: int | np.random.Generator | None = None) -> np.random.Generator:
     """Return ``rng`` if it is a Generator, else ``np.random.default_rng(rng)`` (int or None)."""
     if isinstance(rng, np.random.Generator):
         return rng
@@ -29,7 +30,9 @@ def as_generator(rng=None) -> np.random.Generator:
     )
 
 
-def to_categorical(y, num_classes=None, dtype="float32") -> np.ndarray:
+def to_categorical(
+    y: ArrayLike, num_classes: int | None = None, dtype: DTypeLike = "float32"
+) -> np.ndarray:
     """One-hot encode integer class labels (Keras's ``to_categorical``).
 
     Forward: out[..., k] = 1 where y == k, else 0.
@@ -74,7 +77,9 @@ def _check_same_length(x, t) -> None:
         raise ValueError(f"x and t must have the same length, received {len(x)} and {len(t)}")
 
 
-def shuffle_dataset(x, t, rng=None):
+def shuffle_dataset(
+    x: np.ndarray, t: np.ndarray, rng: int | np.random.Generator | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Permute ``x`` and ``t`` together along axis 0 (the book's ``common/util.shuffle_dataset``).
 
     Args:
@@ -91,7 +96,13 @@ def shuffle_dataset(x, t, rng=None):
     return x[p], t[p]
 
 
-def train_val_split(x, y, validation_split=0.2, shuffle=False, rng=None):
+def train_val_split(
+    x: np.ndarray,
+    y: np.ndarray,
+    validation_split: float = 0.2,
+    shuffle: bool = False,
+    rng: int | np.random.Generator | None = None,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Split off the last ``validation_split`` fraction as validation data (Keras's rule).
 
     Forward: split_at = floor(n * (1 - validation_split)); train = [:split_at], val = [split_at:].
@@ -120,13 +131,19 @@ def train_val_split(x, y, validation_split=0.2, shuffle=False, rng=None):
     return (x[:split_at], y[:split_at]), (x[split_at:], y[split_at:])
 
 
-def normalize_pixels(x, dtype="float32") -> np.ndarray:
+def normalize_pixels(x: np.ndarray, dtype: DTypeLike = "float32") -> np.ndarray:
     """Scale 8-bit pixels to [0, 1]: ``x.astype(dtype) / 255`` (the book's ``normalize=True``)."""
     x = np.asarray(x)
     return x.astype(dtype) / np.asarray(255, dtype=dtype)
 
 
-def standardize(x, mean=None, std=None, axis=0, epsilon=1e-7):
+def standardize(
+    x: np.ndarray,
+    mean: np.ndarray | None = None,
+    std: np.ndarray | None = None,
+    axis: int | tuple[int, ...] = 0,
+    epsilon: float = 1e-7,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Zero-mean, unit-variance features: ``(x - mean) / (std + epsilon)``.
 
     Args:

@@ -70,7 +70,7 @@ class Sequential(_EngineSequential):
         _check_queue_args(queue, "evaluate")
         return super().evaluate(*args, **kwargs)
 
-    def predict(self, *args: Any, **kwargs: Any) -> np.ndarray:
+    def predict(self, *args: Any, **kwargs: Any) -> np.ndarray | list[np.ndarray]:
         queue = {k: kwargs.pop(k) for k in list(kwargs) if k in _QUEUE_ARGS}
         _check_queue_args(queue, "predict")
         return super().predict(*args, **kwargs)

@@ -7,6 +7,7 @@ looks for it next to the source tree and runs ``python -m benchmarks`` there.
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -21,7 +22,7 @@ def find_suite() -> Path | None:
     return root if (root / "benchmarks" / "suite.py").is_file() else None
 
 
-def command_bench(args) -> int:
+def command_bench(args: argparse.Namespace) -> int:
     root = find_suite()
     if root is None:
         print(

@@ -17,25 +17,32 @@ weights, normalized images) and prints it.  Writing a pickle is safe; the book f
 reads one (the reader's own script does, from a file they made).
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only
+    import numpy as np
 
 KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
 HIDDEN = (50, 100)
 BOOK_ACCURACY = 0.9352  # the book's sample_weight.pkl on the MNIST test set
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The command's options (shared by ``scratchdl book sample-weights`` and ``main``)."""
     parser.add_argument("--out", default="sample_weight.pkl", help="file to write")
     parser.add_argument("--epochs", type=int, default=2, help="passes over the 60 000 images")
     parser.add_argument("--seed", type=int, default=0)
 
 
-def check_out_path(out):
+def check_out_path(out: str) -> None:
     """The output file's directory must exist and ``out`` must not be a directory."""
     parent = os.path.dirname(os.path.abspath(out))
     if os.path.isdir(out):
@@ -46,7 +53,12 @@ def check_out_path(out):
         raise ValueError(f"--out {out!r}: the directory {parent!r} does not exist")
 
 
-def train_weights(epochs=2, seed=0, train_size=None, data=None):
+def train_weights(
+    epochs: int = 2,
+    seed: int = 0,
+    train_size: int | None = None,
+    data: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+) -> dict[str, np.ndarray]:
     """Train the chapter-3 network; return its weights as float32 arrays keyed W1..b3.
 
     Args:
@@ -76,7 +88,9 @@ def train_weights(epochs=2, seed=0, train_size=None, data=None):
     return {key: net.params[key].astype(np.float32) for key in KEYS}
 
 
-def chapter3_accuracy(weights, x_test, t_test):
+def chapter3_accuracy(
+    weights: Mapping[str, np.ndarray], x_test: np.ndarray, t_test: np.ndarray
+) -> float:
     """Test accuracy computed as chapter 3's predict(): sigmoid, sigmoid, softmax."""
     import numpy as np
 
@@ -88,7 +102,7 @@ def chapter3_accuracy(weights, x_test, t_test):
     return float(np.mean(np.argmax(y, axis=1) == t_test))
 
 
-def write_pickle(weights, out):
+def write_pickle(weights: Mapping[str, np.ndarray], out: str) -> None:
     """Write ``weights`` (a dict of arrays) with pickle, atomically (temp file + os.replace)."""
     directory = os.path.dirname(os.path.abspath(out))
     fd, tmp = tempfile.mkstemp(prefix=".sample_weight-", suffix=".tmp", dir=directory)
@@ -102,7 +116,7 @@ def write_pickle(weights, out):
         raise
 
 
-def command_sample_weights(args) -> int:
+def command_sample_weights(args: argparse.Namespace) -> int:
     """Run the command for parsed ``args`` (out, epochs, seed); returns the exit code."""
     try:
         check_out_path(args.out)
@@ -122,7 +136,7 @@ def command_sample_weights(args) -> int:
     return 0
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """``python -m scratchdl.lab.book_weights [--out sample_weight.pkl] [--epochs N]``."""
     parser = argparse.ArgumentParser(
         prog="scratchdl book sample-weights",

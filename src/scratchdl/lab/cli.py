@@ -16,6 +16,8 @@ import argparse
 import contextlib
 import os
 import sys
+from collections.abc import Sequence
+from typing import NoReturn
 
 from scratchdl.lab.errors import UsageError
 
@@ -25,7 +27,7 @@ __all__ = ["main", "build_parser"]
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error (no usage block), exit code 2."""
 
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix("scratchdl").strip()
         raise UsageError(f"{command}: {message}" if command else message)
 
@@ -94,7 +96,7 @@ def learning_rate(text: str) -> float:
     return value
 
 
-def _add_demo(sub):
+def _add_demo(sub) -> None:
     p = sub.add_parser("demo", help="train a small MNIST network and print its accuracy")
     p.add_argument("--epochs", type=positive_int, default=3)
     p.add_argument("--seed", type=any_int, default=0)
@@ -103,7 +105,7 @@ def _add_demo(sub):
     )
 
 
-def _add_run(sub):
+def _add_run(sub) -> None:
     p = sub.add_parser("run", help="reproduce a classic experiment (see --list)")
     p.add_argument("name", nargs="?", help="experiment name, or 'all'")
     p.add_argument("--list", action="store_true", help="list the experiments")
@@ -115,7 +117,7 @@ def _add_run(sub):
     p.set_defaults(func=_run_command)
 
 
-def _add_train(sub):
+def _add_train(sub) -> None:
     p = sub.add_parser("train", help="train a model from flags or a TOML file")
     p.add_argument("--config", help="a TOML file with the same keys as the flags")
     p.add_argument("--layers", default=None, help="hidden units, e.g. 100,100")
@@ -133,7 +135,7 @@ def _add_train(sub):
     p.set_defaults(func=lambda a: _call("scratchdl.lab.train", "command_train", a))
 
 
-def _add_predict(sub):
+def _add_predict(sub) -> None:
     p = sub.add_parser("predict", help="classify photos of handwritten digits")
     p.add_argument("model", help="a model file written by scratchdl")
     p.add_argument("images", nargs="+", help="PNG/JPEG files")
@@ -141,7 +143,7 @@ def _add_predict(sub):
     p.set_defaults(func=lambda a: _call("scratchdl.lab.predict", "command_predict", a))
 
 
-def _add_search(sub):
+def _add_search(sub) -> None:
     p = sub.add_parser("search", help="hyper-parameter search (Optuna; scales to many machines)")
     from scratchdl.lab.search.command import add_search_arguments
 
@@ -149,7 +151,7 @@ def _add_search(sub):
     p.set_defaults(func=lambda a: _call("scratchdl.lab.search.command", "command_search", a))
 
 
-def _add_serve(sub):
+def _add_serve(sub) -> None:
     p = sub.add_parser("serve", help="draw a digit in the browser and see the prediction")
     p.add_argument("model", help="a model file written by scratchdl")
     p.add_argument("--host", default="127.0.0.1")
@@ -184,7 +186,7 @@ def _add_serve(sub):
     )
 
 
-def _add_gradcheck(sub):
+def _add_gradcheck(sub) -> None:
     p = sub.add_parser("gradcheck", help="check every layer's backward numerically")
     p.add_argument("--seed", type=any_int, default=0)
     p.set_defaults(
@@ -192,7 +194,7 @@ def _add_gradcheck(sub):
     )
 
 
-def _add_bench(sub):
+def _add_bench(sub) -> None:
     p = sub.add_parser("bench", help="time training against PyTorch and a lean NumPy loop")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--repeats", type=positive_int, default=None)
@@ -202,7 +204,7 @@ def _add_bench(sub):
     p.set_defaults(func=lambda a: _call("scratchdl.lab.bench", "command_bench", a))
 
 
-def _add_book(sub):
+def _add_book(sub) -> None:
     p = sub.add_parser("book", help="helpers for running the book's own scripts")
     book_sub = p.add_subparsers(dest="book_command", metavar="BOOK_COMMAND", required=True)
     q = book_sub.add_parser("sample-weights", help="train and write chapter 3's sample_weight.pkl")
@@ -281,7 +283,7 @@ def _exit_code(exc: BaseException) -> int:
     return 2 if isinstance(exc, UsageError) else 1
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run ``scratchdl ARGS``; return the exit code (0, 1 failure, 2 usage, 130 Ctrl-C)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv or os.environ.get("SCRATCHDL_DEBUG", "") not in ("", "0")

@@ -27,7 +27,7 @@ def _writable_parent(path: Path, what: str) -> None:
         raise UsageError(f"{what} {str(path)!r}: the directory {str(parent)!r} is not writable")
 
 
-def check_output_file(path, what: str = "--out") -> Path:
+def check_output_file(path: str | os.PathLike, what: str = "--out") -> Path:
     """Refuse an output file path before any work: a directory, a missing or read-only parent,
     or an existing file that cannot be overwritten."""
     path = Path(path)
@@ -41,7 +41,7 @@ def check_output_file(path, what: str = "--out") -> Path:
     return path
 
 
-def check_output_dir(path, what: str = "--out") -> Path:
+def check_output_dir(path: str | os.PathLike, what: str = "--out") -> Path:
     """Refuse an output directory before any work: a file in its place or above it, or a
     location where it cannot be created or written."""
     path = Path(path)

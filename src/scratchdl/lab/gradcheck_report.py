@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from scratchdl import losses
-from scratchdl.gradcheck import check_layer, check_loss
+from scratchdl.gradcheck import GradCheckResult, check_layer, check_loss
 from scratchdl.layers import (
     Activation,
     BatchNormalization,
@@ -49,7 +49,7 @@ def _check_one(label, make, shape, training, reseed, rng):
     x = rng.standard_normal(shape)
     x = np.where(np.abs(x) < 0.05, 0.1, x)  # away from the kinks of piecewise units
 
-    def before():
+    def before() -> None:
         layer.rng = np.random.default_rng(3)
 
     result = check_layer(
@@ -92,7 +92,7 @@ def _loss_cases(rng):
     ]
 
 
-def run_checks(seed: int = 0):
+def run_checks(seed: int = 0) -> list[GradCheckResult]:
     """All results, layers first, then losses."""
     rng = np.random.default_rng(seed)
     results = [_check_one(*case, rng) for case in _layer_cases()]

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from scratchdl.lab.errors import file_mode
+
+if TYPE_CHECKING:  # annotations only: numpy is imported where a figure needs it
+    import numpy as np
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "pyplot",
@@ -22,7 +29,7 @@ __all__ = [
 ]
 
 
-def pyplot():
+def pyplot() -> ModuleType:
     """matplotlib.pyplot on the Agg backend (imported on first use)."""
     import matplotlib
 
@@ -32,7 +39,7 @@ def pyplot():
     return plt
 
 
-def save_figure(fig, path, dpi=100):
+def save_figure(fig: Any, path: str | os.PathLike, dpi: int = 100) -> Path:
     """Write ``fig`` as PNG atomically (temp file + rename) and close it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,7 +56,7 @@ def save_figure(fig, path, dpi=100):
     return path
 
 
-def plot_history(history: dict, path, title=""):
+def plot_history(history: dict, path: str | os.PathLike, title: str = "") -> Path:
     """Loss and accuracy curves (train solid, validation dashed) from ``History.history``."""
     plt = pyplot()
     keys = [k for k in history if not k.startswith("val_")]
@@ -84,7 +91,13 @@ def _draw_panel(ax, panel: dict) -> None:
         ax.legend(fontsize=7)
 
 
-def plot_lines(path, panels: list, title: str = "", ncols: int | None = None, size=(4.5, 3.2)):
+def plot_lines(
+    path: str | os.PathLike,
+    panels: list,
+    title: str = "",
+    ncols: int | None = None,
+    size: tuple[float, float] = (4.5, 3.2),
+) -> Path:
     """A grid of line plots, one panel per dict.
 
     Each panel: ``{"title", "xlabel", "ylabel", "ylim", "xscale", "yscale", "lines": [{"x", "y",
@@ -108,7 +121,14 @@ def plot_lines(path, panels: list, title: str = "", ncols: int | None = None, si
     return save_figure(fig, path)
 
 
-def plot_histogram_grid(path, counts, edges, row_labels, col_labels, title=""):
+def plot_histogram_grid(
+    path: str | os.PathLike,
+    counts: Sequence[Sequence[Sequence[float]]],
+    edges: ArrayLike,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    title: str = "",
+) -> Path:
     """Histograms from precomputed ``counts[row][col]`` (bins given by ``edges``).
 
     Rows are settings (e.g. weight inits), columns are layers -- the layout of the
@@ -145,7 +165,15 @@ def plot_histogram_grid(path, counts, edges, row_labels, col_labels, title=""):
     return save_figure(fig, path)
 
 
-def plot_contour_paths(path, fn, paths: dict, xlim=(-10, 10), ylim=(-5, 5), zmax=7.0, ncols=2):
+def plot_contour_paths(
+    path: str | os.PathLike,
+    fn: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    paths: dict,
+    xlim: tuple[float, float] = (-10, 10),
+    ylim: tuple[float, float] = (-5, 5),
+    zmax: float = 7.0,
+    ncols: int = 2,
+) -> Path:
     """Update paths (``{label: (xs, ys)}``) over the contours of ``fn(X, Y)``.
 
     As the book's optimizer figure: contour levels of ``fn`` with values above ``zmax``

@@ -16,14 +16,17 @@ any image could not be classified, 0 otherwise.
 
 from __future__ import annotations
 
+import argparse
+import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 __all__ = ["check_finite_weights", "command_predict", "classify_line"]
 
 
-def check_finite_weights(model, path) -> None:
+def check_finite_weights(model: Any, path: str | os.PathLike) -> None:
     """RuntimeError naming the first layer whose weights hold NaN or infinity."""
     for layer in getattr(model, "layers", ()):  # stand-ins without layers have nothing to check
         for kind, key in layer.weight_keys():
@@ -44,7 +47,7 @@ def _check_image_path(name: str) -> str | None:
     return None
 
 
-def classify_line(model, name: str, top: int) -> tuple[str, bool]:
+def classify_line(model: Any, name: str, top: int) -> tuple[str, bool]:
     """``(line, ok)`` for one image file."""
     from scratchdl.datasets.images import load_digit
 
@@ -72,7 +75,7 @@ def classify_line(model, name: str, top: int) -> tuple[str, bool]:
     return f"{name}: " + ", ".join(f"{k} ({p[k]:.1%})" for k in ranked), True
 
 
-def command_predict(args) -> int:
+def command_predict(args: argparse.Namespace) -> int:
     """Load the model (ModelFileError / FileNotFoundError on a bad file), classify each image."""
     from scratchdl.models.loading import load_model
 

@@ -12,11 +12,18 @@ model file and a learning-curve PNG, and prints the test accuracy::
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from scratchdl.lab.errors import UsageError, check_output_file
+
+if TYPE_CHECKING:  # annotations only
+    from scratchdl.models.sequential import Sequential
 
 __all__ = ["TRAIN_DEFAULTS", "train_settings", "validate_settings", "output_paths"]
 __all__ += ["command_train", "command_predict", "build_mlp"]
@@ -129,7 +136,7 @@ def _read_toml(name) -> dict:
         raise UsageError(f"--config {name!r} is not valid TOML: {exc}") from None
 
 
-def train_settings(args) -> dict:
+def train_settings(args: argparse.Namespace) -> dict:
     """Defaults, then the TOML file, then the flags that were given; all validated."""
     settings = dict(TRAIN_DEFAULTS)
     if getattr(args, "config", None):
@@ -147,7 +154,7 @@ def train_settings(args) -> dict:
     return validate_settings(settings)
 
 
-def output_paths(out) -> tuple[Path, Path]:
+def output_paths(out: str | os.PathLike) -> tuple[Path, Path]:
     """The model file and the learning-curve PNG beside it, checked before training.
 
     The curve is ``<stem>.png``; when the model itself is named ``*.png`` the curve is
@@ -161,7 +168,7 @@ def output_paths(out) -> tuple[Path, Path]:
     return model_path, curve
 
 
-def build_mlp(settings):
+def build_mlp(settings: Mapping[str, Any]) -> Sequential:
     """Flatten -> [Dense (-> BatchNorm) -> activation (-> Dropout)] * k -> Dense softmax."""
     from scratchdl.keras import layers, optimizers
     from scratchdl.keras.models import Sequential
@@ -227,7 +234,7 @@ def _plot(history, curve: Path, settings) -> str | None:
         return None
 
 
-def command_train(args) -> int:
+def command_train(args: argparse.Namespace) -> int:
     """Validate every setting and the output paths, then train, save, plot and report."""
     settings = train_settings(args)
     out, curve = output_paths(settings["out"])
@@ -250,7 +257,7 @@ def command_train(args) -> int:
     return 0 if curves is not None else 1
 
 
-def command_predict(args) -> int:
+def command_predict(args: argparse.Namespace) -> int:
     """``scratchdl predict``: see scratchdl.lab.predict."""
     from scratchdl.lab.predict import command_predict as predict
 

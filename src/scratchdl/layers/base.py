@@ -27,8 +27,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from scratchdl.autodiff.calls import call_layer, on_tape
 from scratchdl.autodiff.tensor import value_of
@@ -66,14 +69,14 @@ def reset_name_counters() -> None:
     _NAME_COUNTERS.clear()
 
 
-def check_positive_int(name: str, value) -> int:
+def check_positive_int(name: str, value: Any) -> int:
     """Return ``value`` as int, or raise ValueError naming it when it is not a positive integer."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
         raise ValueError(f"{name} must be a positive integer, received {name}={value!r}")
     return int(value)
 
 
-def check_rate(name: str, value, low=0.0, high=1.0) -> float:
+def check_rate(name: str, value: Any, low: float = 0.0, high: float = 1.0) -> float:
     """Return ``value`` as float, or raise ValueError when it is outside [low, high]."""
     try:
         v = float(value)
@@ -114,7 +117,13 @@ class Layer:
     <Class>: {...}`` (Keras 3's message).
     """
 
-    def __init__(self, name=None, trainable=True, dtype=None, **kwargs):
+    def __init__(
+        self,
+        name: str | None = None,
+        trainable: bool = True,
+        dtype: DTypeLike | None = None,
+        **kwargs: Any,
+    ) -> None:
         input_shape = kwargs.pop("input_shape", None)
         input_dim = kwargs.pop("input_dim", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
@@ -138,7 +147,12 @@ class Layer:
         self.dtype = np.float32
 
     # -- the contract --------------------------------------------------------
-    def build(self, input_shape, rng: np.random.Generator | None = None, dtype=np.float32):
+    def build(
+        self,
+        input_shape: tuple[int | None, ...] | list[tuple[int | None, ...]],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> None:
         """Create parameters for inputs of ``input_shape`` (batch axis excluded)."""
         self.input_shape = tuple(input_shape)
         self.output_shape = tuple(self.compute_output_shape(self.input_shape))
@@ -146,10 +160,12 @@ class Layer:
         self._build_rng = rng
         self.built = True
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(
+        self, input_shape: tuple[int | None, ...] | list[tuple[int | None, ...]]
+    ) -> tuple[int | None, ...]:
         return tuple(input_shape)
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray | list[np.ndarray], training: bool = False) -> np.ndarray:
         """The layer's output.  A Keras-style subclass writes ``call`` instead (custom.py)."""
         if is_keras_style(self):
             return forward_by_tape(self, x, training)
@@ -158,7 +174,7 @@ class Layer:
             "ops) nor forward(x, training) and backward(dout) (the engine's way)"
         )
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray | list[np.ndarray]:
         """dL/dx, writing dL/dθ into ``grads``; from the tape for a Keras-style layer."""
         if is_keras_style(self):
             return backward_by_tape(self, dout)
@@ -167,7 +183,7 @@ class Layer:
             "write backward(dout) returning dL/dx and filling self.grads"
         )
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: Any, training: bool | None = None) -> Any:
         """Keras's extension point: the output written with tensor ops (see custom.py)."""
         raise NotImplementedError(
             f"{type(self).__name__} does not define call(inputs); a Keras layer subclass "
@@ -177,14 +193,19 @@ class Layer:
     call.engine_default = True
     forward.engine_default = True
 
-    def build_for(self, input_shape, rng=None, dtype=np.float32) -> None:
+    def build_for(
+        self,
+        input_shape: tuple[int | None, ...] | list[tuple[int | None, ...]],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> None:
         """Build for inputs of ``input_shape`` (no batch axis), engine- or Keras-style."""
         if is_keras_style(self):
             build_keras_style(self, tuple(input_shape), rng, dtype)
         else:
             self.build(tuple(input_shape), rng=rng, dtype=dtype)
 
-    def add_loss(self, value) -> None:
+    def add_loss(self, value: Any) -> None:
         """Keras: add a term (a tensor from ``call``) to the model's loss; trained by fit."""
         if not hasattr(self, "layer_losses"):
             self.layer_losses = []
@@ -200,7 +221,7 @@ class Layer:
         return list(getattr(self, "layer_losses", []))
 
     # -- calling a layer like a function ----------------------------------------------
-    def __call__(self, inputs, training=None):
+    def __call__(self, inputs: Any, training: bool | None = None) -> Any:
         """``layer(x)``: build on the first call from ``x``'s shape, then ``forward``.
 
         Returns an ``EagerTensor`` (an ndarray with ``.numpy()``).  ``training``
@@ -274,19 +295,21 @@ class Layer:
             self.constraints[key] = constraint
         return var
 
-    def add_param(self, key, value, regularizer=None, constraint=None) -> Variable:
+    def add_param(
+        self, key: str, value: ArrayLike, regularizer: Any = None, constraint: Any = None
+    ) -> Variable:
         """Register a trainable array (a Variable with a zero gradient of its shape)."""
         return self._create_weight(key, value, True, regularizer, constraint)
 
     def add_weight(
         self,
-        name=None,
-        shape=(),
-        initializer="glorot_uniform",
-        dtype=None,
-        trainable=True,
-        regularizer=None,
-        constraint=None,
+        name: str | None = None,
+        shape: Sequence[int] = (),
+        initializer: Any = "glorot_uniform",
+        dtype: DTypeLike | None = None,
+        trainable: bool = True,
+        regularizer: Any = None,
+        constraint: Any = None,
     ) -> Variable:
         """Keras's way to create a weight: ``initializer`` draws its first value.
 
@@ -303,7 +326,7 @@ class Layer:
         value = init(tuple(int(d) for d in shape), rng, dtype=dtype)
         return self._create_weight(name, value, trainable, regularizer, constraint)
 
-    def variables_by_key(self, trainable=True):
+    def variables_by_key(self, trainable: bool = True) -> list[tuple[str, Variable]]:
         """``(key, Variable)`` pairs of the trainable (or non-trainable) weights, in order."""
         source = self.params if trainable else self.state
         return [(k, self._variables[k]) for k in source]
@@ -363,14 +386,14 @@ class Layer:
         return int(sum(s.size for s in self.state.values()))
 
     # -- weights as arrays, in Keras order ---------------------------------------
-    def weight_keys(self):
+    def weight_keys(self) -> list[tuple[str, str]]:
         """Keys of ``get_weights`` in Keras order: trainable first, then state."""
         return [("params", k) for k in self.params] + [("state", k) for k in self.state]
 
-    def get_weights(self):
+    def get_weights(self) -> list[np.ndarray]:
         return [v.numpy() for v in self.weights]
 
-    def set_weights(self, weights):
+    def set_weights(self, weights: Sequence[ArrayLike]) -> None:
         variables = self.weights
         weights = list(weights)
         if len(weights) != len(variables):
@@ -388,7 +411,7 @@ class Layer:
             config["input_shape"] = list(self.input_shape_arg)
         return config
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         cfg = {k: v for k, v in self.get_config().items() if k not in ("trainable",)}
         args = ", ".join(f"{k}={v!r}" for k, v in cfg.items())
         return f"{type(self).__name__}({args})"

@@ -18,8 +18,10 @@ batch of one zero input.
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from scratchdl.autodiff.tape import GradientTape
 from scratchdl.autodiff.tensor import Tensor, is_tensor, value_of
@@ -27,7 +29,7 @@ from scratchdl.autodiff.tensor import Tensor, is_tensor, value_of
 __all__ = ["is_keras_style", "build_keras_style", "forward_by_tape", "backward_by_tape"]
 
 
-def is_keras_style(layer) -> bool:
+def is_keras_style(layer: Any) -> bool:
     """True when the layer's class writes ``call`` and not its own ``forward``.
 
     The base class marks its own ``call``/``forward`` with ``engine_default = True``.
@@ -46,7 +48,12 @@ def _engine_build(layer) -> bool:
     return "rng" in inspect.signature(type(layer).build).parameters
 
 
-def build_keras_style(layer, input_shape, rng, dtype) -> None:
+def build_keras_style(
+    layer: Any,
+    input_shape: tuple[int | None, ...],
+    rng: np.random.Generator | None,
+    dtype: DTypeLike,
+) -> None:
     """Keras's build: ``build((None, *input_shape))``, then probe the output shape."""
     layer.input_shape = tuple(input_shape)
     layer.dtype = np.dtype(dtype)
@@ -67,7 +74,7 @@ def _training_kwarg(layer, training) -> dict:
     return {"training": training} if "training" in params else {}
 
 
-def forward_by_tape(layer, x, training):
+def forward_by_tape(layer: Any, x: np.ndarray, training: bool) -> np.ndarray:
     """y = call(x), recorded on a private tape for ``backward_by_tape``."""
     x_in = Tensor(np.asarray(x))
     layer.layer_losses = []
@@ -84,7 +91,7 @@ def forward_by_tape(layer, x, training):
     return np.asarray(value_of(out), dtype=layer.dtype)
 
 
-def backward_by_tape(layer, dout):
+def backward_by_tape(layer: Any, dout: np.ndarray) -> np.ndarray:
     """dL/dx from the kept tape; dL/dθ written into ``layer.grads``."""
     tape, x_in, out = layer._tape_state
     variables = [v for k, v in layer.variables_by_key(trainable=True)]

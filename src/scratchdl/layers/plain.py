@@ -34,7 +34,7 @@ __all__ = [
 # -- Dense (the book's Affine) ---------------------------------------------------------
 
 
-def dense_forward(x, W, b=None):
+def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     """Forward: ``z = x @ W + b``.
 
     Shapes: x (N, d_in), W (d_in, units), b (units,) or None (use_bias=False);
@@ -47,7 +47,9 @@ def dense_forward(x, W, b=None):
     return z
 
 
-def dense_backward(dout, x, W):
+def dense_backward(
+    dout: np.ndarray, x: np.ndarray, W: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward of ``z = x @ W + b`` given ``dout = dL/dz``.
 
     Formulas::
@@ -69,7 +71,9 @@ def dense_backward(dout, x, W):
 # -- Batch normalization -----------------------------------------------------------------
 
 
-def batchnorm_forward_train(x, gamma, beta, epsilon):
+def batchnorm_forward_train(
+    x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, epsilon: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Forward in training: normalise each column with the batch's own statistics.
 
     Formulas (sums and means over the N rows, one value per feature)::
@@ -90,7 +94,14 @@ def batchnorm_forward_train(x, gamma, beta, epsilon):
     return y, mu, var
 
 
-def batchnorm_forward_infer(x, gamma, beta, moving_mean, moving_variance, epsilon):
+def batchnorm_forward_infer(
+    x: np.ndarray,
+    gamma: np.ndarray,
+    beta: np.ndarray,
+    moving_mean: np.ndarray,
+    moving_variance: np.ndarray,
+    epsilon: float,
+) -> np.ndarray:
     """Forward in inference: the same normalisation with the running statistics.
 
     ``y = gamma * (x - moving_mean) / sqrt(moving_variance + epsilon) + beta``.
@@ -99,7 +110,7 @@ def batchnorm_forward_infer(x, gamma, beta, moving_mean, moving_variance, epsilo
     return gamma * x_hat + beta
 
 
-def moving_average(moving, batch_value, momentum):
+def moving_average(moving: np.ndarray, batch_value: np.ndarray, momentum: float) -> np.ndarray:
     """Running statistic after one training batch: ``momentum*moving + (1-momentum)*value``.
 
     Convention: Keras's momentum 0.99 (keep 99 % of the old value) is PyTorch's 0.01;
@@ -108,7 +119,14 @@ def moving_average(moving, batch_value, momentum):
     return momentum * moving + (1 - momentum) * batch_value
 
 
-def batchnorm_backward(dout, x, gamma, mu, var, epsilon):
+def batchnorm_backward(
+    dout: np.ndarray,
+    x: np.ndarray,
+    gamma: np.ndarray,
+    mu: np.ndarray,
+    var: np.ndarray,
+    epsilon: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward in training, step by step through the computational graph.
 
     With std = sqrt(var + epsilon) and xc = x - mu (N rows; sums over the rows)::
@@ -137,7 +155,14 @@ def batchnorm_backward(dout, x, gamma, mu, var, epsilon):
     return dx, dgamma, dbeta
 
 
-def batchnorm_backward_infer(dout, x, gamma, moving_mean, moving_variance, epsilon):
+def batchnorm_backward_infer(
+    dout: np.ndarray,
+    x: np.ndarray,
+    gamma: np.ndarray,
+    moving_mean: np.ndarray,
+    moving_variance: np.ndarray,
+    epsilon: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward in inference: the statistics are constants, so the layer is affine.
 
     Formulas::

@@ -46,7 +46,7 @@ class Loss:
 
     def __call__(
         self, y_true: ArrayLike, y_pred: ArrayLike, sample_weight: ArrayLike | None = None
-    ) -> np.ndarray:
+    ) -> np.ndarray | Tensor:
         """Keras's order ``loss(y_true, y_pred)``; the value as an EagerTensor (``.numpy()``).
 
         The dtype is y_pred's float dtype (float32 for other inputs), as Keras's.

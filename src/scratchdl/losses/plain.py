@@ -45,7 +45,7 @@ __all__ = [
 EPSILON = 1e-7
 
 
-def one_hot(k, C):
+def one_hot(k: np.ndarray, C: int) -> np.ndarray:
     """Integer labels k (N,) as one-hot rows (N, C): ``t[i, k[i]] = 1``."""
     return np.eye(C)[k]
 
@@ -53,7 +53,7 @@ def one_hot(k, C):
 # -- categorical cross-entropy ---------------------------------------------------------
 
 
-def categorical_crossentropy(y, t):
+def categorical_crossentropy(y: np.ndarray, t: np.ndarray) -> np.floating:
     """L = -1/N sum_i sum_c t_ic log(clip(q_ic, EPSILON, 1 - EPSILON)), q = y / sum_c y.
 
     Keras first rescales each row of y to sum to 1 (q = y for a softmax output).
@@ -63,7 +63,7 @@ def categorical_crossentropy(y, t):
     return -np.sum(t * np.log(np.clip(q, EPSILON, 1 - EPSILON))) / N
 
 
-def categorical_crossentropy_grad(y, t):
+def categorical_crossentropy_grad(y: np.ndarray, t: np.ndarray) -> np.ndarray:
     """dL/dy for ``categorical_crossentropy`` (no softmax fused in).
 
     With s = sum_c y_c and q = y / s (per row), the chain rule through the rescaling::
@@ -81,7 +81,7 @@ def categorical_crossentropy_grad(y, t):
     return (g - np.sum(g * q, axis=-1, keepdims=True)) / s
 
 
-def sparse_categorical_crossentropy(y, k):
+def sparse_categorical_crossentropy(y: np.ndarray, k: np.ndarray) -> np.floating:
     """The categorical cross-entropy with integer labels: t = one_hot(k).
 
     ``L = -1/N sum_i log(clip(y[i, k_i] / sum_c y_ic, EPSILON, 1 - EPSILON))``.
@@ -90,7 +90,7 @@ def sparse_categorical_crossentropy(y, k):
     return categorical_crossentropy(y, one_hot(k, y.shape[-1]))
 
 
-def softmax_crossentropy_grad(p, t):
+def softmax_crossentropy_grad(p: np.ndarray, t: np.ndarray) -> np.ndarray:
     """The fused gradient (the book's SoftmaxWithLoss): dL/dz = (p - t) / N.
 
     Here p = softmax(z) is the network's output and t the one-hot (or soft, rows
@@ -102,13 +102,13 @@ def softmax_crossentropy_grad(p, t):
     return (p - t) / N
 
 
-def categorical_crossentropy_from_logits(z, t):
+def categorical_crossentropy_from_logits(z: np.ndarray, t: np.ndarray) -> np.floating:
     """``from_logits=True``: L = -1/N sum_i sum_c t_ic log_softmax(z)_ic (no clipping)."""
     N = z.shape[0]
     return -np.sum(t * log_softmax(z)) / N
 
 
-def categorical_crossentropy_from_logits_grad(z, t):
+def categorical_crossentropy_from_logits_grad(z: np.ndarray, t: np.ndarray) -> np.ndarray:
     """dL/dz = (softmax(z) sum_c t_c - t) / N, i.e. (softmax(z) - t) / N for rows summing to 1."""
     N = z.shape[0]
     return (softmax(z) * np.sum(t, axis=-1, keepdims=True) - t) / N
@@ -117,7 +117,7 @@ def categorical_crossentropy_from_logits_grad(z, t):
 # -- binary cross-entropy ----------------------------------------------------------------
 
 
-def binary_crossentropy(y, t):
+def binary_crossentropy(y: np.ndarray, t: np.ndarray) -> np.floating:
     """L = -1/N sum_i mean_d [t log p + (1 - t) log(1 - p)], p = clip(y, EPSILON, 1 - EPSILON).
 
     Shapes: y, t (N, D): D independent yes/no outputs, averaged (Keras).
@@ -128,7 +128,7 @@ def binary_crossentropy(y, t):
     return np.sum(per_sample) / N
 
 
-def binary_crossentropy_grad(y, t):
+def binary_crossentropy_grad(y: np.ndarray, t: np.ndarray) -> np.ndarray:
     """dL/dy = (p - t) / (p (1 - p)) / (N D), 0 where y was clipped."""
     N, D = y.shape[0], y.shape[-1]
     p = np.clip(y, EPSILON, 1 - EPSILON)
@@ -136,13 +136,13 @@ def binary_crossentropy_grad(y, t):
     return np.where(inside, (p - t) / (p * (1 - p)), 0.0) / (N * D)
 
 
-def sigmoid_binary_crossentropy_grad(p, t):
+def sigmoid_binary_crossentropy_grad(p: np.ndarray, t: np.ndarray) -> np.ndarray:
     """The fused gradient for p = sigmoid(z): dL/dz = (p - t) / (N D)."""
     N, D = p.shape[0], p.shape[-1]
     return (p - t) / (N * D)
 
 
-def binary_crossentropy_from_logits(z, t):
+def binary_crossentropy_from_logits(z: np.ndarray, t: np.ndarray) -> np.floating:
     """``from_logits=True``: -t log sigmoid(z) - (1 - t) log(1 - sigmoid(z)), averaged.
 
     The engine evaluates the same value as max(z, 0) - z t + log(1 + exp(-|z|)),
@@ -157,13 +157,13 @@ def binary_crossentropy_from_logits(z, t):
 # -- mean squared error ------------------------------------------------------------------
 
 
-def mean_squared_error(y, t):
+def mean_squared_error(y: np.ndarray, t: np.ndarray) -> np.floating:
     """L = 1/N sum_i mean_d (y - t)**2 (Keras; the book's 0.5 sum (y - t)**2 differs)."""
     N = y.shape[0]
     return np.sum(np.mean((y - t) ** 2, axis=-1)) / N
 
 
-def mean_squared_error_grad(y, t):
+def mean_squared_error_grad(y: np.ndarray, t: np.ndarray) -> np.ndarray:
     """dL/dy = 2 (y - t) / (N D)."""
     N, D = y.shape[0], y.shape[-1]
     return 2 * (y - t) / (N * D)

@@ -9,7 +9,12 @@ and backward passes walk them.  Everything here reads the structure only through
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from scratchdl import losses as losses_module
 from scratchdl import optimizers as optimizers_module
@@ -24,7 +29,7 @@ from scratchdl.models.nesting import ModelAsLayer, output_shape_of
 from scratchdl.models.summary import format_summary
 from scratchdl.models.training import TrainingMixin
 from scratchdl.random import make_rng
-from scratchdl.variables import ParamStore
+from scratchdl.variables import ParamStore, Variable
 
 __all__ = ["BaseModel"]
 
@@ -72,13 +77,13 @@ class BaseModel(ModelAsLayer, TrainingMixin):
         return self._trainable
 
     @trainable.setter
-    def trainable(self, value) -> None:
+    def trainable(self, value: bool) -> None:
         """``model.trainable = False`` freezes every layer (True unfreezes them), as Keras."""
         self._trainable = bool(value)
         for layer in self._layers:
             layer.trainable = self._trainable
 
-    def get_layer(self, name=None, index=None):
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Any:
         """A layer by name or by position in ``model.layers`` (Keras's messages)."""
         if name is not None and index is not None:
             raise ValueError("Provide only a layer name or a layer index at `get_layer`.")
@@ -100,7 +105,7 @@ class BaseModel(ModelAsLayer, TrainingMixin):
             f"No such layer: {name}. Existing layers are: {[lay.name for lay in self._layers]}."
         )
 
-    def _bind_store(self):
+    def _bind_store(self) -> None:
         """(Re)bind every layer's trainable Variables to this model's flat store."""
         for layer in self._layers:
             layer.check_wiring()
@@ -111,7 +116,7 @@ class BaseModel(ModelAsLayer, TrainingMixin):
         if self.optimizer is not None:
             self.optimizer.build(self.store)
 
-    def ensure_store(self):
+    def ensure_store(self) -> None:
         """Bind again when another model took a shared layer's weights into its store.
 
         Values are never lost (binding copies them); only optimizer state restarts.
@@ -122,11 +127,11 @@ class BaseModel(ModelAsLayer, TrainingMixin):
             self._bind_store()  # a shared layer moved, or a layer was frozen / unfrozen
 
     @property
-    def input_shape(self):
+    def input_shape(self) -> tuple[int | None, ...] | None:
         return None if self._input_layer is None else (None,) + tuple(self._input_layer.shape)
 
     @property
-    def output_shape(self):
+    def output_shape(self) -> tuple[int | None, ...]:
         if not self.built:
             raise ValueError(f"model {self.name!r} is not built yet; call build() or fit()")
         return (None,) + output_shape_of(self._layers[-1])
@@ -141,15 +146,15 @@ class BaseModel(ModelAsLayer, TrainingMixin):
     # -- compile -----------------------------------------------------------------
     def compile(
         self,
-        optimizer="rmsprop",
-        loss=None,
-        metrics=None,
-        loss_weights=None,
-        weighted_metrics=None,
-        run_eagerly=None,
-        steps_per_execution=None,
-        jit_compile=None,
-    ):
+        optimizer: Any = "rmsprop",
+        loss: Any = None,
+        metrics: Any = None,
+        loss_weights: Sequence[float] | Mapping[str, float] | None = None,
+        weighted_metrics: Any = None,
+        run_eagerly: bool | None = None,
+        steps_per_execution: int | None = None,
+        jit_compile: bool | None = None,
+    ) -> None:
         """Choose the optimizer, loss and metrics (Keras names and aliases).
 
         ``run_eagerly`` and ``jit_compile`` choose how TensorFlow executes; a NumPy
@@ -178,7 +183,7 @@ class BaseModel(ModelAsLayer, TrainingMixin):
         return losses_module.get(loss)
 
     @property
-    def metrics_names(self):
+    def metrics_names(self) -> list[str]:
         """tf.keras 2.x: ``["loss", *metric names]`` once fit/evaluate has run, ``[]`` before.
 
         Convention: Keras 3 returns ``["loss", "compile_metrics"]``; the tf.keras list
@@ -188,7 +193,7 @@ class BaseModel(ModelAsLayer, TrainingMixin):
             return []
         return ["loss"] + [m.name for m in self.compiled_metrics]
 
-    def metric_direction(self, name):
+    def metric_direction(self, name: str) -> str | None:
         """ "up" / "down" / None for a metric name as it appears in logs (val_ stripped)."""
         name = name[4:] if name.startswith("val_") else name
         if name == "loss":
@@ -200,26 +205,26 @@ class BaseModel(ModelAsLayer, TrainingMixin):
 
     # -- weights -----------------------------------------------------------------
     @property
-    def weights(self):
+    def weights(self) -> list[Variable]:
         """Every layer's Variables, layer by layer (trainable first within a layer)."""
         return [v for layer in self._layers for v in layer.weights]
 
     @property
-    def trainable_weights(self):
+    def trainable_weights(self) -> list[Variable]:
         return [v for layer in self._layers for v in layer.trainable_weights]
 
     @property
-    def non_trainable_weights(self):
+    def non_trainable_weights(self) -> list[Variable]:
         return [v for layer in self._layers for v in layer.non_trainable_weights]
 
     trainable_variables = trainable_weights
     variables = weights
 
-    def get_weights(self):
+    def get_weights(self) -> list[np.ndarray]:
         self._require_built("get_weights()")
         return [v.numpy() for v in self.weights]
 
-    def set_weights(self, weights):
+    def set_weights(self, weights: Sequence[ArrayLike]) -> None:
         self._require_built("set_weights()")
         weights, variables = list(weights), self.weights
         if len(weights) != len(variables):
@@ -230,17 +235,25 @@ class BaseModel(ModelAsLayer, TrainingMixin):
         for var, w in zip(variables, weights):
             var.assign(w)
 
-    def count_params(self):
+    def count_params(self) -> int:
         """Every weight's size, trainable or not (Keras's ``count_params``)."""
         self._require_built("count_params()")
         return int(sum(v.size for v in self.weights))
 
-    def summary(self, line_length=None, print_fn=None):
+    def summary(
+        self, line_length: int | None = None, print_fn: Callable[..., Any] | None = None
+    ) -> None:
         """Print tf.keras 2.x's summary table: name (type), output shape, parameter count."""
         text = format_summary(self, line_length=line_length)
         (print_fn or print)(text)
 
-    def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None):
+    def save(
+        self,
+        filepath: str | os.PathLike,
+        overwrite: bool = True,
+        include_optimizer: bool = True,
+        save_format: str | None = None,
+    ) -> None:
         """Write the native safe format (config + weights + optimizer + step) atomically.
 
         Any extension works (``.keras``, ``.h5``, ``.hdf5``, ``.npz``) and so does any
@@ -254,14 +267,14 @@ class BaseModel(ModelAsLayer, TrainingMixin):
             )
         save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
 
-    def save_weights(self, filepath, overwrite=True):
+    def save_weights(self, filepath: str | os.PathLike, overwrite: bool = True) -> None:
         save_weights(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, filepath, skip_mismatch=False):
+    def load_weights(self, filepath: str | os.PathLike, skip_mismatch: bool = False) -> None:
         load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
-    def get_training_state(self):
+    def get_training_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         return training_state(self)
 
-    def set_training_state(self, meta, arrays):
+    def set_training_state(self, meta: dict[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
         restore_training_state(self, meta, arrays)

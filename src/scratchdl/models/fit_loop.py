@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 
-def resolve_verbose(verbose) -> int:
+def resolve_verbose(verbose: str | int | bool) -> int:
     """Keras's ``verbose``: "auto" means 1; 0 silent, 1 progress bar, 2 one line per epoch."""
     if verbose == "auto":
         return 1
@@ -56,7 +56,7 @@ class InterruptGuard:
     thread (where signal handlers cannot be installed) it does nothing.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.interrupted = False
         self._previous = None
 
@@ -104,7 +104,9 @@ def _epoch_order(rng, n, batch_size, shuffle):
     return None
 
 
-def batch_stream(rng, n, batch_size, shuffle, passes):
+def batch_stream(
+    rng: np.random.Generator, n: int, batch_size: int, shuffle: bool | str, passes: int
+) -> Iterator[tuple[np.ndarray | None, int]]:
     """Every training batch of one ``fit``: ``(order, start)`` pairs, pass after pass.
 
     Each pass over the data draws its own order when it starts and ends with its
@@ -169,7 +171,15 @@ class FitPlan:
     prepare: Callable | None = None  # (x, y, sw) of a dataset batch -> prepared arrays
 
 
-def train_epoch(plan, stream, steps, buf, cb, should_stop, state):
+def train_epoch(
+    plan: FitPlan,
+    stream: Iterator[tuple[np.ndarray | None, int]],
+    steps: int,
+    buf: np.ndarray | None,
+    cb: callbacks_module.CallbackList | None,
+    should_stop: Callable[[], bool],
+    state: FitState,
+) -> dict[str, float]:
     """``steps`` batches from ``stream``; returns the epoch logs (running means).
 
     Each shuffled batch is gathered into one reused buffer with
@@ -297,7 +307,14 @@ def _logs(loss, metrics):
     return logs
 
 
-def make_callbacks(model, callbacks, verbose, epochs, steps, with_history=True):
+def make_callbacks(
+    model: Any,
+    callbacks: Iterable[callbacks_module.Callback] | None,
+    verbose: int,
+    epochs: int,
+    steps: int | None,
+    with_history: bool = True,
+) -> tuple[callbacks_module.CallbackList, callbacks_module.History | None]:
     """The CallbackList of a fit/evaluate/predict: the user's, then History and the bar."""
     cbs = list(callbacks or [])
     history = None
@@ -312,14 +329,14 @@ def make_callbacks(model, callbacks, verbose, epochs, steps, with_history=True):
     return cb, history
 
 
-def should_validate(epoch, freq) -> bool:
+def should_validate(epoch: int, freq: int | list[int]) -> bool:
     """Keras's rule with 1-based epochs: ``(epoch+1) % freq == 0`` or ``epoch+1 in freq``."""
     if isinstance(freq, list):
         return epoch + 1 in freq
     return (epoch + 1) % freq == 0
 
 
-def _ran_out_warning(steps, epochs):
+def _ran_out_warning(steps, epochs) -> None:
     warnings.warn(
         "Your input ran out of data; interrupting training. Make sure that your dataset "
         "or generator can generate at least `steps_per_epoch * epochs` batches (in this "
@@ -330,7 +347,7 @@ def _ran_out_warning(steps, epochs):
     )
 
 
-def run_fit(model, plan: FitPlan):
+def run_fit(model: Any, plan: FitPlan) -> callbacks_module.History | None:
     """``for epoch in range(initial_epoch, epochs)`` with callbacks; returns History.
 
     Reads and sets only public model attributes: ``stop_training``, ``history`` and
@@ -386,7 +403,7 @@ def _validate(plan, cb):
     return {f"val_{k}": v for k, v in val.items()}
 
 
-def _report_interrupt(epoch):
+def _report_interrupt(epoch) -> None:
     print(
         f"\nTraining interrupted (Ctrl-C) during epoch {epoch + 1}; the model keeps the "
         f"weights of the last completed batch and the History holds the completed epochs.",
@@ -394,7 +411,9 @@ def _report_interrupt(epoch):
     )
 
 
-def evaluation_bar(n, batch_size, verbose, steps=None):
+def evaluation_bar(
+    n: int, batch_size: int, verbose: str | int | bool, steps: int | None = None
+) -> Progbar | None:
     """The Progbar ``evaluate``/``predict`` finish with (None when silent).
 
     Created before the loop so that its clock covers the whole evaluation.
@@ -406,7 +425,7 @@ def evaluation_bar(n, batch_size, verbose, steps=None):
     return Progbar(target if steps is None else min(steps, target), verbose=verbose)
 
 
-def finish_evaluation_bar(bar, logs=None):
+def finish_evaluation_bar(bar: Progbar | None, logs: Mapping[str, float] | None = None) -> None:
     """One tf.keras line: ``313/313 [=====] - 0s 1ms/step - loss: ... - accuracy: ...``."""
     if bar is not None:
         bar.update(bar.target, list((logs or {}).items()), finalize=True)

@@ -93,7 +93,7 @@ def _topological(outputs) -> list:
     """Every node the outputs depend on, each after the nodes that feed it."""
     order, seen = [], set()
 
-    def visit(tensor):
+    def visit(tensor) -> None:
         node = tensor.node
         if id(node) in seen:
             return
@@ -160,7 +160,7 @@ class Model(BaseModel):
         self.inputs = self.outputs = None
         self._nodes, self._shared, self._input_layers, self._plan = [], set(), [], []
 
-    def call(self, inputs, training=None):
+    def call(self, inputs: Any, training: bool | None = None) -> Any:
         """The forward pass of a subclass (layer calls, control flow, tensor ops)."""
         raise NotImplementedError(
             f"{type(self).__name__} does not define call(self, inputs, training=None)"
@@ -210,14 +210,14 @@ class Model(BaseModel):
         return self._input_layers + list(self._layers)
 
     @property
-    def input_shape(self):
+    def input_shape(self) -> tuple[int | None, ...] | list[tuple[int | None, ...]] | None:
         if self._subclassed:
             return None if self._input_layer is None else (None, *self._input_layer.shape)
         shapes = [t.shape for t in self.inputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
     @property
-    def output_shape(self):
+    def output_shape(self) -> tuple[int | None, ...] | list[tuple[int | None, ...]]:
         if self._subclassed:
             self._require_built("output_shape")
             return (None, *self._output_shape)
@@ -225,11 +225,11 @@ class Model(BaseModel):
         return shapes[0] if len(shapes) == 1 else shapes
 
     @property
-    def layer_input_shape(self):
+    def layer_input_shape(self) -> tuple[int | None, ...]:
         return tuple(self.input_shape[1:])
 
     @property
-    def layer_output_shape(self):
+    def layer_output_shape(self) -> tuple[int | None, ...]:
         return tuple(self.output_shape[1:])
 
     def _configure_backward(self) -> None:
@@ -328,7 +328,7 @@ class Model(BaseModel):
             seed = self.loss.fused_backward() if self._fused else self.loss.backward()
             self.backward_from([seed], fused=[self._fused])
 
-    def backward_from(self, douts: list, fused: list | None = None):
+    def backward_from(self, douts: list, fused: list | None = None) -> list[np.ndarray | None]:
         """Walk the nodes in reverse from dL/d(outputs); returns dL/d(inputs) (or None).
 
         ``fused[i]``: output i's seed is dL/dz of its activation, so that node runs
@@ -384,7 +384,7 @@ class Model(BaseModel):
         return out[0] if len(out) == 1 else out
 
     # -- a model used as a layer ----------------------------------------------------------
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray | list[np.ndarray]) -> Any:
         if self._subclassed:
             return backward_subclassed(self, dout, need_dx=True)
         dxs = self.backward_from([dout])

@@ -13,19 +13,22 @@ Shapes: a *model*'s ``input_shape``/``output_shape`` include the batch axis
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 __all__ = ["ModelAsLayer", "input_shape_of", "output_shape_of"]
 
 
-def input_shape_of(layer) -> tuple:
+def input_shape_of(layer: Any) -> tuple:
     """The input shape of a layer or model, batch axis excluded."""
     if isinstance(layer, ModelAsLayer):
         return layer.layer_input_shape
     return tuple(layer.input_shape)
 
 
-def output_shape_of(layer) -> tuple:
+def output_shape_of(layer: Any) -> tuple:
     """The output shape of a layer or model, batch axis excluded."""
     if isinstance(layer, ModelAsLayer):
         return layer.layer_output_shape
@@ -38,7 +41,7 @@ class ModelAsLayer:
     _need_input_grad = True
 
     @property
-    def input_shape_arg(self):
+    def input_shape_arg(self) -> tuple[int | None, ...] | None:
         """The input shape a model brings into an outer model (None until it has one)."""
         return None if self._input_layer is None else tuple(self._input_layer.shape)
 
@@ -50,7 +53,7 @@ class ModelAsLayer:
     def layer_output_shape(self) -> tuple:
         return output_shape_of(self._layers[-1])
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         shape = tuple(input_shape)
         for layer in self._layers:
             shape = tuple(layer.compute_output_shape(shape))
@@ -63,7 +66,7 @@ class ModelAsLayer:
             leaves.extend(layer.flat_layers() if isinstance(layer, ModelAsLayer) else [layer])
         return leaves
 
-    def build_as_layer(self, input_shape, dtype) -> None:
+    def build_as_layer(self, input_shape: tuple[int | None, ...], dtype: DTypeLike) -> None:
         """Build an unbuilt model for inputs of ``input_shape`` (batch axis excluded)."""
         if np.dtype(dtype) != self.dtype:
             raise ValueError(
@@ -78,7 +81,7 @@ class ModelAsLayer:
         return self._need_input_grad
 
     @need_input_grad.setter
-    def need_input_grad(self, value) -> None:
+    def need_input_grad(self, value: bool) -> None:
         """Set by the outer model; passed on to this model's first trained layer."""
         self._need_input_grad = bool(value)
         if self._first_grad < len(self._layers):
@@ -86,11 +89,11 @@ class ModelAsLayer:
             if hasattr(first, "need_input_grad"):
                 first.need_input_grad = self._need_input_grad
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """The layers' forwards in order (a model used as a layer)."""
         return self._forward(x, training)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """dL/d(input) through the layers, last to first; None when no one needs it.
 
         Layers before the first one with trainable weights run only when the outer

@@ -8,8 +8,11 @@ config, saving); the loops (``fit``, ``evaluate``, ``predict``) live in
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from scratchdl import layers as layers_module
 from scratchdl.layers import InputLayer, Layer
@@ -53,7 +56,14 @@ class Sequential(BaseModel):
     added to another model, which then shares (never re-initialises) its weights.
     """
 
-    def __init__(self, layers=None, name=None, seed=None, dtype="float32", trainable=True):
+    def __init__(
+        self,
+        layers: Iterable[Any] | None = None,
+        name: str | None = None,
+        seed: int | None = None,
+        dtype: DTypeLike = "float32",
+        trainable: bool = True,
+    ) -> None:
         name = name if name is not None else unique_name("sequential")
         self._init_model(name, seed, dtype, trainable)
         for layer in layers or []:
@@ -61,10 +71,10 @@ class Sequential(BaseModel):
 
     # -- structure -------------------------------------------------------------
     @property
-    def layers(self):
+    def layers(self) -> list[Any]:
         return list(self._layers)
 
-    def add(self, layer):
+    def add(self, layer: Any) -> None:
         """Append a layer or a model; an ``input_shape=`` on the first creates the InputLayer."""
         if not isinstance(layer, (Layer, ModelAsLayer, KerasTensor)):
             raise ValueError(
@@ -96,7 +106,7 @@ class Sequential(BaseModel):
         if self._input_layer is not None and self._layers:
             self._build_from(self._input_layer.shape)
 
-    def pop(self):
+    def pop(self) -> Any:
         if not self._layers:
             raise ValueError("There are no layers in the model to pop.")
         layer = self._layers.pop()
@@ -105,7 +115,7 @@ class Sequential(BaseModel):
             self._build_from(self._input_layer.shape)
         return layer
 
-    def build(self, input_shape=None):
+    def build(self, input_shape: Sequence[int | None] | None = None) -> None:
         """Build for ``input_shape`` *including* the batch axis, as Keras: ``(None, 784)``."""
         if input_shape is None:
             if self._input_layer is None:
@@ -158,7 +168,7 @@ class Sequential(BaseModel):
             layer.output = x  # the latest trace (a rebuilt model traces again)
         self.outputs = [x]
 
-    def _configure_backward(self):
+    def _configure_backward(self) -> None:
         """The first layer with trainable weights needs no dx; layers before it no backward.
 
         Frozen layers at the start (``trainable=False``) are therefore skipped by
@@ -183,13 +193,15 @@ class Sequential(BaseModel):
         ]
 
     # -- config and saving -----------------------------------------------------------
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         layers = [] if self._input_layer is None else [layers_module.serialize(self._input_layer)]
         layers += [layers_module.serialize(lay) for lay in self._layers]
         return {"name": self.name, "layers": layers, "dtype": self.dtype.name, "seed": self.seed}
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
+    def from_config(
+        cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+    ) -> Sequential:
         """Rebuild from ``get_config()``; ``custom_objects`` names user-defined layers."""
         model = cls(
             name=config.get("name"), seed=config.get("seed"), dtype=config.get("dtype", "float32")
@@ -208,5 +220,5 @@ class Sequential(BaseModel):
                 model.add(layer)
         return model
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Sequential name={self.name!r}, {len(self._layers)} layers, built={self.built}>"

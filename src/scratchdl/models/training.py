@@ -17,6 +17,7 @@ inference mode.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +81,7 @@ class TrainingMixin:
             x = layer.forward(x, training)
         return x
 
-    def __call__(self, x, training=None):
+    def __call__(self, x: Any, training: bool | None = None) -> Any:
         """``model(x)``: the outputs (an EagerTensor, ``.numpy()`` works).
 
         ``training=True`` runs the layers in training mode (dropout active, batch
@@ -123,7 +124,7 @@ class TrainingMixin:
         fn = getattr(last, "activation", None) or getattr(last, "fn", None)
         return getattr(fn, "name", None) == want and getattr(fn, "axis", -1) == -1
 
-    def _backward(self):
+    def _backward(self) -> None:
         """Backpropagation from the loss: every layer writes dL/dθ into its gradients."""
         layers = self._layers
         d = self.loss.fused_backward() if self._fused else self.loss.backward()
@@ -195,7 +196,7 @@ class TrainingMixin:
         self.optimizer.apply(self.store)
         return loss, out
 
-    def _check_wiring(self):
+    def _check_wiring(self) -> None:
         """Stop with a clear error if a layer replaced its params/grads dicts (first step)."""
         for layer in self._layers:
             layer.check_wiring()
@@ -236,7 +237,7 @@ class TrainingMixin:
                 f"Call model.compile(optimizer, loss, metrics) first."
             )
 
-    def _build_metrics(self, y, out_shape):
+    def _build_metrics(self, y, out_shape) -> None:
         """The compiled metrics, then the weighted ones (renamed ``weighted_<name>`` on a clash)."""
         probe_pred = np.zeros((1,) + tuple(out_shape[1:]), dtype=self.dtype)
         probe_true = y[:1]
@@ -342,23 +343,23 @@ class TrainingMixin:
     # -- fit ------------------------------------------------------------------------
     def fit(
         self,
-        x=None,
-        y=None,
-        batch_size=None,
-        epochs=1,
-        verbose="auto",
-        callbacks=None,
-        validation_split=0.0,
-        validation_data=None,
-        shuffle=True,
-        class_weight=None,
-        sample_weight=None,
-        initial_epoch=0,
-        steps_per_epoch=None,
-        validation_steps=None,
-        validation_batch_size=None,
-        validation_freq=1,
-    ):
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose: str | int = "auto",
+        callbacks: list[Any] | None = None,
+        validation_split: float = 0.0,
+        validation_data: Any = None,
+        shuffle: bool = True,
+        class_weight: dict[int, float] | None = None,
+        sample_weight: np.ndarray | None = None,
+        initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
+        validation_batch_size: int | None = None,
+        validation_freq: int | list[int] = 1,
+    ) -> Any:
         """Train for ``epochs`` epochs (Keras semantics; see the module docstring).
 
         ``steps_per_epoch``: an epoch is that many batches of one stream of passes
@@ -435,7 +436,7 @@ class TrainingMixin:
         xv, yv, swv = self._prepare_fit_data(data[0], data[1], sw, None)
         return xv, yv, swv
 
-    def _ensure_optimizer(self):
+    def _ensure_optimizer(self) -> None:
         """Before training: the store is this model's, the optimizer built for it."""
         self.ensure_store()
         if getattr(self.optimizer, "_built_for", None) is not self.store:
@@ -503,15 +504,15 @@ class TrainingMixin:
 
     def evaluate(
         self,
-        x=None,
-        y=None,
-        batch_size=None,
-        verbose="auto",
-        sample_weight=None,
-        steps=None,
-        callbacks=None,
-        return_dict=False,
-    ):
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        verbose: str | int = "auto",
+        sample_weight: np.ndarray | None = None,
+        steps: int | None = None,
+        callbacks: list[Any] | None = None,
+        return_dict: bool = False,
+    ) -> float | list[float] | dict[str, float]:
         """Loss and metrics on (x, y): a scalar (loss only), ``[loss, *metrics]``, or a dict.
 
         ``steps`` caps the number of batches; ``callbacks`` receive the ``on_test_*``
@@ -545,7 +546,14 @@ class TrainingMixin:
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+    def predict(
+        self,
+        x: Any,
+        batch_size: int | None = None,
+        verbose: str | int = "auto",
+        steps: int | None = None,
+        callbacks: list[Any] | None = None,
+    ) -> np.ndarray | list[np.ndarray]:
         """Outputs for ``x`` in inference mode, computed in batches, as one array.
 
         ``steps`` caps the number of batches (the result then has ``steps *
@@ -591,7 +599,14 @@ class TrainingMixin:
         finish_evaluation_bar(bar)
         return outs[0] if len(outs) == 1 else outs
 
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+    def train_on_batch(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: np.ndarray | None = None,
+        class_weight: dict[int, float] | None = None,
+        return_dict: bool = False,
+    ) -> float | list[float] | dict[str, float]:
         """One optimizer step on one batch; returns the loss (and metrics) before the update."""
         self._require_compiled("training/testing")
         x, y, sw = self._prepare_fit_data(x, y, sample_weight, class_weight)

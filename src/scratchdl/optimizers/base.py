@@ -79,7 +79,7 @@ def _takes_step(fn) -> bool:
     return any(p.kind in kinds or p.kind == inspect.Parameter.VAR_POSITIONAL for p in params)
 
 
-def store_of(variables) -> ParamStore:
+def store_of(variables: Sequence[Variable]) -> ParamStore:
     """The flat store holding exactly ``variables`` (a new one when none does)."""
     for v in variables:
         if not isinstance(v, Variable):

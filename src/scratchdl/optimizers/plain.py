@@ -22,6 +22,8 @@ Written for reading and for the float64 tests: they make no effort to keep float
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = [
@@ -40,16 +42,20 @@ __all__ = [
 ]
 
 
-def _zeros(state, key, w, initial=0.0):
+def _zeros(state, key, w, initial: float = 0.0):
     return state[key] if key in state else np.full_like(w, initial)
 
 
-def sgd(w, g, state, lr):
+def sgd(
+    w: np.ndarray, g: np.ndarray, state: dict[str, Any], lr: float
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Gradient descent: ``w = w - lr*g``.  No state."""
     return w - lr * g, {}
 
 
-def momentum(w, g, state, lr, momentum=0.9):
+def momentum(
+    w: np.ndarray, g: np.ndarray, state: dict[str, Any], lr: float, momentum: float = 0.9
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Momentum (Keras's form, also the book's ``Momentum``).
 
     Update::
@@ -61,7 +67,9 @@ def momentum(w, g, state, lr, momentum=0.9):
     return w + v, {"v": v}
 
 
-def nesterov(w, g, state, lr, momentum=0.9):
+def nesterov(
+    w: np.ndarray, g: np.ndarray, state: dict[str, Any], lr: float, momentum: float = 0.9
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Nesterov momentum, Keras's form (``SGD(nesterov=True)``).
 
     Update (the step looks ahead with the NEW v)::
@@ -73,7 +81,9 @@ def nesterov(w, g, state, lr, momentum=0.9):
     return w + momentum * v - lr * g, {"v": v}
 
 
-def nesterov_bengio(w, g, state, lr, momentum=0.9):
+def nesterov_bengio(
+    w: np.ndarray, g: np.ndarray, state: dict[str, Any], lr: float, momentum: float = 0.9
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Nesterov momentum in Bengio et al.'s form: the book's ``Nesterov``.
 
     Update (the step uses the OLD v)::
@@ -91,7 +101,15 @@ def nesterov_bengio(w, g, state, lr, momentum=0.9):
     return w, {"v": momentum * v - lr * g}
 
 
-def adagrad(w, g, state, lr, epsilon=1e-7, initial_accumulator_value=0.1, epsilon_inside=True):
+def adagrad(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    lr: float,
+    epsilon: float = 1e-7,
+    initial_accumulator_value: float = 0.1,
+    epsilon_inside: bool = True,
+) -> tuple[np.ndarray, dict[str, Any]]:
     """AdaGrad: each coordinate's step shrinks with its sum of squared gradients.
 
     Update::
@@ -106,8 +124,16 @@ def adagrad(w, g, state, lr, epsilon=1e-7, initial_accumulator_value=0.1, epsilo
 
 
 def rmsprop(
-    w, g, state, lr, rho=0.9, epsilon=1e-7, momentum=0.0, centered=False, epsilon_inside=True
-):
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    lr: float,
+    rho: float = 0.9,
+    epsilon: float = 1e-7,
+    momentum: float = 0.0,
+    centered: bool = False,
+    epsilon_inside: bool = True,
+) -> tuple[np.ndarray, dict[str, Any]]:
     """RMSprop: divide by a running root-mean-square of the gradient.
 
     Update::
@@ -134,7 +160,14 @@ def rmsprop(
     return w - inc, new_state
 
 
-def adadelta(w, g, state, lr, rho=0.95, epsilon=1e-7):
+def adadelta(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    lr: float,
+    rho: float = 0.95,
+    epsilon: float = 1e-7,
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Adadelta: the step is the ratio of the running RMS of past steps and of gradients.
 
     Update::
@@ -153,7 +186,16 @@ def adadelta(w, g, state, lr, rho=0.95, epsilon=1e-7):
     return w + lr * delta, {"Eg2": Eg2, "Ed2": Ed2}
 
 
-def adam(w, g, state, lr, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False):
+def adam(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    lr: float,
+    beta_1: float = 0.9,
+    beta_2: float = 0.999,
+    epsilon: float = 1e-7,
+    amsgrad: bool = False,
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Adam as Keras (and the book) computes it.
 
     Update (t = 1, 2, ...; m and v start at 0)::
@@ -180,7 +222,15 @@ def adam(w, g, state, lr, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False)
     return w - lr_t * m / (np.sqrt(v) + epsilon), new_state
 
 
-def adamax(w, g, state, lr, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+def adamax(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    lr: float,
+    beta_1: float = 0.9,
+    beta_2: float = 0.999,
+    epsilon: float = 1e-7,
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Adamax: Adam with the infinity norm of past gradients in place of their RMS.
 
     Update (t = 1, 2, ...)::
@@ -198,7 +248,15 @@ def adamax(w, g, state, lr, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     return w, {"t": t, "m": m, "u": u}
 
 
-def nadam(w, g, state, lr, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+def nadam(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    lr: float,
+    beta_1: float = 0.9,
+    beta_2: float = 0.999,
+    epsilon: float = 1e-7,
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Nadam: Adam with Nesterov momentum and Dozat's momentum schedule (Keras's form).
 
     Update (t = 1, 2, ...; mu_prod starts at 1)::
@@ -225,7 +283,7 @@ def nadam(w, g, state, lr, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     return w, {"t": t, "mu_prod": mu_prod, "m": m, "v": v}
 
 
-def decoupled_weight_decay(w, lr, weight_decay):
+def decoupled_weight_decay(w: np.ndarray, lr: float, weight_decay: float) -> np.ndarray:
     """Shrink the weights before the rule's step: ``w = w - lr*weight_decay*w``.
 
     Decoupled: it does not pass through the gradient, so Adam's division by sqrt(v)
@@ -235,7 +293,16 @@ def decoupled_weight_decay(w, lr, weight_decay):
     return w - lr * weight_decay * w
 
 
-def adamw(w, g, state, lr, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+def adamw(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    lr: float,
+    weight_decay: float = 0.004,
+    beta_1: float = 0.9,
+    beta_2: float = 0.999,
+    epsilon: float = 1e-7,
+) -> tuple[np.ndarray, dict[str, Any]]:
     """AdamW: ``decoupled_weight_decay`` then ``adam``.
 
     Reference: Loshchilov & Hutter, "Decoupled weight decay regularization", arXiv:1711.05101.

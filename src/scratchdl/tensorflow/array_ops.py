@@ -11,8 +11,11 @@ arrays keep theirs.  ``name=`` has no effect (see ``math_ops``).
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from scratchdl.autodiff import ops
 from scratchdl.autodiff.tensor import (
@@ -26,6 +29,7 @@ from scratchdl.autodiff.tensor import (
     operands,
     value_of,
 )
+from scratchdl.variables import Variable
 
 __all__ = [
     "constant", "convert_to_tensor_v2", "zeros", "ones", "zeros_like", "ones_like", "fill",
@@ -39,7 +43,12 @@ def _dims(shape):
     return tuple(int(n) for n in np.asarray(value_of(shape)).ravel())
 
 
-def constant(value, dtype=None, shape=None, name="Const"):
+def constant(
+    value: Any,
+    dtype: DTypeLike | None = None,
+    shape: Sequence[int] | None = None,
+    name: str = "Const",
+) -> Tensor:
     """A tensor holding ``value`` (copied); ``shape`` fills a scalar or reshapes."""
     arr = np.array(default_array(value, dtype), copy=True)
     if shape is None:
@@ -54,7 +63,12 @@ def constant(value, dtype=None, shape=None, name="Const"):
     return Tensor(arr.reshape(dims))
 
 
-def convert_to_tensor_v2(value, dtype=None, dtype_hint=None, name=None):
+def convert_to_tensor_v2(
+    value: Any,
+    dtype: DTypeLike | None = None,
+    dtype_hint: DTypeLike | None = None,
+    name: str | None = None,
+) -> Tensor | Variable:
     """``value`` as a tensor; ``dtype_hint`` is the dtype to use when ``value`` has none."""
     plain = not is_tensor(value) and not isinstance(value, (np.ndarray, np.generic))
     if dtype is None and dtype_hint is not None and plain:
@@ -62,29 +76,33 @@ def convert_to_tensor_v2(value, dtype=None, dtype_hint=None, name=None):
     return convert_to_tensor(value, dtype)
 
 
-def zeros(shape, dtype=np.float32, name=None):
+def zeros(
+    shape: Sequence[int] | int, dtype: DTypeLike = np.float32, name: str | None = None
+) -> Tensor:
     """A tensor of zeros."""
     return Tensor(np.zeros(_dims(shape), dtype=dtype))
 
 
-def ones(shape, dtype=np.float32, name=None):
+def ones(
+    shape: Sequence[int] | int, dtype: DTypeLike = np.float32, name: str | None = None
+) -> Tensor:
     """A tensor of ones."""
     return Tensor(np.ones(_dims(shape), dtype=dtype))
 
 
-def zeros_like(input, dtype=None, name=None):  # noqa: A002 (TensorFlow's name)
+def zeros_like(input: Any, dtype: DTypeLike | None = None, name: str | None = None) -> Tensor:  # noqa: A002 (TensorFlow's name)
     """Zeros with ``input``'s shape (and dtype unless given)."""
     x = convert_to_tensor(input)
     return Tensor(np.zeros(x.shape, dtype=dtype or x.dtype))
 
 
-def ones_like(input, dtype=None, name=None):  # noqa: A002
+def ones_like(input: Any, dtype: DTypeLike | None = None, name: str | None = None) -> Tensor:  # noqa: A002
     """Ones with ``input``'s shape (and dtype unless given)."""
     x = convert_to_tensor(input)
     return Tensor(np.ones(x.shape, dtype=dtype or x.dtype))
 
 
-def fill(dims, value, name=None):
+def fill(dims: Any, value: Any, name: str | None = None) -> Tensor:
     """A tensor of shape ``dims`` filled with the scalar ``value`` (its dtype)."""
     v = default_array(value)
     if v.ndim != 0:
@@ -92,7 +110,13 @@ def fill(dims, value, name=None):
     return Tensor(np.full(_dims(dims), v, dtype=v.dtype))
 
 
-def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
+def range(
+    start: Any,
+    limit: Any = None,
+    delta: Any = 1,
+    dtype: DTypeLike | None = None,
+    name: str = "range",
+) -> Tensor:  # noqa: A001
     """[start, start + delta, ...) up to ``limit`` (``range(n)`` is 0..n-1).
 
     dtype: float32 if any argument is a float, else int32, unless given.
@@ -108,7 +132,13 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
     return Tensor(np.arange(*[np.asarray(v).item() for v in values]).astype(dtype))
 
 
-def eye(num_rows, num_columns=None, batch_shape=None, dtype=np.float32, name=None):
+def eye(
+    num_rows: int,
+    num_columns: int | None = None,
+    batch_shape: Sequence[int] | None = None,
+    dtype: DTypeLike = np.float32,
+    name: str | None = None,
+) -> Tensor:
     """An identity matrix (``num_rows`` x ``num_columns``), copied over ``batch_shape``."""
     m = np.eye(int(num_rows), None if num_columns is None else int(num_columns), dtype=dtype)
     if batch_shape is not None:
@@ -116,12 +146,12 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=np.float32, name=Non
     return Tensor(m)
 
 
-def reshape(tensor, shape, name=None):
+def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
     """The same elements in a new shape (one entry may be -1)."""
     return apply(ops.Reshape(_dims(shape)), convert_to_tensor(tensor))
 
 
-def transpose(a, perm=None, conjugate=False, name="transpose"):
+def transpose(a: Any, perm: Any = None, conjugate: bool = False, name: str = "transpose") -> Tensor:
     """Axes permuted by ``perm`` (None: reversed).  ``conjugate`` only matters for
     complex numbers, which scratchdl does not have; True is refused."""
     if conjugate:
@@ -129,7 +159,7 @@ def transpose(a, perm=None, conjugate=False, name="transpose"):
     return apply(ops.Transpose(None if perm is None else _dims(perm)), convert_to_tensor(a))
 
 
-def expand_dims(input, axis, name=None):  # noqa: A002
+def expand_dims(input: Any, axis: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """A new axis of size 1 inserted at ``axis``."""
     x = convert_to_tensor(input)
     axis = int(value_of(axis))
@@ -138,7 +168,7 @@ def expand_dims(input, axis, name=None):  # noqa: A002
     return apply(ops.Reshape(np.expand_dims(np.empty(x.shape, bool), axis).shape), x)
 
 
-def squeeze(input, axis=None, name=None):  # noqa: A002
+def squeeze(input: Any, axis: int | Sequence[int] | None = None, name: str | None = None) -> Tensor:  # noqa: A002
     """Axes of size 1 removed (all of them, or those in ``axis``, which must be 1)."""
     x = convert_to_tensor(input)
     axes = ops.normalize_axes(axis, x.ndim) if axis is not None else None
@@ -173,19 +203,26 @@ def _same_dtype(values, fname):
     return out
 
 
-def concat(values, axis, name="concat"):
+def concat(values: Sequence[Any], axis: Any, name: str = "concat") -> Tensor:
     """The tensors joined along an existing ``axis``."""
     xs = _same_dtype(list(values), "concat")
     return apply(ops.Concat(int(value_of(axis))), *xs)
 
 
-def stack(values, axis=0, name="stack"):
+def stack(values: Sequence[Any], axis: Any = 0, name: str = "stack") -> Tensor:
     """The tensors (one shape) stacked along a new ``axis``."""
     xs = _same_dtype(list(values), "stack")
     return apply(ops.Stack(int(value_of(axis))), *xs)
 
 
-def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+def gather(
+    params: Any,
+    indices: Any,
+    validate_indices: bool | None = None,
+    axis: int | None = None,
+    batch_dims: int = 0,
+    name: str | None = None,
+) -> Tensor:
     """Slices of ``params`` along ``axis`` (default 0) picked by integer ``indices``.
 
     ``validate_indices`` is deprecated and ignored by TensorFlow; here indices are
@@ -200,7 +237,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     return apply(ops.Gather(idx, axis), convert_to_tensor(params))
 
 
-def where(condition, x=None, y=None, name=None):
+def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None) -> Tensor:
     """``x`` where ``condition`` else ``y`` (broadcasting); with neither x nor y, the
     int64 coordinates of the True entries, shape (count, rank)."""
     cond = np.asarray(value_of(condition))
@@ -214,7 +251,9 @@ def where(condition, x=None, y=None, name=None):
     return apply(ops.Where(cond), a, b)
 
 
-def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+def clip_by_value(
+    t: Any, clip_value_min: Any, clip_value_max: Any, name: str | None = None
+) -> Tensor:
     """``t`` with values below the min raised to it and above the max lowered to it."""
     x = convert_to_tensor(t)
     lo, hi = np.asarray(value_of(clip_value_min)), np.asarray(value_of(clip_value_max))
@@ -225,7 +264,7 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     return apply(ops.Clip(lo.astype(x.dtype), hi.astype(x.dtype)), x)
 
 
-def cast(x, dtype, name=None):
+def cast(x: Any, dtype: DTypeLike, name: str | None = None) -> Tensor:
     """``x`` converted to ``dtype``; float to int truncates toward zero.  The gradient
     flows only from float to float."""
     x, dtype = convert_to_tensor(x), np.dtype(dtype)
@@ -234,7 +273,15 @@ def cast(x, dtype, name=None):
     return Tensor(value_of(x).astype(dtype))
 
 
-def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+def one_hot(
+    indices: Any,
+    depth: int,
+    on_value: Any = None,
+    off_value: Any = None,
+    axis: int | None = None,
+    dtype: DTypeLike | None = None,
+    name: str | None = None,
+) -> Tensor:
     """``on_value`` at each index and ``off_value`` elsewhere, on a new axis of size depth.
 
     Defaults: on 1, off 0, axis -1, dtype from on/off values (float32 if none).
@@ -255,26 +302,26 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     return Tensor(out)
 
 
-def shape(input, out_type=np.int32, name=None):  # noqa: A002
+def shape(input: Any, out_type: DTypeLike = np.int32, name: str | None = None) -> Tensor:  # noqa: A002
     """The shape of ``input`` as a 1-D integer tensor."""
     return Tensor(np.array(convert_to_tensor(input).shape, dtype=out_type))
 
 
-def size(input, out_type=np.int32, name=None):  # noqa: A002
+def size(input: Any, out_type: DTypeLike = np.int32, name: str | None = None) -> Tensor:  # noqa: A002
     """The number of elements of ``input`` as a scalar integer tensor."""
     return Tensor(np.array(int(np.prod(convert_to_tensor(input).shape)), dtype=out_type))
 
 
-def rank(input, name=None):  # noqa: A002
+def rank(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """The number of axes of ``input`` as a scalar int32 tensor."""
     return Tensor(np.array(convert_to_tensor(input).ndim, dtype=np.int32))
 
 
-def identity(input, name=None):  # noqa: A002
+def identity(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """A copy of ``input`` that the tape connects to it (the gradient passes through)."""
     return apply(ops.Identity(), convert_to_tensor(input))
 
 
-def stop_gradient(input, name=None):  # noqa: A002
+def stop_gradient(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """A copy of ``input`` through which no gradient flows."""
     return Tensor(value_of(convert_to_tensor(input)).copy())

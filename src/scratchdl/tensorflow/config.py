@@ -8,6 +8,9 @@ which only steer the tracing and compilation — change nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 __all__ = ["function", "run_functions_eagerly", "functions_run_eagerly"]
 
 _FUNCTION_OPTIONS = {
@@ -25,7 +28,7 @@ _FUNCTION_OPTIONS = {
 _eager = {"on": False}
 
 
-def function(func=None, **options):
+def function(func: Callable[..., Any] | None = None, **options: Any) -> Any:
     """``@tf.function`` or ``@tf.function(jit_compile=True)``: returns ``func`` unchanged.
 
     Only TensorFlow's own option names are accepted (a misspelt one raises).
@@ -40,7 +43,7 @@ def function(func=None, **options):
     return func
 
 
-def run_functions_eagerly(run_eagerly):
+def run_functions_eagerly(run_eagerly: bool) -> None:
     """Recorded for ``functions_run_eagerly``; scratchdl always runs eagerly."""
     _eager["on"] = bool(run_eagerly)
 

@@ -12,6 +12,8 @@ float32), as TensorFlow does.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -56,13 +58,13 @@ class Dataset:
     ``len(ds)`` is the number of elements when it is known and finite.
     """
 
-    def __init__(self, make_iterator, cardinality):
+    def __init__(self, make_iterator: Callable[[], Iterator[Any]], cardinality: int) -> None:
         self._make_iterator = make_iterator  # a callable returning a fresh iterator
         self._cardinality = int(cardinality)
 
     # -- sources --------------------------------------------------------------------
     @staticmethod
-    def from_tensor_slices(tensors, name=None):
+    def from_tensor_slices(tensors: Any, name: str | None = None) -> Dataset:
         """One element per index of the first axis of ``tensors`` (an array, or a
         tuple / dict of arrays with a common first dimension)."""
         arrays = _map_structure(_as_array, tensors)
@@ -83,7 +85,7 @@ class Dataset:
         return Dataset(iterate, n)
 
     @staticmethod
-    def range(*args, name=None):
+    def range(*args: int, name: str | None = None) -> Dataset:
         """Like Python's ``range``: int64 scalar elements."""
         r = range(*args)
         return Dataset(lambda: (Tensor(np.int64(i)) for i in r), len(r))
@@ -103,12 +105,18 @@ class Dataset:
     def __iter__(self):
         return iter(self._make_iterator())
 
-    def as_numpy_iterator(self):
+    def as_numpy_iterator(self) -> Iterator[Any]:
         """The elements with every tensor turned into a NumPy array."""
         return (_map_structure(lambda t: value_of(t), e) for e in self)
 
     # -- transformations ------------------------------------------------------------
-    def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
+    def map(
+        self,
+        map_func: Callable[..., Any],
+        num_parallel_calls: int | None = None,
+        deterministic: bool | None = None,
+        name: str | None = None,
+    ) -> Dataset:
         """``map_func`` applied to each element (a tuple element is unpacked into
         arguments).  ``num_parallel_calls`` and ``deterministic`` steer TensorFlow's
         threads; here elements are mapped one by one, in order — the same result."""
@@ -120,12 +128,12 @@ class Dataset:
 
     def batch(
         self,
-        batch_size,
-        drop_remainder=False,
-        num_parallel_calls=None,
-        deterministic=None,
-        name=None,
-    ):
+        batch_size: int,
+        drop_remainder: bool = False,
+        num_parallel_calls: int | None = None,
+        deterministic: bool | None = None,
+        name: str | None = None,
+    ) -> Dataset:
         """Consecutive elements stacked into batches of ``batch_size`` along a new
         first axis; the last batch is smaller unless ``drop_remainder``."""
         batch_size = _positive(batch_size, "batch_size")
@@ -143,7 +151,13 @@ class Dataset:
 
         return Dataset(iterate, n)
 
-    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None):
+    def shuffle(
+        self,
+        buffer_size: int,
+        seed: int | None = None,
+        reshuffle_each_iteration: bool | None = None,
+        name: str | None = None,
+    ) -> Dataset:
         """Elements in random order, drawn from a buffer of ``buffer_size`` elements
         (a buffer at least as large as the dataset gives a full shuffle).
 
@@ -161,7 +175,7 @@ class Dataset:
 
         return Dataset(iterate, self._cardinality)
 
-    def take(self, count, name=None):
+    def take(self, count: int, name: str | None = None) -> Dataset:
         """The first ``count`` elements (-1: all of them)."""
         count = int(count)
         if count < 0:
@@ -170,7 +184,7 @@ class Dataset:
         n = min(count, n) if n >= 0 else UNKNOWN_CARDINALITY
         return Dataset(lambda: itertools.islice(iter(self), count), n)
 
-    def skip(self, count, name=None):
+    def skip(self, count: int, name: str | None = None) -> Dataset:
         """All but the first ``count`` elements (-1: skip everything)."""
         count = int(count)
         n = self._cardinality
@@ -180,7 +194,7 @@ class Dataset:
             n = max(n - count, 0)
         return Dataset(lambda: itertools.islice(iter(self), count, None), n)
 
-    def repeat(self, count=None, name=None):
+    def repeat(self, count: int | None = None, name: str | None = None) -> Dataset:
         """The elements ``count`` times over (None or -1: forever)."""
         forever = count is None or int(count) < 0
         n = INFINITE_CARDINALITY if forever and self._cardinality != 0 else self._cardinality
@@ -194,12 +208,12 @@ class Dataset:
 
         return Dataset(iterate, 0 if self._cardinality == 0 else n)
 
-    def prefetch(self, buffer_size, name=None):
+    def prefetch(self, buffer_size: int, name: str | None = None) -> Dataset:
         """TensorFlow prepares batches ahead in the background; the elements are the
         same, so this returns the dataset as it is."""
         return self
 
-    def cache(self, filename="", name=None):
+    def cache(self, filename: str = "", name: str | None = None) -> Dataset:
         """In-memory data is already cached: returns the dataset.  A file cache
         (``filename``) is not supported."""
         if filename:

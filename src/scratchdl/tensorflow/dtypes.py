@@ -4,6 +4,7 @@ So ``x.dtype == tf.float32`` and ``np.zeros(3, dtype=tf.float32)`` both work.
 """
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 __all__ = [
     "float16", "float32", "float64", "double", "half",
@@ -19,7 +20,7 @@ bool = np.bool_  # noqa: A001 (TensorFlow's name)
 DType = np.dtype
 
 
-def as_dtype(type_value) -> np.dtype:
+def as_dtype(type_value: DTypeLike) -> np.dtype:
     """The dtype named or given by ``type_value`` (e.g. "float32", tf.int64)."""
     try:
         return np.dtype(type_value)

@@ -11,7 +11,11 @@ graph; eager code (TensorFlow's and this) has no graph, so it has no effect.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from scratchdl.autodiff import ops
 from scratchdl.autodiff.tensor import (
@@ -23,6 +27,7 @@ from scratchdl.autodiff.tensor import (
     operands,
     value_of,
 )
+from scratchdl.variables import Variable
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "pow", "square", "sqrt", "exp",
@@ -49,22 +54,22 @@ def _float_tensor(x, fname):
 
 
 # -- elementwise arithmetic ---------------------------------------------------------
-def add(x, y, name=None):
+def add(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x + y elementwise, with broadcasting."""
     return _ops.__add__(x, y)
 
 
-def subtract(x, y, name=None):
+def subtract(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x - y elementwise."""
     return _ops.__sub__(x, y)
 
 
-def multiply(x, y, name=None):
+def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x * y elementwise."""
     return _ops.__mul__(x, y)
 
 
-def divide(x, y, name=None):
+def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x / y elementwise (integer inputs give float64, as TensorFlow's ``truediv``)."""
     return _ops.__truediv__(x, y)
 
@@ -72,64 +77,64 @@ def divide(x, y, name=None):
 truediv = divide
 
 
-def pow(x, y, name=None):  # noqa: A001 (TensorFlow's name)
+def pow(x: Any, y: Any, name: str | None = None) -> Tensor:  # noqa: A001 (TensorFlow's name)
     """x ** y elementwise."""
     return _ops.__pow__(x, y)
 
 
-def square(x, name=None):
+def square(x: Any, name: str | None = None) -> Tensor:
     """x ** 2 elementwise."""
     return apply(ops.Square(), convert_to_tensor(x))
 
 
-def sqrt(x, name=None):
+def sqrt(x: Any, name: str | None = None) -> Tensor:
     """The square root of each element (float tensors)."""
     return apply(ops.Sqrt(), _float_tensor(x, "sqrt"))
 
 
-def exp(x, name=None):
+def exp(x: Any, name: str | None = None) -> Tensor:
     """e ** x elementwise (float tensors)."""
     return apply(ops.Exp(), _float_tensor(x, "exp"))
 
 
-def log(x, name=None):
+def log(x: Any, name: str | None = None) -> Tensor:
     """The natural logarithm of each element (float tensors)."""
     return apply(ops.Log(), _float_tensor(x, "log"))
 
 
-def abs(x, name=None):  # noqa: A001
+def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001
     """|x| elementwise."""
     return apply(ops.Abs(), convert_to_tensor(x))
 
 
-def negative(x, name=None):
+def negative(x: Any, name: str | None = None) -> Tensor:
     """-x elementwise."""
     return apply(ops.Negative(), convert_to_tensor(x))
 
 
-def maximum(x, y, name=None):
+def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:
     """The larger of x and y elementwise (ties: the gradient goes to x)."""
     a, b = operands(x, y, "Maximum")
     return apply(ops.Maximum(), a, b)
 
 
-def minimum(x, y, name=None):
+def minimum(x: Any, y: Any, name: str | None = None) -> Tensor:
     """The smaller of x and y elementwise (ties: the gradient goes to x)."""
     a, b = operands(x, y, "Minimum")
     return apply(ops.Minimum(), a, b)
 
 
-def sigmoid(x, name=None):
+def sigmoid(x: Any, name: str | None = None) -> Tensor:
     """1 / (1 + exp(-x)) elementwise."""
     return apply(ops.Sigmoid(), _float_tensor(x, "sigmoid"))
 
 
-def tanh(x, name=None):
+def tanh(x: Any, name: str | None = None) -> Tensor:
     """tanh(x) elementwise."""
     return apply(ops.Tanh(), _float_tensor(x, "tanh"))
 
 
-def add_n(inputs, name=None):
+def add_n(inputs: Sequence[Any], name: str | None = None) -> Tensor | Variable:
     """The elementwise sum of a list of tensors of one shape and dtype."""
     inputs = list(inputs)
     if not inputs:
@@ -141,17 +146,17 @@ def add_n(inputs, name=None):
 
 
 def matmul(
-    a,
-    b,
-    transpose_a=False,
-    transpose_b=False,
-    adjoint_a=False,
-    adjoint_b=False,
-    a_is_sparse=False,
-    b_is_sparse=False,
-    output_type=None,
-    name=None,
-):
+    a: Any,
+    b: Any,
+    transpose_a: bool = False,
+    transpose_b: bool = False,
+    adjoint_a: bool = False,
+    adjoint_b: bool = False,
+    a_is_sparse: bool = False,
+    b_is_sparse: bool = False,
+    output_type: DTypeLike | None = None,
+    name: str | None = None,
+) -> Tensor:
     """a @ b for rank >= 2 tensors, optionally transposing either (last two axes).
 
     ``adjoint_*`` is the conjugate transpose, the same as ``transpose_*`` for real
@@ -200,17 +205,17 @@ def _bool_tensor(x, fname):
     return value_of(t)
 
 
-def logical_and(x, y, name=None):
+def logical_and(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x AND y elementwise on bool tensors."""
     return Tensor(np.logical_and(_bool_tensor(x, "logical_and"), _bool_tensor(y, "logical_and")))
 
 
-def logical_or(x, y, name=None):
+def logical_or(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x OR y elementwise on bool tensors."""
     return Tensor(np.logical_or(_bool_tensor(x, "logical_or"), _bool_tensor(y, "logical_or")))
 
 
-def logical_not(x, name=None):
+def logical_not(x: Any, name: str | None = None) -> Tensor:
     """NOT x elementwise on a bool tensor."""
     return Tensor(np.logical_not(_bool_tensor(x, "logical_not")))
 
@@ -225,39 +230,53 @@ def _numeric(x, fname):
     return t
 
 
-def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_sum(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None
+) -> Tensor:
     """The sum over ``axis`` (None: every axis)."""
     return apply(ops.Sum(axis, keepdims), _numeric(input_tensor, "reduce_sum"))
 
 
-def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_mean(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None
+) -> Tensor:
     """The mean over ``axis``; integer tensors give a truncated integer mean."""
     return apply(ops.Mean(axis, keepdims), _numeric(input_tensor, "reduce_mean"))
 
 
-def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_max(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None
+) -> Tensor:
     """The maximum over ``axis`` (tied maxima share the gradient)."""
     return apply(ops.Max(axis, keepdims), _numeric(input_tensor, "reduce_max"))
 
 
-def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_min(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None
+) -> Tensor:
     """The minimum over ``axis`` (tied minima share the gradient)."""
     return apply(ops.Min(axis, keepdims), _numeric(input_tensor, "reduce_min"))
 
 
-def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_prod(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None
+) -> Tensor:
     """The product over ``axis``."""
     return apply(ops.Prod(axis, keepdims), _numeric(input_tensor, "reduce_prod"))
 
 
-def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_variance(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None
+) -> Tensor:
     """mean((x - mean(x))**2) over ``axis`` (the population variance, divisor n)."""
     x = _float_tensor(input_tensor, "reduce_variance")
     centered = x - reduce_mean(x, axis=axis, keepdims=True)
     return reduce_mean(square(centered), axis=axis, keepdims=keepdims)
 
 
-def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_std(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None
+) -> Tensor:
     """sqrt(reduce_variance(x)) over ``axis``."""
     return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
 
@@ -273,11 +292,15 @@ def _arg_reduce(fn, x, axis, output_type):
     return Tensor(fn(value_of(x), axis=axis).astype(out_dtype))
 
 
-def argmax(input, axis=None, output_type=np.int64, name=None):  # noqa: A002
+def argmax(
+    input: Any, axis: Any = None, output_type: DTypeLike = np.int64, name: str | None = None
+) -> Tensor:  # noqa: A002
     """The index of the largest value along ``axis`` (None means axis 0, as in TensorFlow)."""
     return _arg_reduce(np.argmax, input, axis, output_type)
 
 
-def argmin(input, axis=None, output_type=np.int64, name=None):  # noqa: A002
+def argmin(
+    input: Any, axis: Any = None, output_type: DTypeLike = np.int64, name: str | None = None
+) -> Tensor:  # noqa: A002
     """The index of the smallest value along ``axis`` (None means axis 0)."""
     return _arg_reduce(np.argmin, input, axis, output_type)

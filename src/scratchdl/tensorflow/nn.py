@@ -6,10 +6,12 @@ Each is one recorded operation whose backward is written out (see
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from scratchdl.autodiff import ops
-from scratchdl.autodiff.tensor import InvalidArgumentError, apply, operands, value_of
+from scratchdl.autodiff.tensor import InvalidArgumentError, Tensor, apply, operands, value_of
 from scratchdl.tensorflow.math_ops import _float_tensor, reduce_sum, sigmoid, square, tanh
 
 __all__ = [
@@ -24,23 +26,25 @@ __all__ = [
 ]
 
 
-def relu(features, name=None):
+def relu(features: Any, name: str | None = None) -> Tensor:
     """max(features, 0) elementwise."""
     return apply(ops.Relu(), _float_tensor(features, "relu"))
 
 
-def softmax(logits, axis=None, name=None):
+def softmax(logits: Any, axis: int | None = None, name: str | None = None) -> Tensor:
     """exp(logits) / sum(exp(logits)) along ``axis`` (None: the last axis)."""
     return apply(ops.Softmax(-1 if axis is None else int(axis)), _float_tensor(logits, "softmax"))
 
 
-def log_softmax(logits, axis=None, name=None):
+def log_softmax(logits: Any, axis: int | None = None, name: str | None = None) -> Tensor:
     """logits - log(sum(exp(logits))) along ``axis`` (None: the last axis)."""
     x = _float_tensor(logits, "log_softmax")
     return apply(ops.LogSoftmax(-1 if axis is None else int(axis)), x)
 
 
-def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
+def softmax_cross_entropy_with_logits(
+    labels: Any, logits: Any, axis: int = -1, name: str | None = None
+) -> Tensor:
     """-sum(labels * log_softmax(logits)) along ``axis``: one loss per example.
 
     ``labels`` are probabilities (e.g. one-hot rows) with the shape of ``logits``;
@@ -56,7 +60,9 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     return apply(ops.SoftmaxCrossEntropy(int(axis)), labels, logits)
 
 
-def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
+def sparse_softmax_cross_entropy_with_logits(
+    labels: Any, logits: Any, name: str | None = None
+) -> Tensor:
     """-log softmax(logits)[label] per example, for integer class ``labels``.
 
     Shapes: labels (N,), logits (N, C) -> (N,).  A label outside [0, C) raises.
@@ -71,7 +77,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     return apply(ops.SparseSoftmaxCrossEntropy(t), x)
 
 
-def l2_loss(t, name=None):
+def l2_loss(t: Any, name: str | None = None) -> Tensor:
     """sum(t ** 2) / 2 (no square root: the weight-decay term)."""
     return reduce_sum(square(_float_tensor(t, "l2_loss"))) / 2
 

@@ -9,7 +9,10 @@ in spirit — seeded means repeatable.)
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from scratchdl.autodiff.tensor import Tensor
 from scratchdl.random import make_rng
@@ -18,7 +21,7 @@ from scratchdl.random import set_random_seed as _set_random_seed
 __all__ = ["set_seed", "normal", "uniform"]
 
 
-def set_seed(seed):
+def set_seed(seed: int) -> None:
     """Seed every random draw that follows (``tf.random.set_seed``)."""
     _set_random_seed(seed)
 
@@ -34,14 +37,28 @@ def _check_float(dtype, fname):
     return dtype
 
 
-def normal(shape, mean=0.0, stddev=1.0, dtype=np.float32, seed=None, name=None):
+def normal(
+    shape: Any,
+    mean: float = 0.0,
+    stddev: float = 1.0,
+    dtype: DTypeLike = np.float32,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Tensor:
     """Samples of a normal distribution N(mean, stddev**2)."""
     dtype = _check_float(dtype, "normal")
     rng = make_rng(seed)
     return Tensor((mean + stddev * rng.standard_normal(_shape(shape))).astype(dtype))
 
 
-def uniform(shape, minval=0, maxval=None, dtype=np.float32, seed=None, name=None):
+def uniform(
+    shape: Any,
+    minval: Any = 0,
+    maxval: Any = None,
+    dtype: DTypeLike = np.float32,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Tensor:
     """Samples uniform in [minval, maxval): maxval defaults to 1 for floats and is
     required for integer dtypes."""
     dtype, rng = np.dtype(dtype), make_rng(seed)

@@ -34,11 +34,11 @@ class Add(Op):
 
     name = "add"
 
-    def forward(self, a, b):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         self.a_shape, self.b_shape = a.shape, b.shape
         return a + b
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return unbroadcast(dout, self.a_shape), unbroadcast(dout, self.b_shape)
 
 
@@ -47,11 +47,11 @@ class Subtract(Op):
 
     name = "subtract"
 
-    def forward(self, a, b):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         self.a_shape, self.b_shape = a.shape, b.shape
         return a - b
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return unbroadcast(dout, self.a_shape), unbroadcast(-dout, self.b_shape)
 
 
@@ -60,11 +60,11 @@ class Multiply(Op):
 
     name = "multiply"
 
-    def forward(self, a, b):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         self.a, self.b = a, b
         return a * b
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return unbroadcast(dout * self.b, self.a.shape), unbroadcast(dout * self.a, self.b.shape)
 
 
@@ -73,11 +73,11 @@ class Divide(Op):
 
     name = "divide"
 
-    def forward(self, a, b):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         self.a, self.b = a, b
         return a / b
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         da = dout / self.b
         db = -dout * self.a / (self.b * self.b)
         return unbroadcast(da, self.a.shape), unbroadcast(db, self.b.shape)
@@ -88,10 +88,10 @@ class Negative(Op):
 
     name = "negative"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         return -x
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (-dout,)
 
 
@@ -100,10 +100,10 @@ class Identity(Op):
 
     name = "identity"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         return np.array(x, copy=True)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (dout,)
 
 
@@ -116,12 +116,12 @@ class Pow(Op):
 
     name = "pow"
 
-    def forward(self, a, b):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         self.a, self.b = a, b
         self.y = np.power(a, b)
         return self.y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a, b = self.a, self.b
         da = dout * b * np.power(a, b - 1)
         log_a = np.log(np.where(a > 0, a, 1))
@@ -134,11 +134,11 @@ class Square(Op):
 
     name = "square"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
         return x * x
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (2 * self.x * dout,)
 
 
@@ -147,11 +147,11 @@ class Sqrt(Op):
 
     name = "sqrt"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.y = np.sqrt(x)
         return self.y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (dout / (2 * self.y),)
 
 
@@ -160,11 +160,11 @@ class Exp(Op):
 
     name = "exp"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.y = np.exp(x)
         return self.y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (dout * self.y,)
 
 
@@ -173,11 +173,11 @@ class Log(Op):
 
     name = "log"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
         return np.log(x)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (dout / self.x,)
 
 
@@ -186,11 +186,11 @@ class Abs(Op):
 
     name = "abs"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
         return np.abs(x)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (dout * np.sign(self.x),)
 
 
@@ -203,12 +203,12 @@ class Maximum(Op):
 
     name = "maximum"
 
-    def forward(self, a, b):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         self.a_shape, self.b_shape = a.shape, b.shape
         self.mask = a >= b
         return np.maximum(a, b)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         da = np.where(self.mask, dout, 0)
         db = np.where(self.mask, 0, dout)
         return unbroadcast(da, self.a_shape), unbroadcast(db, self.b_shape)
@@ -219,7 +219,7 @@ class Minimum(Maximum):
 
     name = "minimum"
 
-    def forward(self, a, b):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         self.a_shape, self.b_shape = a.shape, b.shape
         self.mask = a <= b
         return np.minimum(a, b)
@@ -236,7 +236,7 @@ class MatMul(Op):
 
     name = "matmul"
 
-    def forward(self, a, b):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if a.ndim < 2 or b.ndim < 2:
             raise ValueError(
                 f"matmul needs tensors of rank >= 2, received shapes {a.shape} and {b.shape}"
@@ -248,7 +248,7 @@ class MatMul(Op):
         self.a, self.b = a, b
         return a @ b
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         need_a, need_b = self.needs_grad or (True, True)
         da = db = None  # a gradient nobody tracks is not computed (x in x @ W)
         if need_a:

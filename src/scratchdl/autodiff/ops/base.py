@@ -10,6 +10,8 @@ run more than once (a persistent tape) because it never changes the cache.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 __all__ = ["Op", "unbroadcast", "normalize_axes"]
@@ -33,13 +35,13 @@ class Op:
     name = "op"
     needs_grad = None
 
-    def forward(self, *xs):
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} must implement forward(*arrays)")
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray | None, ...]:
         raise NotImplementedError(f"{type(self).__name__} must implement backward(dout)")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<op {self.name}>"
 
 
@@ -66,7 +68,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     return grad
 
 
-def normalize_axes(axis, ndim: int) -> tuple:
+def normalize_axes(axis: int | Sequence[int] | np.ndarray | None, ndim: int) -> tuple:
     """``axis`` (None, an int or a sequence of ints) as a sorted tuple of axes >= 0."""
     if axis is None:
         return tuple(range(ndim))

@@ -15,6 +15,10 @@ The backward returns one gradient per input, in the inputs' order.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
 from scratchdl.autodiff.ops.base import Op
 
 __all__ = ["Function"]
@@ -30,7 +34,12 @@ class Function(Op):
         name: shown in errors and in the tape's records.
     """
 
-    def __init__(self, forward, backward, name="function"):
+    def __init__(
+        self,
+        forward: Callable[..., np.ndarray],
+        backward: Callable[[np.ndarray], Sequence[np.ndarray | None]],
+        name: str = "function",
+    ) -> None:
         if not callable(forward) or not callable(backward):
             raise TypeError(
                 f"Function needs callables forward and backward, received "
@@ -38,11 +47,11 @@ class Function(Op):
             )
         self._forward, self._backward, self.name = forward, backward, str(name)
 
-    def forward(self, *xs):
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
         self.n_inputs = len(xs)
         return self._forward(*xs)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray | None, ...]:
         grads = self._backward(dout)
         if not isinstance(grads, (tuple, list)):
             grads = (grads,)

@@ -32,11 +32,11 @@ class Relu(Op):
 
     name = "relu"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.mask = x > 0
         return np.where(self.mask, x, 0).astype(x.dtype, copy=False)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (np.where(self.mask, dout, 0),)
 
 
@@ -45,7 +45,7 @@ class Sigmoid(Op):
 
     name = "sigmoid"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         # 1 / (1 + exp(-x)) == (1 + tanh(x / 2)) / 2, which cannot overflow
         y = np.tanh(x * 0.5)
         y += 1
@@ -53,7 +53,7 @@ class Sigmoid(Op):
         self.y = y
         return y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (dout * self.y * (1 - self.y),)
 
 
@@ -62,11 +62,11 @@ class Tanh(Op):
 
     name = "tanh"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.y = np.tanh(x)
         return self.y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (dout * (1 - self.y * self.y),)
 
 
@@ -78,14 +78,14 @@ class Softmax(Op):
 
     name = "softmax"
 
-    def __init__(self, axis=-1):
+    def __init__(self, axis: int = -1) -> None:
         self.axis = axis
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         self.y = np.exp(_log_softmax(z, self.axis))
         return self.y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         y = self.y
         return (y * (dout - np.sum(dout * y, axis=self.axis, keepdims=True)),)
 
@@ -98,15 +98,15 @@ class LogSoftmax(Op):
 
     name = "log_softmax"
 
-    def __init__(self, axis=-1):
+    def __init__(self, axis: int = -1) -> None:
         self.axis = axis
 
-    def forward(self, z):
+    def forward(self, z: np.ndarray) -> np.ndarray:
         y = _log_softmax(z, self.axis)
         self.p = np.exp(y)
         return y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (dout - self.p * np.sum(dout, axis=self.axis, keepdims=True),)
 
 
@@ -121,15 +121,15 @@ class SoftmaxCrossEntropy(Op):
 
     name = "softmax_cross_entropy_with_logits"
 
-    def __init__(self, axis=-1):
+    def __init__(self, axis: int = -1) -> None:
         self.axis = axis
 
-    def forward(self, labels, logits):
+    def forward(self, labels: np.ndarray, logits: np.ndarray) -> np.ndarray:
         self.labels = labels
         self.log_p = _log_softmax(logits, self.axis)
         return -np.sum(labels * self.log_p, axis=self.axis)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         d = np.expand_dims(dout, self.axis)
         p = np.exp(self.log_p)
         total = np.sum(self.labels, axis=self.axis, keepdims=True)
@@ -146,10 +146,10 @@ class SparseSoftmaxCrossEntropy(Op):
 
     name = "sparse_softmax_cross_entropy_with_logits"
 
-    def __init__(self, labels):
+    def __init__(self, labels: np.ndarray) -> None:
         self.labels = np.asarray(labels)
 
-    def forward(self, logits):
+    def forward(self, logits: np.ndarray) -> np.ndarray:
         c, t = logits.shape[-1], self.labels
         if t.shape != logits.shape[:-1]:
             raise ValueError(
@@ -165,7 +165,7 @@ class SparseSoftmaxCrossEntropy(Op):
         self.log_p = _log_softmax(logits, -1)
         return -np.take_along_axis(self.log_p, t[..., None], axis=-1)[..., 0]
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         g = np.exp(self.log_p)  # softmax, then minus 1 at each label
         t = self.labels[..., None]
         np.put_along_axis(g, t, np.take_along_axis(g, t, axis=-1) - 1, axis=-1)

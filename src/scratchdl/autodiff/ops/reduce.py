@@ -7,6 +7,8 @@ over the reduced positions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from scratchdl.autodiff.ops.base import Op, normalize_axes
@@ -15,14 +17,14 @@ __all__ = ["Sum", "Mean", "Max", "Min", "Prod"]
 
 
 class _Reduce(Op):
-    def __init__(self, axis=None, keepdims=False):
+    def __init__(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> None:
         self.axis, self.keepdims = axis, bool(keepdims)
 
-    def _setup(self, x):
+    def _setup(self, x) -> None:
         self.x_shape = x.shape
         self.axes = normalize_axes(self.axis, x.ndim)
 
-    def expand(self, dout):
+    def expand(self, dout: np.ndarray) -> np.ndarray:
         """``dout`` with the reduced axes restored as size 1 (the keepdims shape)."""
         return dout if self.keepdims else np.expand_dims(dout, self.axes)
 
@@ -32,11 +34,11 @@ class Sum(_Reduce):
 
     name = "reduce_sum"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self._setup(x)
         return np.sum(x, axis=self.axes, keepdims=self.keepdims)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (np.broadcast_to(self.expand(dout), self.x_shape).copy(),)
 
 
@@ -49,7 +51,7 @@ class Mean(_Reduce):
 
     name = "reduce_mean"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self._setup(x)
         self.n = int(np.prod([x.shape[a] for a in self.axes]))
         y = np.mean(x, axis=self.axes, keepdims=self.keepdims)
@@ -57,7 +59,7 @@ class Mean(_Reduce):
             return np.trunc(y).astype(x.dtype)
         return y.astype(x.dtype, copy=False)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (np.broadcast_to(self.expand(dout) / self.n, self.x_shape).copy(),)
 
 
@@ -71,13 +73,13 @@ class Max(_Reduce):
     name = "reduce_max"
     _reduce = staticmethod(np.max)
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self._setup(x)
         self.x = x
         self.y = self._reduce(x, axis=self.axes, keepdims=True)
         return self.y if self.keepdims else np.squeeze(self.y, axis=self.axes)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         hit = (self.x == self.y).astype(dout.dtype)
         count = hit.sum(axis=self.axes, keepdims=True)
         return (hit * (self.expand(dout) / count),)
@@ -100,12 +102,12 @@ class Prod(_Reduce):
 
     name = "reduce_prod"
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self._setup(x)
         self.x = x
         return np.prod(x, axis=self.axes, keepdims=self.keepdims)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         x, axes = self.x, self.axes
         kept = [a for a in range(x.ndim) if a not in axes]
         moved = np.transpose(x, kept + list(axes))

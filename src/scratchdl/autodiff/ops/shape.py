@@ -7,7 +7,11 @@ indexing and gathering, split for concatenation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from scratchdl.autodiff.ops.base import Op, unbroadcast
 
@@ -19,10 +23,10 @@ class Reshape(Op):
 
     name = "reshape"
 
-    def __init__(self, shape):
+    def __init__(self, shape: Sequence[int]) -> None:
         self.shape = tuple(int(n) for n in np.asarray(shape).ravel())
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.x_shape = x.shape
         try:
             return np.reshape(x, self.shape)
@@ -32,7 +36,7 @@ class Reshape(Op):
                 f"to shape {list(self.shape)}"
             ) from None
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (np.reshape(dout, self.x_shape),)
 
 
@@ -44,10 +48,10 @@ class Transpose(Op):
 
     name = "transpose"
 
-    def __init__(self, perm=None):
+    def __init__(self, perm: Sequence[int] | None = None) -> None:
         self.perm = None if perm is None else tuple(int(p) for p in perm)
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.used = self.perm if self.perm is not None else tuple(range(x.ndim))[::-1]
         if sorted(self.used) != list(range(x.ndim)):
             raise ValueError(
@@ -55,7 +59,7 @@ class Transpose(Op):
             )
         return np.transpose(x, self.used)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (np.transpose(dout, np.argsort(self.used)),)
 
 
@@ -68,14 +72,14 @@ class GetItem(Op):
 
     name = "getitem"
 
-    def __init__(self, index):
+    def __init__(self, index: Any) -> None:
         self.index = index
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.x_shape, self.x_dtype = x.shape, x.dtype
         return x[self.index]
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         dx = np.zeros(self.x_shape, dtype=np.result_type(dout, self.x_dtype))
         np.add.at(dx, self.index, dout)
         return (dx,)
@@ -90,10 +94,10 @@ class Gather(Op):
 
     name = "gather"
 
-    def __init__(self, indices, axis=0):
+    def __init__(self, indices: ArrayLike, axis: int = 0) -> None:
         self.indices, self.axis = np.asarray(indices), int(axis)
 
-    def forward(self, params):
+    def forward(self, params: np.ndarray) -> np.ndarray:
         n = params.shape[self.axis]
         bad = (self.indices < 0) | (self.indices >= n)
         if np.any(bad):
@@ -104,7 +108,7 @@ class Gather(Op):
         self.shape, self.dtype = params.shape, params.dtype
         return np.take(params, self.indices, axis=self.axis)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         axis = self.axis % len(self.shape)
         dp = np.zeros(self.shape, dtype=np.result_type(dout, self.dtype))
         moved = np.moveaxis(dp, axis, 0)  # a view: writes land in dp
@@ -119,10 +123,10 @@ class Concat(Op):
 
     name = "concat"
 
-    def __init__(self, axis):
+    def __init__(self, axis: int) -> None:
         self.axis = int(axis)
 
-    def forward(self, *xs):
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
         try:
             y = np.concatenate(xs, axis=self.axis)
         except ValueError:  # numpy.AxisError is a ValueError too
@@ -133,7 +137,7 @@ class Concat(Op):
         self.sizes = [x.shape[self.axis] for x in xs]
         return y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray, ...]:
         return tuple(np.split(dout, np.cumsum(self.sizes)[:-1], axis=self.axis))
 
 
@@ -142,10 +146,10 @@ class Stack(Op):
 
     name = "stack"
 
-    def __init__(self, axis=0):
+    def __init__(self, axis: int = 0) -> None:
         self.axis = int(axis)
 
-    def forward(self, *xs):
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
         if len({x.shape for x in xs}) > 1:
             raise ValueError(
                 f"stack: all tensors must have one shape, received {[x.shape for x in xs]}"
@@ -154,7 +158,7 @@ class Stack(Op):
         self.axis_used = self.axis % y.ndim
         return y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray, ...]:
         return tuple(np.moveaxis(dout, self.axis_used, 0))
 
 
@@ -167,14 +171,14 @@ class Where(Op):
 
     name = "where"
 
-    def __init__(self, condition):
+    def __init__(self, condition: ArrayLike) -> None:
         self.condition = np.asarray(condition, dtype=bool)
 
-    def forward(self, x, y):
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         self.x_shape, self.y_shape = x.shape, y.shape
         return np.where(self.condition, x, y)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         c = self.condition
         dx = np.where(c, dout, 0)
         dy = np.where(c, 0, dout)
@@ -192,15 +196,15 @@ class Clip(Op):
 
     name = "clip_by_value"
 
-    def __init__(self, lo, hi):
+    def __init__(self, lo: ArrayLike, hi: ArrayLike) -> None:
         self.lo, self.hi = np.asarray(lo), np.asarray(hi)
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.x_shape = x.shape
         self.inside = (x >= self.lo) & (x <= self.hi)
         return np.minimum(np.maximum(x, self.lo), self.hi).astype(x.dtype, copy=False)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (unbroadcast(np.where(self.inside, dout, 0), self.x_shape),)
 
 
@@ -212,12 +216,12 @@ class Cast(Op):
 
     name = "cast"
 
-    def __init__(self, dtype):
+    def __init__(self, dtype: DTypeLike) -> None:
         self.dtype = np.dtype(dtype)
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.x_dtype = x.dtype
         return x.astype(self.dtype)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> tuple[np.ndarray]:
         return (np.asarray(dout).astype(self.x_dtype),)

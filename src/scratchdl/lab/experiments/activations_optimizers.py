@@ -21,13 +21,17 @@ lr 0.95, Momentum 0.1, AdaGrad 1.5, Adam 0.3; SGD zig-zags, the others go more d
 from __future__ import annotations
 
 import dataclasses
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from scratchdl.lab.experiments.common import (
     Result,
+    TrainTest,
     check_row,
     child_rng,
     child_seed,
@@ -39,6 +43,9 @@ from scratchdl.lab.experiments.common import (
 )
 from scratchdl.lab.experiments.recipes import book_loss_curve, keras_classifier, tail_mean
 from scratchdl.lab.experiments.report import write_report
+
+if TYPE_CHECKING:  # annotations only
+    from scratchdl.models.sequential import Sequential
 
 NAME = "activations-optimizers"
 TITLE = "Activations and optimizers: sigmoid vs ReLU, SGD vs Adam, six optimizers"
@@ -81,7 +88,9 @@ class Config:
         )
 
 
-def keras_model(units, activation, optimizer, lr, seed):
+def keras_model(
+    units: Sequence[int], activation: str, optimizer: str, lr: float, seed: int
+) -> Sequential:
     """The note's 64-128-256-128-64 model, compiled with the given optimizer."""
     from scratchdl.keras import optimizers
 
@@ -91,7 +100,7 @@ def keras_model(units, activation, optimizer, lr, seed):
     return model
 
 
-def train_variant(config: Config, variant: str, data, rng) -> dict:
+def train_variant(config: Config, variant: str, data: TrainTest, rng: np.random.Generator) -> dict:
     from scratchdl.keras.callbacks import TerminateOnNaN
 
     (x, y), (xt, yt) = data
@@ -108,7 +117,7 @@ def train_variant(config: Config, variant: str, data, rng) -> dict:
     return {"history": history, "test_acc": float(test_acc), "diverged_epoch": diverged}
 
 
-def book_mnist(config: Config, name: str, data, rng) -> list[float]:
+def book_mnist(config: Config, name: str, data: TrainTest, rng: np.random.Generator) -> list[float]:
     """optimizer_compare_mnist: mini-batch loss after each update."""
     from scratchdl import book
 
@@ -118,7 +127,7 @@ def book_mnist(config: Config, name: str, data, rng) -> list[float]:
     return book_loss_curve(net, optimizer, x, t, config.book_iters, config.book_batch, rng)
 
 
-def optimizer_path(name: str, steps: int, start) -> dict:
+def optimizer_path(name: str, steps: int, start: tuple[float, float]) -> dict:
     """``steps`` updates of the book optimizer ``name`` on f(x, y) = x**2/20 + y**2."""
     from scratchdl import book
 
@@ -163,7 +172,7 @@ def _describe_book(name, losses, seconds) -> str:
             f"(mean of the last 100 iterations, {seconds:.1f} s)")  # fmt: skip
 
 
-def relu_sgd_restarts(config: Config, data, rng) -> list:
+def relu_sgd_restarts(config: Config, data: TrainTest, rng: np.random.Generator) -> list:
     """First-epoch loss of relu+SGD (lr 0.01) from ``config.restarts`` fresh initialisations."""
     one_epoch = dataclasses.replace(config, epochs=1)
     losses = []
@@ -227,7 +236,7 @@ def _path_rows(paths) -> list:
     return rows
 
 
-def report(result: Result, out_dir) -> list[Path]:
+def report(result: Result, out_dir: str | os.PathLike) -> list[Path]:
     """keras_curves.png, book_mnist_loss.png, optimizer_paths.png."""
     from scratchdl.book.util import smooth_curve
     from scratchdl.lab.plotting import plot_contour_paths, plot_lines

@@ -18,13 +18,17 @@ the plain net stuck at about 0.1 for every scale <= 0.0464.
 from __future__ import annotations
 
 import dataclasses
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from scratchdl.lab.experiments.common import (
     Result,
+    TrainTest,
     check_row,
     child_rng,
     child_seed,
@@ -34,6 +38,9 @@ from scratchdl.lab.experiments.common import (
 )
 from scratchdl.lab.experiments.recipes import fit_on_test, keras_classifier
 from scratchdl.lab.experiments.report import write_report
+
+if TYPE_CHECKING:  # annotations only
+    from scratchdl.models.sequential import Sequential
 
 NAME = "batchnorm"
 TITLE = "Batch normalization: with and without, and over 16 weight scales"
@@ -68,7 +75,7 @@ class Config:
         )
 
 
-def keras_model(hidden, batchnorm: bool, seed: int):
+def keras_model(hidden: Sequence[int], batchnorm: bool, seed: int) -> Sequential:
     """The seed's model on the Keras face, compiled as in the note."""
     from scratchdl.keras.layers import BatchNormalization
 
@@ -77,7 +84,7 @@ def keras_model(hidden, batchnorm: bool, seed: int):
     return model
 
 
-def train_keras(config: Config, batchnorm: bool, data, rng) -> dict:
+def train_keras(config: Config, batchnorm: bool, data: TrainTest, rng: np.random.Generator) -> dict:
     _, (xt, yt) = data
     model = keras_model(config.hidden, batchnorm, child_seed(rng))
     history = fit_on_test(model, data, config.epochs, config.batch_size)
@@ -85,7 +92,9 @@ def train_keras(config: Config, batchnorm: bool, data, rng) -> dict:
     return {"history": history, "test_acc": float(test_acc)}
 
 
-def train_book_pair(config: Config, scale: float, data, rng) -> dict:
+def train_book_pair(
+    config: Config, scale: float, data: TrainTest, rng: np.random.Generator
+) -> dict:
     """The book's loop: both nets see the same batches; train accuracy every 10 iterations."""
     from scratchdl.book import SGD, MultiLayerNetExtend
 
@@ -173,7 +182,7 @@ def _book_rows(config, book) -> list:
     return rows
 
 
-def report(result: Result, out_dir) -> list[Path]:
+def report(result: Result, out_dir: str | os.PathLike) -> list[Path]:
     """keras_curves.png (train/val accuracy, both models) and book_grid.png (4x4 panels)."""
     from scratchdl.lab.plotting import plot_lines
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -32,12 +34,16 @@ __all__ = [
     "child_rng",
     "child_seed",
     "blas_threads",
+    "TrainTest",
 ]
 
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not reproduced"
 NO_PUBLISHED = "no published number"
 VERDICTS = (REPRODUCED, NOT_REPRODUCED, NO_PUBLISHED)
+
+# The type of ``load_images``'s result: ((x_train, y_train), (x_test, y_test)).
+TrainTest = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass
@@ -97,7 +103,14 @@ def config_record(config: Any, exclude: tuple[str, ...] = ()) -> dict:
     return out
 
 
-def new_result(name: str, config: Any, rows: list, data: dict, notes=(), exclude=()) -> Result:
+def new_result(
+    name: str,
+    config: Any,
+    rows: list,
+    data: dict,
+    notes: Sequence[str] = (),
+    exclude: tuple[str, ...] = (),
+) -> Result:
     """The Result an experiment's ``run`` returns: config as a dict (without ``exclude``).
 
     ``quick`` and ``seed`` are filled in by ``run_experiment``, which knows them.
@@ -123,7 +136,12 @@ class Timer:
         return False
 
 
-def timed_runs(name: str, keys, train, describe) -> dict:
+def timed_runs(
+    name: str,
+    keys: Iterable[Any],
+    train: Callable[[Any], Any],
+    describe: Callable[[Any, Any, float], str],
+) -> dict:
     """``{key: train(key)}`` for each key in order, one progress line per finished run.
 
     describe(key, result, seconds) -> the line's text (``seconds``: the run's wall time).
@@ -171,7 +189,12 @@ def _float_images(dataset: str, scale: bool):
     return (x, y.astype(np.int64)), (xt, yt.astype(np.int64))
 
 
-def load_images(dataset: str = "mnist", scale: bool = True, n_train=None, n_test=None):
+def load_images(
+    dataset: str = "mnist",
+    scale: bool = True,
+    n_train: int | None = None,
+    n_test: int | None = None,
+) -> TrainTest:
     """``(x_train, y_train), (x_test, y_test)``: flat float32 rows, int labels.
 
     scale: pixels / 255 (the book's ``normalize=True``); False keeps raw 0..255 values as
@@ -182,7 +205,7 @@ def load_images(dataset: str = "mnist", scale: bool = True, n_train=None, n_test
     return (x[:n_train], y[:n_train]), (xt[:n_test], yt[:n_test])
 
 
-def blas_threads(n: int = 1):
+def blas_threads(n: int = 1) -> AbstractContextManager[Any]:
     """Limit the BLAS thread pool to ``n`` threads while the experiments run.
 
     At the experiments' batch sizes one thread is faster than two, and two threads

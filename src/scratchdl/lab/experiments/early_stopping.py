@@ -16,6 +16,7 @@ The checkpoints go to ``<out>/checkpoints/`` (the native format under the Keras 
 from __future__ import annotations
 
 import dataclasses
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ import numpy as np
 from scratchdl.lab.experiments.common import (
     Result,
     Timer,
+    TrainTest,
     check_row,
     child_seed,
     info_row,
@@ -67,7 +69,9 @@ def _clean(directory: Path) -> None:
         old.unlink()
 
 
-def fit_with_callbacks(config: Config, data, directory: Path, rng) -> dict:
+def fit_with_callbacks(
+    config: Config, data: TrainTest, directory: Path, rng: np.random.Generator
+) -> dict:
     """The seed's fit with ModelCheckpoint and EarlyStopping; returns History.history."""
     from scratchdl.keras.callbacks import EarlyStopping, ModelCheckpoint
     from scratchdl.lab.experiments.activations_optimizers import keras_model
@@ -84,7 +88,7 @@ def fit_with_callbacks(config: Config, data, directory: Path, rng) -> dict:
         ).history  # fmt: skip
 
 
-def evaluate_file(config: Config, data, path: Path) -> tuple[float, float]:
+def evaluate_file(config: Config, data: TrainTest, path: Path) -> tuple[float, float]:
     """``load_model(path)``: accuracy on the validation split (the last 20 %) and the test set."""
     from scratchdl.keras.models import load_model
 
@@ -140,7 +144,7 @@ def _rows(config, data, val) -> list:
     ]  # fmt: skip
 
 
-def report(result: Result, out_dir) -> list[Path]:
+def report(result: Result, out_dir: str | os.PathLike) -> list[Path]:
     """curves.png: train/val accuracy and loss, best epoch and stop marked."""
     from scratchdl.lab.plotting import plot_lines
 

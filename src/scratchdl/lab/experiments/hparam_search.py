@@ -15,9 +15,12 @@ the book's conclusion: lr 0.001-0.01 and weight decay 1e-8-1e-6 work well.
 from __future__ import annotations
 
 import dataclasses
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +56,9 @@ class Config:
 
 
 @lru_cache(maxsize=4)
-def split(dataset: str, n_samples: int, validation_rate: float, data_seed: int):
+def split(
+    dataset: str, n_samples: int, validation_rate: float, data_seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The book's split: first n_samples, shuffled once, the first 20 % for validation."""
     (x, t), _ = load_images(dataset, True, n_samples, 1)
     perm = np.random.default_rng(data_seed).permutation(len(x))
@@ -73,7 +78,9 @@ class BookTrial:
     epochs: int
     batch_size: int
 
-    def __call__(self, params, report, rng) -> float:
+    def __call__(
+        self, params: dict[str, Any], report: Callable[..., None], rng: np.random.Generator
+    ) -> float:
         from scratchdl.book import MultiLayerNet, Trainer
         from scratchdl.lab.search.book import run_book_trainer
 
@@ -127,7 +134,7 @@ def _rows(config, trials) -> list:
     return rows
 
 
-def report(result: Result, out_dir) -> list[Path]:
+def report(result: Result, out_dir: str | os.PathLike) -> list[Path]:
     """top20.png (the book's grid: solid val, dashed train) and lr_vs_acc.png."""
     from scratchdl.lab.plotting import plot_lines
     from scratchdl.lab.search import SearchResult, TrialRecord, plot_top_grid

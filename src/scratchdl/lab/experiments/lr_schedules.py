@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from scratchdl.lab.experiments.common import (
     Result,
+    TrainTest,
     check_row,
     child_seed,
     info_row,
@@ -34,6 +37,9 @@ from scratchdl.lab.experiments.common import (
 )
 from scratchdl.lab.experiments.recipes import fit_on_test, keras_classifier
 from scratchdl.lab.experiments.report import write_report
+
+if TYPE_CHECKING:  # annotations only
+    from scratchdl.schedules import LearningRateSchedule
 
 NAME = "lr-schedules"
 TITLE = "Learning-rate schedules: constant, exponential, cosine, cosine with restarts"
@@ -64,7 +70,7 @@ class Config:
                                    curve_every=5)  # fmt: skip
 
 
-def make_schedule(name: str, config: Config, total_steps: int):
+def make_schedule(name: str, config: Config, total_steps: int) -> float | LearningRateSchedule:
     """The Keras-face schedule object (or the constant float) named ``name``."""
     from scratchdl.keras.optimizers import schedules
 
@@ -101,16 +107,16 @@ def _lr_recorder():
     class LearningRateLog(Callback):
         """The learning rate the optimizer applies at each batch (before its update)."""
 
-        def on_train_begin(self, logs=None):
+        def on_train_begin(self, logs=None) -> None:
             self.lrs = []
 
-        def on_train_batch_begin(self, batch, logs=None):
+        def on_train_batch_begin(self, batch, logs=None) -> None:
             self.lrs.append(float(self.model.optimizer.learning_rate))
 
     return LearningRateLog()
 
 
-def train(config: Config, name: str, data, rng) -> dict:
+def train(config: Config, name: str, data: TrainTest, rng: np.random.Generator) -> dict:
     from scratchdl.keras.optimizers import Adam
 
     (x, _), _ = data
@@ -152,7 +158,7 @@ def _describe(name, r, seconds) -> str:
     return f"{name}: val acc {acc:.4f}, lr {lrs[0]:.3g} -> {lrs[-1]:.3g} ({seconds:.1f} s)"
 
 
-def report(result: Result, out_dir) -> list[Path]:
+def report(result: Result, out_dir: str | os.PathLike) -> list[Path]:
     """learning_rates.png (lr per step) and accuracy.png (test accuracy per epoch)."""
     from scratchdl.lab.plotting import plot_lines
 

@@ -16,13 +16,16 @@ samples and test accuracy on all 10 000 after every epoch:
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from scratchdl.lab.experiments.common import (
     Result,
+    TrainTest,
     check_row,
     child_rng,
     load_images,
@@ -31,6 +34,10 @@ from scratchdl.lab.experiments.common import (
 )
 from scratchdl.lab.experiments.recipes import train_test_panel
 from scratchdl.lab.experiments.report import write_report
+
+if TYPE_CHECKING:  # annotations only
+    from scratchdl.book.multi_layer_net import MultiLayerNet
+    from scratchdl.book.multi_layer_net_extend import MultiLayerNetExtend
 
 NAME = "overfitting"
 TITLE = "Overfitting: baseline vs weight decay vs dropout (300 samples, 7 layers)"
@@ -62,7 +69,9 @@ class Config:
         return dataclasses.replace(self, epochs=30, dropout_epochs=30, n_test=1000)
 
 
-def make_network(config: Config, variant: str, rng):
+def make_network(
+    config: Config, variant: str, rng: np.random.Generator
+) -> MultiLayerNet | MultiLayerNetExtend:
     """The book's network for ``variant`` (baseline, weight_decay or dropout)."""
     from scratchdl.book import MultiLayerNet, MultiLayerNetExtend
 
@@ -75,7 +84,7 @@ def make_network(config: Config, variant: str, rng):
     return MultiLayerNet(784, list(config.hidden), 10, weight_decay_lambda=decay, rng=rng)
 
 
-def train_variant(config: Config, variant: str, data, rng) -> dict:
+def train_variant(config: Config, variant: str, data: TrainTest, rng: np.random.Generator) -> dict:
     """Train with the book's Trainer; accuracy lists one entry per epoch."""
     from scratchdl.book import Trainer
 
@@ -148,7 +157,7 @@ def _rows(out) -> list:
     return rows
 
 
-def report(result: Result, out_dir) -> list[Path]:
+def report(result: Result, out_dir: str | os.PathLike) -> list[Path]:
     """accuracy.png: train (solid) and test (dashed) per epoch, one panel per variant."""
     from scratchdl.lab.plotting import plot_lines
 

@@ -14,12 +14,26 @@ experiment stays cheap.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+
+if TYPE_CHECKING:  # annotations only
+    from scratchdl.lab.experiments.common import TrainTest
+    from scratchdl.layers.base import Layer
+    from scratchdl.models.sequential import Sequential
 
 __all__ = ["book_loss_curve", "fit_on_test", "keras_classifier", "tail_mean", "train_test_panel"]
 
 
-def keras_classifier(units, activation, seed, after=None, **dense_options):
+def keras_classifier(
+    units: Sequence[int],
+    activation: str,
+    seed: int,
+    after: Callable[[], Layer] | None = None,
+    **dense_options: Any,
+) -> Sequential:
     """Uncompiled Sequential: InputLayer(784) -> Dense(n, activation) per n -> Dense(10, softmax).
 
     Args:
@@ -43,7 +57,9 @@ def keras_classifier(units, activation, seed, after=None, **dense_options):
     return model
 
 
-def fit_on_test(model, data, epochs: int, batch_size: int, callbacks=None) -> dict:
+def fit_on_test(
+    model: Any, data: TrainTest, epochs: int, batch_size: int, callbacks: list[Any] | None = None
+) -> dict:
     """``model.fit`` on the training pair with the test pair as validation data; the history.
 
     ``data`` is ``((x, y), (x_test, y_test))``; returns ``History.history`` (val_* = test).
@@ -54,7 +70,15 @@ def fit_on_test(model, data, epochs: int, batch_size: int, callbacks=None) -> di
     return history.history
 
 
-def book_loss_curve(net, optimizer, x, t, iters: int, batch_size: int, rng) -> list[float]:
+def book_loss_curve(
+    net: Any,
+    optimizer: Any,
+    x: np.ndarray,
+    t: np.ndarray,
+    iters: int,
+    batch_size: int,
+    rng: np.random.Generator,
+) -> list[float]:
     """The book's comparison loop: ``iters`` times draw a mini-batch, update, record its loss.
 
     mask = rng.choice(N, batch_size) (with replacement); params -= update(gradient(x[mask]));
@@ -69,12 +93,14 @@ def book_loss_curve(net, optimizer, x, t, iters: int, batch_size: int, rng) -> l
     return losses
 
 
-def tail_mean(losses, n: int = 100) -> float:
+def tail_mean(losses: Sequence[float], n: int = 100) -> float:
     """mean(losses[-n:]): a steadier number than the book's single mini-batch loss."""
     return float(np.mean(losses[-n:]))
 
 
-def train_test_panel(title: str, train, test, xlabel: str = "epoch") -> dict:
+def train_test_panel(
+    title: str, train: Sequence[float], test: Sequence[float], xlabel: str = "epoch"
+) -> dict:
     """A ``plot_lines`` panel: accuracy (0..1) per epoch, train solid and test dashed."""
     return {"title": title, "xlabel": xlabel, "ylabel": "accuracy", "ylim": (0, 1), "lines": [
         {"y": train, "label": "train"},

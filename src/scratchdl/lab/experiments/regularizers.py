@@ -22,13 +22,16 @@ reaches ~100 % train accuracy, so that gap hardly moves.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from scratchdl.lab.experiments.common import (
     Result,
+    TrainTest,
     check_row,
     child_seed,
     info_row,
@@ -38,6 +41,9 @@ from scratchdl.lab.experiments.common import (
 )
 from scratchdl.lab.experiments.recipes import fit_on_test, keras_classifier, train_test_panel
 from scratchdl.lab.experiments.report import write_report
+
+if TYPE_CHECKING:  # annotations only
+    from scratchdl.models.sequential import Sequential
 
 NAME = "regularizers"
 TITLE = "Regularizers: none vs L1 vs L2 vs MaxNorm vs Dropout on an overfitting network"
@@ -66,7 +72,7 @@ class Config:
         return dataclasses.replace(self, n_train=500, n_test=2000, epochs=10)
 
 
-def build(config: Config, variant: str, seed: int):
+def build(config: Config, variant: str, seed: int) -> Sequential:
     """The overfitting model with ``variant``'s method on every hidden layer, compiled."""
     from scratchdl.keras import constraints, regularizers
     from scratchdl.keras.layers import Dropout
@@ -86,7 +92,7 @@ def build(config: Config, variant: str, seed: int):
     return model
 
 
-def cross_entropy(model, x, y) -> float:
+def cross_entropy(model: Any, x: np.ndarray, y: np.ndarray) -> float:
     """Mean -log p(true class) of ``model`` on (x, y): the data loss, without penalties."""
     p = model.predict(x, batch_size=1000, verbose=0)
     return float(-np.mean(np.log(np.maximum(p[np.arange(len(y)), y], 1e-7))))
@@ -98,16 +104,16 @@ def _test_loss_log(x, y):
     class TestLoss(Callback):
         """The test cross-entropy after every epoch."""
 
-        def on_train_begin(self, logs=None):
+        def on_train_begin(self, logs=None) -> None:
             self.values = []
 
-        def on_epoch_end(self, epoch, logs=None):
+        def on_epoch_end(self, epoch, logs=None) -> None:
             self.values.append(cross_entropy(self.model, x, y))
 
     return TestLoss()
 
 
-def train(config: Config, variant: str, data, rng) -> dict:
+def train(config: Config, variant: str, data: TrainTest, rng: np.random.Generator) -> dict:
     (x, y), (xt, yt) = data
     model = build(config, variant, child_seed(rng))
     log = _test_loss_log(xt, yt)
@@ -155,7 +161,7 @@ def _describe(variant, r, seconds) -> str:
             f"train {r['train_acc']:.4f}, test {r['test_acc']:.4f} ({seconds:.1f} s)")  # fmt: skip
 
 
-def report(result: Result, out_dir) -> list[Path]:
+def report(result: Result, out_dir: str | os.PathLike) -> list[Path]:
     """curves.png: accuracy per method (train solid, test dashed); test_loss.png."""
     from scratchdl.lab.plotting import plot_lines
 

@@ -13,6 +13,7 @@ import math
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ def _round(x: float) -> float | str:
     return float(f"{x:.{DIGITS}g}")
 
 
-def jsonable(obj):
+def jsonable(obj: Any) -> Any:
     """``obj`` with NumPy values turned into plain Python and every float rounded."""
     if isinstance(obj, dict):
         return {str(k): jsonable(v) for k, v in obj.items()}
@@ -76,7 +77,7 @@ def _row_values(row):
     return (row.quantity, row.published, row.ours, row.check, row.verdict)
 
 
-def format_value(value) -> str:
+def format_value(value: Any) -> str:
     """A table cell: floats with 4 significant digits, everything else as text."""
     if isinstance(value, (float, np.floating)):
         value = float(value)
@@ -138,7 +139,9 @@ def _markdown(result: Result, title: str, figures: list[Path]) -> str:
     return "\n".join(parts)
 
 
-def write_report(result: Result, out_dir, title: str, figures: list[Path]) -> list[Path]:
+def write_report(
+    result: Result, out_dir: str | os.PathLike, title: str, figures: list[Path]
+) -> list[Path]:
     """Write result.json and report.md into ``out_dir``; returns every file written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

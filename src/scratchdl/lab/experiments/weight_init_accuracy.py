@@ -15,6 +15,7 @@ noisy, so ours is the mean over iterations 1900-1999.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import numpy as np
 
 from scratchdl.lab.experiments.common import (
     Result,
+    TrainTest,
     check_row,
     child_rng,
     load_images,
@@ -61,7 +63,7 @@ class Config:
         return dataclasses.replace(self, epochs=2, n_test=2000, book_iters=300)
 
 
-def train_two_layer(config: Config, std: float, data, rng) -> dict:
+def train_two_layer(config: Config, std: float, data: TrainTest, rng: np.random.Generator) -> dict:
     """Seed 000's loop: SGD on batches drawn with replacement, accuracy every epoch."""
     from scratchdl.book import SGD, Ch04TwoLayerNet
 
@@ -82,7 +84,7 @@ def train_two_layer(config: Config, std: float, data, rng) -> dict:
             "final_test": final[1]}  # fmt: skip
 
 
-def train_book(config: Config, init: str, data, rng) -> list[float]:
+def train_book(config: Config, init: str, data: TrainTest, rng: np.random.Generator) -> list[float]:
     """The book's weight_init_compare loop: mini-batch loss after every SGD update."""
     from scratchdl.book import SGD, MultiLayerNet
 
@@ -150,7 +152,7 @@ def _rows(config, two_layer, book) -> list:
     return rows
 
 
-def report(result: Result, out_dir) -> list[Path]:
+def report(result: Result, out_dir: str | os.PathLike) -> list[Path]:
     """accuracy.png (train/test per epoch per std) and book_loss.png (smoothed losses)."""
     from scratchdl.book.util import smooth_curve
     from scratchdl.lab.plotting import plot_lines

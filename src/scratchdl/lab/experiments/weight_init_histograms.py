@@ -21,8 +21,10 @@ ReLU + He keeps its spread across 10 layers.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -83,7 +85,15 @@ def init_scale(init: str, fan_in: int) -> float:
         ) from None
 
 
-def forward_stats(x, activation, init, n_layers, width, bins, rng):
+def forward_stats(
+    x: np.ndarray,
+    activation: str,
+    init: str,
+    n_layers: int,
+    width: int,
+    bins: int,
+    rng: np.random.Generator,
+) -> dict[str, Any]:
     """Per-layer mean, std and histogram counts of ``act(H @ W)`` through ``n_layers``."""
     act, (lo, hi) = ACTIVATIONS[activation], HIST_RANGE[activation]
     means, stds, counts = [], [], []
@@ -191,7 +201,7 @@ def _relu_rows(cases) -> list:
     return rows
 
 
-def report(result: Result, out_dir) -> list[Path]:
+def report(result: Result, out_dir: str | os.PathLike) -> list[Path]:
     """layer_stats.png, a histogram grid per activation, the book's sigmoid and ReLU grids."""
     from scratchdl.lab.plotting import plot_histogram_grid, plot_lines
 

@@ -81,7 +81,9 @@ class BookObjective:
     hidden_size_list: tuple[int, ...] = (100,) * 6
     data_seed: int = 0
 
-    def __call__(self, params: dict[str, Any], report: Callable[..., None], rng) -> float:
+    def __call__(
+        self, params: dict[str, Any], report: Callable[..., None], rng: np.random.Generator
+    ) -> float:
         from scratchdl.book.multi_layer_net import MultiLayerNet
         from scratchdl.book.trainer import Trainer
 
@@ -145,7 +147,9 @@ class KerasObjective:
     validation_rate: float = 0.2
     data_seed: int = 0
 
-    def __call__(self, params: dict[str, Any], report: Callable[..., None], rng) -> None:
+    def __call__(
+        self, params: dict[str, Any], report: Callable[..., None], rng: np.random.Generator
+    ) -> None:
         x_train, t_train, x_val, t_val = book_data(
             self.n_samples, self.validation_rate, self.data_seed
         )

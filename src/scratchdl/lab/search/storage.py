@@ -70,7 +70,9 @@ def _with_driver(url: str) -> str:
     )
 
 
-def make_storage(url: str | None, heartbeat_interval: int = 10, grace_period: int | None = None):
+def make_storage(
+    url: str | None, heartbeat_interval: int = 10, grace_period: int | None = None
+) -> Any:
     """Optuna storage for ``url``: InMemoryStorage for None, else RDBStorage with a heartbeat."""
     import optuna
 
@@ -94,7 +96,7 @@ def make_storage(url: str | None, heartbeat_interval: int = 10, grace_period: in
         )
 
 
-def make_sampler(name: str, seed: int | None):
+def make_sampler(name: str, seed: int | None) -> Any:
     """``random`` (the book's independent log-uniform draws) or ``tpe`` (Bayesian, TPE)."""
     import optuna
 
@@ -105,7 +107,7 @@ def make_sampler(name: str, seed: int | None):
     raise ValueError(f"unknown sampler {name!r}; valid names: {', '.join(SAMPLERS)}")
 
 
-def make_pruner(name: str):
+def make_pruner(name: str) -> Any:
     """``median``: stop a trial whose val_acc at epoch k is below the median of earlier trials
     at epoch k (after 5 finished trials, from epoch 5 on); ``none``: never prune."""
     import optuna

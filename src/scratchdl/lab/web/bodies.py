@@ -18,6 +18,7 @@ import base64
 import io
 import json
 from http import HTTPStatus
+from typing import Any
 
 import numpy as np
 
@@ -36,13 +37,13 @@ EMPTY_MESSAGE = "the image is empty (no ink): draw a digit first"
 class RequestError(Exception):
     """A request the server refuses: the HTTP status and a message for the client."""
 
-    def __init__(self, status, message: str):
+    def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = int(status)
         self.message = message
 
 
-def json_type(value) -> str:
+def json_type(value: Any) -> str:
     """The JSON name of a decoded value's type, for error messages."""
     names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
     return names.get(type(value), "number")
@@ -85,7 +86,7 @@ def parse_predict_body(body: bytes, content_type: str) -> np.ndarray:
     return np.asarray(digit, dtype=np.float32).reshape(1, 28, 28)
 
 
-def decode_data_url(image) -> bytes:
+def decode_data_url(image: Any) -> bytes:
     """The bytes inside ``data:image/...;base64,...``; 400 for anything else."""
     if not isinstance(image, str):
         msg = f"'image' must be a string 'data:image/png;base64,...', received a {json_type(image)}"
@@ -100,7 +101,7 @@ def decode_data_url(image) -> bytes:
         raise RequestError(400, f"'image' is not valid base64: {err}") from None
 
 
-def digit_from_data_url(image) -> np.ndarray:
+def digit_from_data_url(image: Any) -> np.ndarray:
     """Decode a data-URL image and preprocess it MNIST-style with ``load_digit``."""
     from PIL import Image
 
@@ -126,7 +127,7 @@ def digit_from_data_url(image) -> np.ndarray:
         raise RequestError(400, f"cannot read a digit from the image: {err}") from None
 
 
-def digit_from_pixels(pixels) -> np.ndarray:
+def digit_from_pixels(pixels: Any) -> np.ndarray:
     """Check an MNIST-style image given as 784 numbers in [0, 1] (or 28 rows of 28)."""
     expected = "an array of 784 numbers in 0..1 (or 28 rows of 28)"
     if not isinstance(pixels, list):
@@ -150,7 +151,7 @@ def digit_from_pixels(pixels) -> np.ndarray:
     return x
 
 
-def probabilities_from(raw) -> np.ndarray:
+def probabilities_from(raw: Any) -> np.ndarray:
     """The model's answer as 10 finite floats; a 500 when it is anything else."""
     try:
         p = np.asarray(raw, dtype=np.float64).reshape(-1)

@@ -20,6 +20,7 @@ another site cannot post drawings).  Requests without Origin (curl, scripts) pas
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 __all__ = ["HostPolicy", "host_name"]
@@ -46,7 +47,7 @@ def _is_address(name: str) -> bool:
 class HostPolicy:
     """The Host names a server answers; see the module docstring for the rules."""
 
-    def __init__(self, bound_host: str, allowed=()):
+    def __init__(self, bound_host: str, allowed: Iterable[str] = ()) -> None:
         self.names = {host_name(bound_host)} | {host_name(a) for a in allowed if a}
         self.names.discard("")
 
@@ -55,7 +56,7 @@ class HostPolicy:
             return True
         return name in self.names or "*" in self.names
 
-    def host_problem(self, host_header) -> str | None:
+    def host_problem(self, host_header: str | None) -> str | None:
         """Why the Host header is refused, or None.  HTTP/1.0 clients may omit it."""
         if host_header is None:
             return None
@@ -67,7 +68,7 @@ class HostPolicy:
             f"start the server with --allow-host {name} to accept it"
         )
 
-    def origin_problem(self, origin) -> str | None:
+    def origin_problem(self, origin: str | None) -> str | None:
         """Why a POST's Origin header is refused, or None (absent Origin passes)."""
         if origin is None:
             return None

@@ -21,6 +21,7 @@ import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from scratchdl.lab.web.bodies import RequestError, parse_predict_body
@@ -50,17 +51,17 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
     server_version = "scratchdl-serve"
     protocol_version = "HTTP/1.0"  # one request per connection: a worker is never parked
 
-    def setup(self):
+    def setup(self) -> None:
         self.timeout = self.server.read_timeout  # StreamRequestHandler applies it to the socket
         self.started = time.perf_counter()
         super().setup()
 
-    def parse_request(self):
+    def parse_request(self) -> bool:
         self.started = time.perf_counter()
         return super().parse_request()
 
     # -- routes ----------------------------------------------------------------
-    def do_GET(self):  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if not self.host_allowed():
             return
         path = urlsplit(self.path).path
@@ -73,7 +74,7 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
         else:
             self.send_json(HTTPStatus.NOT_FOUND, {"error": f"not found: {path!r}"})
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self) -> None:  # noqa: N802
         self.close_connection = True
         if not self.host_allowed():
             return
@@ -92,7 +93,7 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
             return
         self.send_json(HTTPStatus.OK, answer)
 
-    def refuse_method(self):
+    def refuse_method(self) -> None:
         self.close_connection = True
         path = urlsplit(self.path).path
         allow = ALLOWED_METHODS.get(path, "GET")
@@ -146,7 +147,7 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
         return bytes(body)
 
     # -- answers ---------------------------------------------------------------
-    def send_json(self, status, payload: dict, allow: str | None = None) -> None:
+    def send_json(self, status: int, payload: dict, allow: str | None = None) -> None:
         data = json.dumps(payload).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -172,7 +173,7 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
 
-    def send_error(self, code, message=None, explain=None):
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own errors (bad request line, header too long, ...) as JSON."""
         self.close_connection = True
         if self.request_version == "HTTP/0.9":  # an unparsable request line: answer with headers
@@ -185,7 +186,7 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
             self.send_json(code, {"error": text}, allow="GET, POST")
 
     # -- the log ---------------------------------------------------------------
-    def log_request(self, code="-", size="-"):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """One access-log line per request: client, method, path, status, milliseconds."""
         status = code.value if isinstance(code, HTTPStatus) else code
         ms = (time.perf_counter() - getattr(self, "started", time.perf_counter())) * 1000
@@ -193,8 +194,8 @@ class DigitRequestHandler(BaseHTTPRequestHandler):
         path = urlsplit(getattr(self, "path", "") or "-").path
         self.server.log(f"{self.client_address[0]} {method} {path} {status} {ms:.1f} ms")
 
-    def log_error(self, format, *args):  # noqa: A002 (http.server's signature)
+    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's signature)
         self.server.log(f"{self.client_address[0]} " + (format % args).replace("\n", " "))
 
-    def log_message(self, format, *args):  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         print(format % args, file=sys.stderr)

@@ -36,14 +36,17 @@ saved model.
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import sys
 import threading
 import traceback
 import webbrowser
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import HTTPServer
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -76,7 +79,14 @@ class DigitServer(HTTPServer):
     request_queue_size = REQUEST_QUEUE_SIZE
     allow_reuse_address = True
 
-    def __init__(self, address, predict_fn, static_dir=STATIC_DIR, quiet=True, **limits):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        predict_fn: Callable[[np.ndarray], Any],
+        static_dir: str | os.PathLike = STATIC_DIR,
+        quiet: bool = True,
+        **limits: Any,
+    ) -> None:
         self.predict_fn = predict_fn
         self.routes = static_routes(Path(static_dir))
         self.quiet = quiet
@@ -97,11 +107,11 @@ class DigitServer(HTTPServer):
         return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
     # -- connections on the pool -------------------------------------------
-    def process_request(self, request, client_address):
+    def process_request(self, request: Any, client_address: Any) -> None:
         """Hand the connection to a pool thread (queued when all are busy)."""
         self.pool.submit(self._answer, request, client_address)
 
-    def _answer(self, request, client_address):
+    def _answer(self, request, client_address) -> None:
         try:
             self.finish_request(request, client_address)
         except Exception:
@@ -109,7 +119,7 @@ class DigitServer(HTTPServer):
         finally:
             self.shutdown_request(request)
 
-    def handle_error(self, request, client_address):
+    def handle_error(self, request: Any, client_address: Any) -> None:
         """One line for a client that went away; a traceback only for a real bug."""
         exc = sys.exc_info()[1]
         if isinstance(exc, (ConnectionError, TimeoutError)):
@@ -118,7 +128,7 @@ class DigitServer(HTTPServer):
         self.log(f"{client_address[0]} internal error: {type(exc).__name__}: {exc}", always=True)
         traceback.print_exc()
 
-    def server_close(self):
+    def server_close(self) -> None:
         super().server_close()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
@@ -131,7 +141,7 @@ class DigitServer(HTTPServer):
 
     # -- the model -----------------------------------------------------------
     @contextlib.contextmanager
-    def prediction_slot(self):
+    def prediction_slot(self) -> Iterator[None]:
         """At most ``max_predictions`` requests decode images and predict at once."""
         with self.slots:
             yield
@@ -171,16 +181,16 @@ def _check_limits(port, workers, max_predictions, read_timeout):
 
 
 def make_server(
-    predict_fn,
+    predict_fn: Callable[[np.ndarray], Any],
     host: str = "127.0.0.1",
     port: int = 0,
     *,
     quiet: bool = True,
-    allowed_hosts=(),
+    allowed_hosts: Iterable[str] = (),
     workers: int = 32,
     max_predictions: int = 4,
     read_timeout: float = 10.0,
-):
+) -> DigitServer:
     """Bind a ``DigitServer`` (not yet serving: call ``serve_forever()``, e.g. in a thread).
 
     Args:
@@ -211,7 +221,7 @@ def make_server(
         raise ValueError(f"cannot listen on {host}:{port}: {err.strerror or err}{hint}") from err
 
 
-def model_predict_fn(model):
+def model_predict_fn(model: Any) -> Callable[[np.ndarray], Any]:
     """Wrap ``model.predict(x, verbose=0)`` as a ``predict_fn`` for one (1, 28, 28) image.
 
     The image is reshaped to ``model.input_shape`` (e.g. (None, 784) for a Dense-first model
@@ -259,8 +269,12 @@ def bound_allocator() -> None:
 
 
 def serve(
-    model_path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, **limits
-):
+    model_path: str | os.PathLike,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    **limits: Any,
+) -> None:
     """Load the model at ``model_path`` and serve the drawing page until Ctrl-C.
 
     ``limits`` are make_server's keyword arguments (allowed_hosts, workers,
@@ -290,7 +304,14 @@ def serve(
         server.server_close()
 
 
-def command_serve(model, host="127.0.0.1", port=8000, open_browser=False, timeout=10, **limits):
+def command_serve(
+    model: str,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    timeout: float = 10,
+    **limits: Any,
+) -> int:
     """CLI delegate of ``scratchdl serve MODEL [--host H] [--port P] [--open]
     [--allow-host NAME] [--workers N] [--max-predictions N] [--timeout S]``; returns 0."""
     serve(model, host=host, port=port, open_browser=open_browser, read_timeout=timeout, **limits)
