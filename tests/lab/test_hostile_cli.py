@@ -126,7 +126,7 @@ def test_unknown_experiment_lists_the_names(capsys):
     code, _, err = run_cli(["run", "dropout"], capsys)
     assert code == 2 and len(err) == 1
     assert err[0].startswith("scratchdl: error: unknown experiment 'dropout'; valid names: ")
-    assert err[0].endswith("regularizers, all")
+    assert err[0].endswith("regularizers, convnet, all")
 
 
 def test_missing_model_file_is_one_line_runtime_error(tmp_path, capsys):

@@ -229,7 +229,7 @@ def train_epoch(
     return _logs(loss_sum / max(seen, 1), metrics)
 
 
-def array_batches(plan, stream):
+def array_batches(plan: FitPlan, stream: Any) -> Callable[[], tuple | None]:
     """``next_batch()`` over the arrays: (x, y, sample_weight) slices, None when done."""
     x, y, sw, bs = plan.x, plan.y, plan.sw, plan.batch_size
 
@@ -244,7 +244,7 @@ def array_batches(plan, stream):
     return next_batch
 
 
-def dataset_batches(plan):
+def dataset_batches(plan: FitPlan) -> Callable[[], tuple | None]:
     """``next_batch()`` over this epoch's dataset iterator (prepared like arrays)."""
     it = plan.batches.epoch()
 
@@ -255,7 +255,14 @@ def dataset_batches(plan):
     return next_batch
 
 
-def train_epoch_batches(plan, next_batch, steps, cb, should_stop, state):
+def train_epoch_batches(
+    plan: FitPlan,
+    next_batch: Callable[[], tuple | None],
+    steps: int,
+    cb: Any,
+    should_stop: Callable[[], bool],
+    state: FitState,
+) -> dict:
     """An epoch of batches from ``next_batch()``: a dataset's, or for a ``train_step``.
 
     With the model's own ``train_step`` the logs it returns are what fit shows;

@@ -136,7 +136,7 @@ class TrainingMixin:
         for i in range(k, self._first_grad - 1, -1):
             d = layers[i].backward(d)
 
-    def add_loss(self, loss) -> None:
+    def add_loss(self, loss: Any) -> None:
         """Keras's ``model.add_loss``: a zero-argument callable of the weights (tensor ops).
 
         Its value joins the loss of every training step and evaluation; its gradient
@@ -284,7 +284,7 @@ class TrainingMixin:
         return x, y, sample_weight
 
     # -- customizing what happens in fit (models/custom_step.py) ---------------------
-    def train_step(self, data):
+    def train_step(self, data: Any) -> dict:
         """One batch of ``fit``: a subclass may override it (Keras's extension point).
 
         ``data`` is ``(x, y)`` or ``(x, y, sample_weight)`` of prepared arrays; the
@@ -298,7 +298,7 @@ class TrainingMixin:
         return {m.name: m.result() for m in self.metrics}
 
     @property
-    def loss_tracker(self):
+    def loss_tracker(self) -> Any:
         if getattr(self, "_loss_tracker", None) is None:
             self._loss_tracker = loss_tracker()
         return self._loss_tracker
@@ -319,12 +319,18 @@ class TrainingMixin:
         added = [t for layer in leaves for t in getattr(layer, "layer_losses", [])]
         return penalty_terms(leaves) + added
 
-    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+    def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict:
         """Update the compiled metrics; the logs ``{name: result}`` of ``self.metrics``."""
         self.compiled_metrics.update_state(y, y_pred, sample_weight)
         return {m.name: m.result() for m in self.metrics}
 
-    def compiled_loss(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+    def compiled_loss(
+        self,
+        y_true: Any,
+        y_pred: Any,
+        sample_weight: Any = None,
+        regularization_losses: list | None = None,
+    ) -> Any:
         """tf.keras 2.x: the compiled loss (+ the given regularization terms), counted."""
         total = self.loss(y_true, y_pred, sample_weight)
         for term in regularization_losses or []:
@@ -333,7 +339,9 @@ class TrainingMixin:
         self.loss_tracker.update_state(np.full(n, float(value_of(total))))
         return total
 
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+    def compute_loss(
+        self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None
+    ) -> Any:
         """Keras 3: the compiled loss plus every regularization term of the model."""
         total = self.loss(y, y_pred, sample_weight)
         for term in self.losses:
