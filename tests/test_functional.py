@@ -275,3 +275,18 @@ def test_a_two_output_model_saves_its_losses_and_weights(rng, tmp_path):
     again = keras.models.load_model(tmp_path / "two.keras")
     assert again.loss.weights == [0.3, 2.0]
     assert again.evaluate(x, ys, verbose=0) == pytest.approx(model.evaluate(x, ys, verbose=0))
+
+
+def test_a_functional_cnn_trains_and_counts_like_tf_keras(rng):
+    inp = Input(shape=(8, 8, 1))
+    x = keras.layers.Conv2D(4, 3, activation="relu")(inp)
+    x = keras.layers.MaxPooling2D(2)(x)
+    x = keras.layers.Flatten()(x)
+    model = Model(inp, Dense(3, activation="softmax")(x))
+    assert model.output_shape == (None, 3)
+    assert model.count_params() == (3 * 3 * 1 * 4 + 4) + (3 * 3 * 4 * 3 + 3)  # 40 + 111
+    images = rng.standard_normal((24, 8, 8, 1)).astype(np.float32)
+    labels = rng.integers(0, 3, 24)
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    h = model.fit(images, labels, batch_size=8, epochs=3, verbose=0)
+    assert h.history["loss"][-1] < h.history["loss"][0]
