@@ -81,7 +81,7 @@ class _EpochTimer:
     """A callback recording the wall time of each epoch (no batch hooks: the fast path)."""
 
     def __init__(self):
-        from scratchdl.models.callbacks import Callback
+        from scratchdl.keras.callbacks import Callback  # (also in older checkouts: --baseline)
 
         class Timer(Callback):
             def __init__(self):
