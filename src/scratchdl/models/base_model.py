@@ -71,6 +71,7 @@ class BaseModel(ModelAsLayer, TrainingMixin):
         self.compiled = False
         self.stop_training = False
         self.history = None
+        self._model_losses = []  # model.add_loss callables
 
     @property
     def trainable(self) -> bool:

@@ -149,7 +149,7 @@ class TrainingMixin:
                 "lambda: 1e-3 * tf.reduce_sum(tf.square(layer.kernel)); a term that depends "
                 "on the inputs belongs in a Layer's call (self.add_loss(...))"
             )
-        self._model_losses = [*getattr(self, "_model_losses", []), loss]
+        self._model_losses = [*self._model_losses, loss]
 
     def _model_loss_terms(self, add_gradients=False) -> float:
         """The ``model.add_loss`` terms summed; their gradients added to the Variables'."""
@@ -189,7 +189,7 @@ class TrainingMixin:
         self._backward()
         for layer in self._reg_layers:
             layer.add_penalty_gradients()
-        if getattr(self, "_model_losses", None):
+        if self._model_losses:
             loss += self._model_loss_terms(add_gradients=True)
         if self._check_next_step:
             self._check_wiring()
@@ -503,7 +503,7 @@ class TrainingMixin:
     def _logs(self, loss, metrics):
         if self._reg_layers:
             loss += sum(layer.penalty() for layer in self._reg_layers)
-        if getattr(self, "_model_losses", None):
+        if self._model_losses:
             loss += self._model_loss_terms()
         logs = {"loss": float(loss)}
         for m in metrics:

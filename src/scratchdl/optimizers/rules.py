@@ -50,7 +50,7 @@ def sgd_step(w: np.ndarray, g: np.ndarray, lr: float, tmp: np.ndarray | None = N
 
     Plain version: ``scratchdl.optimizers.plain.sgd``.
     """
-    tmp = _scratch(tmp, w)
+    tmp = np.empty_like(w) if tmp is None else tmp  # (inline: this runs every SGD step)
     np.multiply(g, lr, out=tmp)
     w -= tmp
 
