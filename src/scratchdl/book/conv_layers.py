@@ -22,6 +22,7 @@ Conventions:
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from scratchdl.layers.base import check_positive_int
 from scratchdl.layers.conv import Conv2D
@@ -56,7 +57,7 @@ class Convolution:
         W: filters (FN, C, FH, FW).  b: biases (FN,).  stride, pad: ints (book defaults 1, 0).
     """
 
-    def __init__(self, W, b, stride=1, pad=0):
+    def __init__(self, W: ArrayLike, b: ArrayLike, stride: int = 1, pad: int = 0) -> None:
         W, b = np.asarray(W), np.asarray(b)
         if W.ndim != 4 or b.shape != (W.shape[0],):
             raise ValueError(
@@ -85,11 +86,11 @@ class Convolution:
     col = property(lambda self: getattr(self.layer, "_col", None))
     col_W = property(lambda self: self.layer.kernel_matrix())  # noqa: N815
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
         return self.layer.forward(x)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
         return self.layer.backward(dout)
 
 
@@ -106,7 +107,7 @@ class Pooling:
     Args: pool_h, pool_w; stride=2 (the repository's default since 2020); pad=0.
     """
 
-    def __init__(self, pool_h, pool_w, stride=2, pad=0):
+    def __init__(self, pool_h: int, pool_w: int, stride: int = 2, pad: int = 0) -> None:
         self.pool_h = check_positive_int("pool_h", pool_h)
         self.pool_w = check_positive_int("pool_w", pool_w)
         self.stride = check_positive_int("stride", stride)
@@ -120,13 +121,13 @@ class Pooling:
         self.x = None
 
     @property
-    def arg_max(self):
+    def arg_max(self) -> np.ndarray | None:
         a = getattr(self.layer, "arg_max", None)
         return None if a is None else a.reshape(-1)
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
         return self.layer.forward(x)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         return self.layer.backward(dout)

@@ -28,8 +28,11 @@ import pickle
 import tempfile
 import warnings
 from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from scratchdl.book.conv_layers import Convolution, Pooling
 from scratchdl.book.gradient import numerical_gradient
@@ -43,7 +46,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 
 # -- the safe parameter file -----------------------------------------------------------
-def save_params_file(params, file_name):
+def save_params_file(params: Mapping[str, ArrayLike], file_name: str | os.PathLike[str]) -> None:
     """Write ``params`` (name -> array) as an .npz archive (no pickles), atomically."""
     arrays = {key: np.asarray(value) for key, value in params.items()}
     folder = os.path.dirname(os.path.abspath(file_name))
@@ -58,7 +61,9 @@ def save_params_file(params, file_name):
         raise
 
 
-def load_params_file(file_name, allow_pickle=False):
+def load_params_file(
+    file_name: str | os.PathLike[str], allow_pickle: bool = False
+) -> dict[str, Any]:
     """Read a file written by ``save_params_file`` (or, on opt-in, the book's pickle)."""
     with open(file_name, "rb") as f:
         head = f.read(4)
@@ -103,7 +108,7 @@ class _ConvNetBase:
             x = layer.forward(x, train_flg) if isinstance(layer, Dropout) else layer.forward(x)
         return x
 
-    def accuracy(self, x, t, batch_size=100):
+    def accuracy(self, x: np.ndarray, t: np.ndarray, batch_size: int = 100) -> float:
         """Fraction of samples with argmax(predict(x)) == t, predicted ``batch_size`` at a time."""
         if t.ndim != 1:
             t = np.argmax(t, axis=1)
@@ -113,13 +118,13 @@ class _ConvNetBase:
             acc += int(np.sum(y == t[start : start + batch_size]))
         return acc / x.shape[0]
 
-    def numerical_gradient(self, x, t):
+    def numerical_gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """Central differences (h = 1e-4) of ``loss(x, t)`` for every parameter (slow)."""
         return {
             key: numerical_gradient(lambda w: self.loss(x, t), p) for key, p in self.params.items()
         }
 
-    def gradient(self, x, t):
+    def gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """Backprop: forward in training mode, SoftmaxWithLoss backward, layers in reverse."""
         self.loss(x, t)
         dout = self.last_layer.backward(1)
@@ -127,11 +132,13 @@ class _ConvNetBase:
             dout = layer.backward(dout)
         return {key: getattr(layer, attr) for key, (layer, attr) in self._grad_sources().items()}
 
-    def save_params(self, file_name="params.pkl"):
+    def save_params(self, file_name: str | os.PathLike[str] = "params.pkl") -> None:
         """Write every parameter to ``file_name`` in the safe .npz format (see module doc)."""
         save_params_file(self.params, file_name)
 
-    def load_params(self, file_name="params.pkl", allow_pickle=False):
+    def load_params(
+        self, file_name: str | os.PathLike[str] = "params.pkl", allow_pickle: bool = False
+    ) -> None:
         """Copy the parameters of ``file_name`` into this network's arrays (shapes checked)."""
         loaded = load_params_file(file_name, allow_pickle=allow_pickle)
         missing = sorted(set(self.params) - set(loaded))
@@ -166,13 +173,13 @@ class SimpleConvNet(_ConvNetBase):
 
     def __init__(
         self,
-        input_dim=(1, 28, 28),
-        conv_param=None,
-        hidden_size=100,
-        output_size=10,
-        weight_init_std=0.01,
-        rng=None,
-    ):
+        input_dim: tuple[int, int, int] = (1, 28, 28),
+        conv_param: dict[str, int] | None = None,
+        hidden_size: int = 100,
+        output_size: int = 10,
+        weight_init_std: float = 0.01,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
         conv_param = conv_param or {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1}
         filter_num = conv_param["filter_num"]
         filter_size, pad, stride = (
@@ -213,11 +220,11 @@ class SimpleConvNet(_ConvNetBase):
             out[f"W{i}"], out[f"b{i}"] = (self.layers[name], "dW"), (self.layers[name], "db")
         return out
 
-    def predict(self, x):
+    def predict(self, x: np.ndarray) -> np.ndarray:
         """Scores (N, output_size) before the softmax."""
         return self._predict(x, False)
 
-    def loss(self, x, t):
+    def loss(self, x: np.ndarray, t: np.ndarray) -> np.floating:
         """SoftmaxWithLoss of predict(x) and t (labels or one-hot)."""
         return self.last_layer.forward(self.predict(x), t)
 
@@ -242,9 +249,19 @@ class DeepConvNet(_ConvNetBase):
         the Dropout layers are the book's non-inverted ones, one of them on the scores.
     """
 
-    def __init__(self, input_dim=(1, 28, 28), conv_param_1=None, conv_param_2=None,
-                 conv_param_3=None, conv_param_4=None, conv_param_5=None, conv_param_6=None,
-                 hidden_size=50, output_size=10, rng=None):  # fmt: skip
+    def __init__(
+        self,
+        input_dim: tuple[int, int, int] = (1, 28, 28),
+        conv_param_1: dict[str, int] | None = None,
+        conv_param_2: dict[str, int] | None = None,
+        conv_param_3: dict[str, int] | None = None,
+        conv_param_4: dict[str, int] | None = None,
+        conv_param_5: dict[str, int] | None = None,
+        conv_param_6: dict[str, int] | None = None,
+        hidden_size: int = 50,
+        output_size: int = 10,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
         given = (conv_param_1, conv_param_2, conv_param_3, conv_param_4, conv_param_5,
                  conv_param_6)  # fmt: skip
         convs = [
@@ -286,10 +303,10 @@ class DeepConvNet(_ConvNetBase):
             out[f"W{i}"], out[f"b{i}"] = (self.layers[idx], "dW"), (self.layers[idx], "db")
         return out
 
-    def predict(self, x, train_flg=False):
+    def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """Scores (N, output_size); dropout active only with train_flg=True."""
         return self._predict(x, train_flg)
 
-    def loss(self, x, t):
+    def loss(self, x: np.ndarray, t: np.ndarray) -> np.floating:
         """SoftmaxWithLoss of predict(x, train_flg=True) and t (dropout on, as the book)."""
         return self.last_layer.forward(self.predict(x, train_flg=True), t)

@@ -27,7 +27,10 @@ Conventions (docs/book.md a.4):
   (the book creates the same zeros lazily at the first forward).
 """
 
+from typing import Any as _Any
+
 import numpy as np
+from numpy.typing import ArrayLike as _ArrayLike
 
 from scratchdl import activations as _activations
 from scratchdl.book.functions import cross_entropy_error as _cross_entropy_error
@@ -98,28 +101,28 @@ class _ActivationLayer:
 
     fn: _activations.ActivationFunction
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.x = None
         self.out = None
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
         self.out = self.fn.forward(x)
         return self.out
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         return self.fn.backward(dout, self.x, self.out)
 
 
 class Relu(_ActivationLayer):
     """Forward: out = max(x, 0).  Backward: dx = dout where x > 0, else 0 (``mask = x <= 0``)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.fn = _activations.ReLU()
 
     @property
-    def mask(self):
+    def mask(self) -> np.ndarray | None:
         """The book's ``mask``: True where x <= 0 (where the gradient is blocked)."""
         return None if self.x is None else self.x <= 0
 
@@ -127,7 +130,7 @@ class Relu(_ActivationLayer):
 class Sigmoid(_ActivationLayer):
     """Forward: out = 1 / (1 + exp(-x)) (stable).  Backward: dx = dout * (1 - out) * out."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.fn = _activations.Sigmoid()
 
@@ -143,7 +146,7 @@ class Affine:
         W, b: the parameter arrays, held by reference (not copied).
     """
 
-    def __init__(self, W, b):
+    def __init__(self, W: _ArrayLike, b: _ArrayLike) -> None:
         W, b = np.asarray(W), np.asarray(b)
         if W.ndim != 2 or b.shape != (W.shape[1],) or W.dtype.kind != "f":
             raise ValueError(
@@ -157,7 +160,7 @@ class Affine:
         self._wrap(layer)
 
     @classmethod
-    def from_engine(cls, layer):
+    def from_engine(cls, layer: _Dense) -> "Affine":
         """Wrap an already built (and possibly store-bound) linear engine Dense layer."""
         self = cls.__new__(cls)
         self._wrap(layer)
@@ -173,13 +176,13 @@ class Affine:
     db = property(lambda self: self.layer.grads["bias"])
     x = property(lambda self: getattr(self.layer, "_x", None))
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.original_x_shape = x.shape
         if x.ndim != 2:
             x = x.reshape(x.shape[0], -1)
         return self.layer.forward(x)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
         dx = self.layer.backward_linear(dout)
         return None if dx is None else dx.reshape(self.original_x_shape)
 
@@ -192,18 +195,18 @@ class SoftmaxWithLoss:
     Convention: ``backward(dout=1)`` ignores ``dout`` (the loss is the last node), as the book.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.loss = None
         self.y = None
         self.t = None
 
-    def forward(self, x, t):
+    def forward(self, x: np.ndarray, t: np.ndarray) -> np.floating:
         self.t = t
         self.y = _softmax(x)
         self.loss = _cross_entropy_error(self.y, t)
         return self.loss
 
-    def backward(self, dout=1):
+    def backward(self, dout: _Any = 1) -> np.ndarray:
         batch_size = self.t.shape[0]
         if self.t.size == self.y.size:
             dx = self.y - self.t
@@ -228,22 +231,24 @@ class Dropout:
             state; the book calls ``np.random.rand`` at every forward).
     """
 
-    def __init__(self, dropout_ratio=0.5, rng=None):
+    def __init__(
+        self, dropout_ratio: float = 0.5, rng: np.random.Generator | int | None = None
+    ) -> None:
         self.dropout_ratio = dropout_ratio
         layer = _EngineDropout(dropout_ratio, inverted=False, name="dropout")  # validates
         layer.build((1,), rng=_get_rng(rng))
         self.layer = layer
 
     @property
-    def mask(self):
+    def mask(self) -> np.ndarray | None:
         """The book's ``mask``: True where a unit was kept in the last training forward."""
         m = getattr(self.layer, "_mask", None)
         return None if m is None else m != 0
 
-    def forward(self, x, train_flg=True):
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         return self.layer.forward(x, training=train_flg)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         return self.layer.backward(dout)
 
 
@@ -265,7 +270,14 @@ class BatchNormalization:
         momentum: 0.9.  running_mean, running_var: initial statistics (default zeros).
     """
 
-    def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None):
+    def __init__(
+        self,
+        gamma: _ArrayLike,
+        beta: _ArrayLike,
+        momentum: float = 0.9,
+        running_mean: _ArrayLike | None = None,
+        running_var: _ArrayLike | None = None,
+    ) -> None:
         gamma, beta = np.asarray(gamma), np.asarray(beta)
         if gamma.ndim != 1 or beta.shape != gamma.shape or gamma.dtype.kind != "f":
             raise ValueError(
@@ -288,7 +300,7 @@ class BatchNormalization:
         self.input_shape = None
 
     @classmethod
-    def from_engine(cls, layer):
+    def from_engine(cls, layer: _EngineBatchNorm) -> "BatchNormalization":
         """Wrap a built engine BatchNormalization layer (axis -1 on (N, D) input)."""
         self = cls.__new__(cls)
         self.layer, self.input_shape = layer, None
@@ -302,13 +314,13 @@ class BatchNormalization:
     running_mean = _state_attribute("moving_mean", "running_mean")
     running_var = _state_attribute("moving_variance", "running_var")
 
-    def forward(self, x, train_flg=True):
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         self.input_shape = x.shape
         if x.ndim != 2:
             x = x.reshape(x.shape[0], -1)
         return self.layer.forward(x, training=train_flg).reshape(self.input_shape)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         if dout.ndim != 2:
             dout = dout.reshape(dout.shape[0], -1)
         return self.layer.backward(dout).reshape(self.input_shape)
@@ -317,25 +329,25 @@ class BatchNormalization:
 class MulLayer:
     """Forward: out = x * y.  Backward: (dx, dy) = (dout * y, dout * x)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.x = None
         self.y = None
 
-    def forward(self, x, y):
+    def forward(self, x: _Any, y: _Any) -> _Any:
         self.x, self.y = x, y
         return x * y
 
-    def backward(self, dout):
+    def backward(self, dout: _Any) -> tuple[_Any, _Any]:
         return dout * self.y, dout * self.x
 
 
 class AddLayer:
     """Forward: out = x + y.  Backward: (dx, dy) = (dout, dout)."""
 
-    def forward(self, x, y):
+    def forward(self, x: _Any, y: _Any) -> _Any:
         return x + y
 
-    def backward(self, dout):
+    def backward(self, dout: _Any) -> tuple[_Any, _Any]:
         return dout * 1, dout * 1
 
 

@@ -11,6 +11,7 @@ of a student's script makes the whole run repeatable, as it would with the book'
 """
 
 import numpy as np
+from numpy.typing import ArrayLike as _ArrayLike
 
 from scratchdl.datasets import utils as _data_utils
 
@@ -20,7 +21,7 @@ SMOOTH_WINDOW = 11  # the book's Kaiser window length
 SMOOTH_BETA = 2  # and its beta
 
 
-def get_rng(rng=None) -> np.random.Generator:
+def get_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
     """A Generator: ``rng`` itself, ``default_rng(rng)`` for an int, else one seeded from np.random.
 
     Convention: the fallback consumes one draw of NumPy's global state, so a script that calls
@@ -31,7 +32,9 @@ def get_rng(rng=None) -> np.random.Generator:
     return _data_utils.as_generator(rng)
 
 
-def shuffle_dataset(x, t, rng=None):
+def shuffle_dataset(
+    x: np.ndarray, t: np.ndarray, rng: np.random.Generator | int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Permute ``x`` and ``t`` together along axis 0 (2-D or 4-D ``x``, labels or one-hot ``t``).
 
     Returns new arrays ``(x[p], t[p])`` for one random permutation ``p``.
@@ -40,7 +43,7 @@ def shuffle_dataset(x, t, rng=None):
     return _data_utils.shuffle_dataset(x, t, rng=get_rng(rng))
 
 
-def smooth_curve(x):
+def smooth_curve(x: _ArrayLike) -> np.ndarray:
     """Smooth a loss curve with the book's normalised Kaiser window (length 11, beta 2).
 
     Forward::
@@ -64,7 +67,7 @@ def smooth_curve(x):
     return np.convolve(s, w / w.sum(), mode="valid")
 
 
-def conv_output_size(input_size, filter_size, stride=1, pad=0):
+def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: int = 0) -> float:
     """``(input_size + 2*pad - filter_size) / stride + 1`` (float division, as in the book)."""
     return (input_size + 2 * pad - filter_size) / stride + 1
 

@@ -6,7 +6,11 @@ The argument checks shared with the pooling layers (``image_pair``, ``check_padd
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from scratchdl import activations as activations_module
 from scratchdl import constraints as constraints_module
@@ -27,7 +31,7 @@ __all__ = ["Conv2D", "ZeroPadding2D", "image_pair", "check_padding", "check_data
 DATA_FORMATS = ("channels_last", "channels_first")
 
 
-def keras_name(kwargs, prefix):
+def keras_name(kwargs: dict[str, Any], prefix: str) -> dict[str, Any]:
     """Keras's auto name (``conv2d``, ``max_pooling2d``, ...) unless ``name=`` was given.
 
     The base class would spell ``Conv2D`` as ``conv2_d``; Keras writes ``conv2d``.
@@ -37,7 +41,7 @@ def keras_name(kwargs, prefix):
     return kwargs
 
 
-def image_pair(name, value):
+def image_pair(name: str, value: int | Sequence[int]) -> tuple[int, int]:
     """``3`` -> ``(3, 3)``; ``(3, 2)`` stays; anything else non-positive raises ValueError."""
     pair = (value, value) if isinstance(value, (int, np.integer)) else value
     try:
@@ -49,14 +53,14 @@ def image_pair(name, value):
     return tuple(check_positive_int(name, v) for v in pair)
 
 
-def check_padding(padding):
+def check_padding(padding: str) -> str:
     p = str(padding).lower() if isinstance(padding, str) else padding
     if p not in ("valid", "same"):
         raise ValueError(f"padding must be 'valid' or 'same', received padding={padding!r}")
     return p
 
 
-def check_data_format(data_format):
+def check_data_format(data_format: str | None) -> str:
     """``None`` means channels_last (Keras's ``image_data_format()`` default)."""
     if data_format is None:
         return "channels_last"
@@ -68,7 +72,9 @@ def check_data_format(data_format):
     return data_format
 
 
-def split_image_shape(input_shape, channels_last, layer_name):
+def split_image_shape(
+    input_shape: Sequence[int], channels_last: bool, layer_name: str
+) -> tuple[int, int, int]:
     """``(H, W, C)`` from an input shape without the batch axis, or a clear error."""
     if len(input_shape) != 3:
         layout = "(height, width, channels)" if channels_last else "(channels, height, width)"
@@ -83,7 +89,7 @@ def split_image_shape(input_shape, channels_last, layer_name):
     return int(h), int(w), int(c)
 
 
-def join_image_shape(h, w, c, channels_last):
+def join_image_shape(h: int, w: int, c: int, channels_last: bool) -> tuple[int, int, int]:
     return (h, w, c) if channels_last else (c, h, w)
 
 
@@ -128,24 +134,24 @@ class Conv2D(Layer):
 
     def __init__(
         self,
-        filters,
-        kernel_size,
-        strides=(1, 1),
-        padding="valid",
-        data_format=None,
-        dilation_rate=(1, 1),
-        groups=1,
-        activation=None,
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        kernel_constraint=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
+        filters: int,
+        kernel_size: int | Sequence[int],
+        strides: int | Sequence[int] = (1, 1),
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: int | Sequence[int] = (1, 1),
+        groups: int = 1,
+        activation: str | dict[str, Any] | Callable[..., Any] | None = None,
+        use_bias: bool = True,
+        kernel_initializer: str | dict[str, Any] | Callable[..., np.ndarray] = "glorot_uniform",
+        bias_initializer: str | dict[str, Any] | Callable[..., np.ndarray] = "zeros",
+        kernel_regularizer: str | dict[str, Any] | Callable[[np.ndarray], float] | None = None,
+        bias_regularizer: str | dict[str, Any] | Callable[[np.ndarray], float] | None = None,
+        activity_regularizer: str | dict[str, Any] | Callable[[np.ndarray], float] | None = None,
+        kernel_constraint: str | dict[str, Any] | Callable[[np.ndarray], np.ndarray] | None = None,
+        bias_constraint: str | dict[str, Any] | Callable[[np.ndarray], np.ndarray] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**keras_name(kwargs, "conv2d"))
         self.filters = check_positive_int("filters", filters)
         self.kernel_size = image_pair("kernel_size", kernel_size)
@@ -177,10 +183,10 @@ class Conv2D(Layer):
         self._linear = getattr(self.activation, "name", None) == "linear"
 
     @property
-    def channels_last(self):
+    def channels_last(self) -> bool:
         return self.data_format == "channels_last"
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         h, w, _ = split_image_shape(input_shape, self.channels_last, "Conv2D")
         (kh, kw), (sh, sw) = self.kernel_size, self.strides
         oh = conv_output_length(h, kh, sh, self.padding)
@@ -192,7 +198,12 @@ class Conv2D(Layer):
             )
         return join_image_shape(oh, ow, self.filters, self.channels_last)
 
-    def build(self, input_shape, rng=None, dtype=np.float32):
+    def build(
+        self,
+        input_shape: tuple[int, ...],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> None:
         super().build(input_shape, rng, dtype)
         rng = rng if rng is not None else np.random.default_rng()
         h, w, c = split_image_shape(input_shape, self.channels_last, "Conv2D")
@@ -207,25 +218,25 @@ class Conv2D(Layer):
             bias = self.bias_initializer((self.filters,), rng, dtype=self.dtype)
             self.add_param("bias", bias, self.bias_regularizer, self.bias_constraint)
 
-    def kernel_matrix(self):
+    def kernel_matrix(self) -> np.ndarray:
         """``W_col`` (kh*kw*C, F) in ``col``'s column order (a view for channels_last)."""
         kernel = self.params["kernel"]
         if self.channels_last:
             return kernel.reshape(-1, self.filters)
         return kernel.transpose(2, 0, 1, 3).reshape(-1, self.filters)
 
-    def im2col(self, x):
+    def im2col(self, x: np.ndarray) -> np.ndarray:
         """``col`` of ``x`` for this layer's kernel, strides and padding."""
         kh, kw = self.kernel_size
         return patches(x, kh, kw, self.strides, self._pads, self.channels_last)
 
-    def output_hw(self, x_shape):
+    def output_hw(self, x_shape: tuple[int, ...]) -> tuple[int, int]:
         """(oh, ow) for an input of ``x_shape`` with this layer's padding cells."""
         h, w = x_shape[1:3] if self.channels_last else x_shape[2:4]
         ((t, b), (left, r)), (kh, kw), (sh, sw) = self._pads, self.kernel_size, self.strides
         return (h + t + b - kh) // sh + 1, (w + left + r - kw) // sw + 1
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         oh, ow = self.output_hw(x.shape)
         col = self.im2col(x)
         z = col @ self.kernel_matrix()
@@ -254,14 +265,14 @@ class Conv2D(Layer):
             return 0.0
         return self.activity_regularizer(self._y) / self._x_shape[0]
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
         d = self._as_rows(dout)
         if self.activity_regularizer is not None:
             d = d + self.activity_regularizer.gradient(self._y) / self._x_shape[0]
         dz = d if self._linear else self.activation.backward(d, self._z, self._y)
         return self._backward_rows(dz)
 
-    def backward_linear(self, dz):
+    def backward_linear(self, dz: np.ndarray) -> np.ndarray | None:
         """Backward from dL/dz (the fused-loss entry point), dz shaped like the output."""
         return self._backward_rows(self._as_rows(dz))
 
@@ -285,7 +296,7 @@ class Conv2D(Layer):
             dcol_t, self._x_shape, kh, kw, self.strides, self._pads, self.channels_last
         )
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(
             filters=self.filters,
@@ -345,12 +356,17 @@ class ZeroPadding2D(Layer):
         ``((top, bottom), (left, right))``; data_format=None (channels_last).
     """
 
-    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
+    def __init__(
+        self,
+        padding: int | Sequence[int] | Sequence[Sequence[int]] = (1, 1),
+        data_format: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**keras_name(kwargs, "zero_padding2d"))
         self.padding = _padding_spec(padding)
         self.data_format = check_data_format(data_format)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         last = self.data_format == "channels_last"
         h, w, c = split_image_shape(input_shape, last, "ZeroPadding2D")
         (t, b), (left, r) = self.padding
@@ -363,15 +379,15 @@ class ZeroPadding2D(Layer):
             return (slice(None), h, w, slice(None))
         return (slice(None), slice(None), h, w)
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         y = np.zeros((x.shape[0],) + tuple(self.output_shape), dtype=x.dtype)
         y[self._crop()] = x
         return y
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         return dout[self._crop()]
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(padding=[list(p) for p in self.padding], data_format=self.data_format)
         return config

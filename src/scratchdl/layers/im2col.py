@@ -37,8 +37,11 @@ asymmetric "same" padding and separate row/column strides; ``patches`` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import ArrayLike
 
 __all__ = [
     "im2col",
@@ -54,14 +57,14 @@ __all__ = [
 
 
 # -- shape arithmetic (Keras's conv_output_length and TF's "same" placement) -----------
-def conv_output_length(n, k, stride, padding):
+def conv_output_length(n: int, k: int, stride: int, padding: str) -> int:
     """Output length along one axis: valid ``(n - k)//stride + 1``; same ``ceil(n/stride)``."""
     if padding == "same":
         return -(-n // stride)
     return (n - k) // stride + 1
 
 
-def padding_amounts(n, k, stride, padding):
+def padding_amounts(n: int, k: int, stride: int, padding: str) -> tuple[int, int]:
     """``(before, after)`` zero cells for one axis.
 
     "same": ``P = max((out - 1)*stride + k - n, 0)``, ``before = P // 2``,
@@ -93,7 +96,12 @@ def _spatial_axes(channels_last):
     return (1, 2) if channels_last else (2, 3)
 
 
-def pad_image(x, pads, channels_last, value=0.0):
+def pad_image(
+    x: np.ndarray,
+    pads: tuple[tuple[int, int], tuple[int, int]],
+    channels_last: bool,
+    value: float = 0.0,
+) -> np.ndarray:
     """``x`` with ``pads = ((top, bottom), (left, right))`` cells of ``value`` around H, W."""
     if pads == ((0, 0), (0, 0)):
         return x
@@ -113,7 +121,9 @@ def _out_hw(padded_h, padded_w, kh, kw, sh, sw):
     return out_h, out_w
 
 
-def windows(x_pad, kh, kw, strides, channels_last):
+def windows(
+    x_pad: np.ndarray, kh: int, kw: int, strides: tuple[int, int], channels_last: bool
+) -> np.ndarray:
     """A strided view of all windows (no copy).
 
     Shapes: channels-last x_pad (N, Hp, Wp, C) -> (N, out_h, out_w, kh, kw, C);
@@ -129,7 +139,15 @@ def windows(x_pad, kh, kw, strides, channels_last):
 
 
 # -- the general forms ---------------------------------------------------------------
-def patches(x, kh, kw, strides=(1, 1), pads=0, channels_last=True, pad_value=0.0):
+def patches(
+    x: np.ndarray,
+    kh: int,
+    kw: int,
+    strides: int | tuple[int, int] = (1, 1),
+    pads: int | tuple[tuple[int, int], tuple[int, int]] = 0,
+    channels_last: bool = True,
+    pad_value: float = 0.0,
+) -> np.ndarray:
     """im2col for either layout: ``col`` of shape (N*out_h*out_w, kh*kw*C).
 
     Columns are ordered (ky, kx, c) for channels-last input (matching a Keras kernel
@@ -143,7 +161,15 @@ def patches(x, kh, kw, strides=(1, 1), pads=0, channels_last=True, pad_value=0.0
     return v.reshape(n * out_h * out_w, -1)
 
 
-def patches_adjoint(dcol, x_shape, kh, kw, strides=(1, 1), pads=0, channels_last=True):
+def patches_adjoint(
+    dcol: np.ndarray,
+    x_shape: tuple[int, ...],
+    kh: int,
+    kw: int,
+    strides: int | tuple[int, int] = (1, 1),
+    pads: int | tuple[tuple[int, int], tuple[int, int]] = 0,
+    channels_last: bool = True,
+) -> np.ndarray:
     """col2im for either layout: the adjoint of ``patches`` (overlaps are summed).
 
     ``dcol`` (N*out_h*out_w, kh*kw*C) in ``patches``'s column order -> dx of ``x_shape``.
@@ -173,7 +199,15 @@ def patches_adjoint(dcol, x_shape, kh, kw, strides=(1, 1), pads=0, channels_last
     return dx_pad[:, :, top : top + h, left : left + w]
 
 
-def patches_adjoint_t(dcol_t, x_shape, kh, kw, strides=(1, 1), pads=0, channels_last=True):
+def patches_adjoint_t(
+    dcol_t: np.ndarray,
+    x_shape: tuple[int, ...],
+    kh: int,
+    kw: int,
+    strides: int | tuple[int, int] = (1, 1),
+    pads: int | tuple[tuple[int, int], tuple[int, int]] = 0,
+    channels_last: bool = True,
+) -> np.ndarray:
     """``patches_adjoint(dcol_t.T, ...)`` for ``dcol_t`` given transposed, (kh*kw*C, N*oh*ow).
 
     The layer's backward computes ``dcol.T = W_col @ dz.T`` because that product is faster
@@ -205,7 +239,9 @@ def patches_adjoint_t(dcol_t, x_shape, kh, kw, strides=(1, 1), pads=0, channels_
 
 
 # -- the book's functions ------------------------------------------------------------
-def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
+def im2col(
+    input_data: ArrayLike, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0
+) -> np.ndarray:
     """The book's ``im2col``: (N, C, H, W) -> (N*out_h*out_w, C*filter_h*filter_w).
 
     Fast path (a strided view and one copy); equal to ``im2col_loop``.
@@ -217,14 +253,23 @@ def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
     return patches(x, filter_h, filter_w, stride, pad, channels_last=False)
 
 
-def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
+def col2im(
+    col: ArrayLike,
+    input_shape: Sequence[int],
+    filter_h: int,
+    filter_w: int,
+    stride: int = 1,
+    pad: int = 0,
+) -> np.ndarray:
     """The book's ``col2im``: the adjoint of ``im2col``; returns (N, C, H, W)."""
     _check_nchw(input_shape, "input_shape")
     col = _float_array(col)
     return patches_adjoint(col, tuple(input_shape), filter_h, filter_w, stride, pad, False)
 
 
-def im2col_loop(input_data, filter_h, filter_w, stride=1, pad=0):
+def im2col_loop(
+    input_data: ArrayLike, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0
+) -> np.ndarray:
     """The plain math of ``im2col``: copy each window, one at a time, into a row of ``col``.
 
     For n, oy, ox in order: ``col[row] = x_pad[n, :, oy*s : oy*s+fh, ox*s : ox*s+fw]``
@@ -246,7 +291,14 @@ def im2col_loop(input_data, filter_h, filter_w, stride=1, pad=0):
     return col
 
 
-def col2im_loop(col, input_shape, filter_h, filter_w, stride=1, pad=0):
+def col2im_loop(
+    col: ArrayLike,
+    input_shape: Sequence[int],
+    filter_h: int,
+    filter_w: int,
+    stride: int = 1,
+    pad: int = 0,
+) -> np.ndarray:
     """The plain math of ``col2im``: add each row of ``col`` back onto its window."""
     _check_nchw(input_shape, "input_shape")
     col = _float_array(col)

@@ -7,7 +7,11 @@ transposed (a view) on the way in and the output transposed back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from scratchdl.layers.base import Layer
 from scratchdl.layers.conv import (
@@ -43,7 +47,14 @@ class _Pooling2D(Layer):
 
     keras_prefix = "pooling2d"
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kw):
+    def __init__(
+        self,
+        pool_size: int | Sequence[int] = (2, 2),
+        strides: int | Sequence[int] | None = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+        **kw: Any,
+    ) -> None:
         super().__init__(**keras_name(kw, self.keras_prefix))
         self.pool_size = image_pair("pool_size", pool_size)
         self.strides = self.pool_size if strides is None else image_pair("strides", strides)
@@ -51,10 +62,10 @@ class _Pooling2D(Layer):
         self.data_format = check_data_format(data_format)
 
     @property
-    def channels_last(self):
+    def channels_last(self) -> bool:
         return self.data_format == "channels_last"
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         h, w, c = split_image_shape(input_shape, self.channels_last, type(self).__name__)
         (ph, pw), (sh, sw) = self.pool_size, self.strides
         oh = conv_output_length(h, ph, sh, self.padding)
@@ -66,7 +77,12 @@ class _Pooling2D(Layer):
             )
         return join_image_shape(oh, ow, c, self.channels_last)
 
-    def build(self, input_shape, rng=None, dtype=np.float32):
+    def build(
+        self,
+        input_shape: tuple[int, ...],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> None:
         super().build(input_shape, rng, dtype)
         h, w, _ = split_image_shape(input_shape, self.channels_last, type(self).__name__)
         (ph, pw), (sh, sw) = self.pool_size, self.strides
@@ -95,7 +111,7 @@ class _Pooling2D(Layer):
         n, h, w, c = self._x_shape_cl
         return dx_pad[:, t : t + h, left : left + w, :]
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(
             pool_size=list(self.pool_size),
@@ -128,7 +144,7 @@ class MaxPooling2D(_Pooling2D):
     keras_prefix = "max_pooling2d"
     pad_value = -np.inf  # "same" padding never wins (the book's Pooling sets 0)
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x_cl = _to_last(x, self.channels_last)
         self._x_shape_cl = x_cl.shape
         x_pad, out_h, out_w = self._padded(x_cl, self.pad_value)
@@ -152,14 +168,14 @@ class MaxPooling2D(_Pooling2D):
         yield (*offsets[-1], remaining)
 
     @property
-    def arg_max(self):
+    def arg_max(self) -> np.ndarray:
         """(N, oh, ow, C): the offset ky*pw + kx of each window's winning cell."""
         arg = np.zeros(self._y.shape, dtype=np.intp)
         for k, _, _, won in self._winner_masks():
             arg += k * won
         return arg
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         d = _to_last(dout, self.channels_last)
         dx_pad = np.zeros(self._x_pad.shape, dtype=d.dtype)
         overlap = self.strides[0] < self.pool_size[0] or self.strides[1] < self.pool_size[1]
@@ -185,7 +201,12 @@ class AveragePooling2D(_Pooling2D):
 
     keras_prefix = "average_pooling2d"
 
-    def build(self, input_shape, rng=None, dtype=np.float32):
+    def build(
+        self,
+        input_shape: tuple[int, ...],
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float32,
+    ) -> None:
         super().build(input_shape, rng, dtype)
         h, w, _ = split_image_shape(input_shape, self.channels_last, "AveragePooling2D")
         ones = np.ones((1, h, w, 1))
@@ -200,12 +221,12 @@ class AveragePooling2D(_Pooling2D):
             total = v.copy() if total is None else np.add(total, v, out=total)
         return total
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x_cl = _to_last(x, self.channels_last)
         self._x_shape_cl = x_cl.shape
         return _from_last(self._window_sums(x_cl) / self._count, self.channels_last)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         d = _to_last(dout, self.channels_last) / self._count
         n, h, w, c = self._x_shape_cl
         (t, b), (left, r) = self._pads
@@ -220,16 +241,18 @@ class _GlobalPooling2D(Layer):
 
     keras_prefix = "global_pooling2d"
 
-    def __init__(self, data_format=None, keepdims=False, **kwargs):
+    def __init__(
+        self, data_format: str | None = None, keepdims: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(**keras_name(kwargs, self.keras_prefix))
         self.data_format = check_data_format(data_format)
         self.keepdims = bool(keepdims)
 
     @property
-    def channels_last(self):
+    def channels_last(self) -> bool:
         return self.data_format == "channels_last"
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         _, _, c = split_image_shape(input_shape, self.channels_last, type(self).__name__)
         if not self.keepdims:
             return (c,)
@@ -239,7 +262,7 @@ class _GlobalPooling2D(Layer):
         """(N, C) -> the output shape (keepdims adds the two unit axes)."""
         return y_nc.reshape((y_nc.shape[0],) + tuple(self.output_shape))
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(data_format=self.data_format, keepdims=self.keepdims)
         return config
@@ -254,12 +277,12 @@ class GlobalAveragePooling2D(_GlobalPooling2D):
 
     keras_prefix = "global_average_pooling2d"
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x_cl = _to_last(x, self.channels_last)
         self._x_shape_cl = x_cl.shape
         return self._shape_out(x_cl.mean(axis=(1, 2)))
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         n, h, w, c = self._x_shape_cl
         d = dout.reshape(n, 1, 1, c) / (h * w)
         dx = np.broadcast_to(d, self._x_shape_cl).copy()
@@ -275,7 +298,7 @@ class GlobalMaxPooling2D(_GlobalPooling2D):
 
     keras_prefix = "global_max_pooling2d"
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x_cl = _to_last(x, self.channels_last)
         n, h, w, c = self._x_shape_cl = x_cl.shape
         flat = x_cl.reshape(n, h * w, c)
@@ -283,7 +306,7 @@ class GlobalMaxPooling2D(_GlobalPooling2D):
         y = np.take_along_axis(flat, self.arg_max[:, None, :], axis=1)[:, 0, :]
         return self._shape_out(y)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         n, h, w, c = self._x_shape_cl
         dflat = np.zeros((n, h * w, c), dtype=dout.dtype)
         np.put_along_axis(dflat, self.arg_max[:, None, :], dout.reshape(n, 1, c), axis=1)

@@ -14,9 +14,17 @@ From Python::
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import importlib
+import os
+from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scratchdl.lab.experiments.common import Result
 
 __all__ = [
     "REGISTRY",
@@ -57,14 +65,20 @@ def names() -> list[str]:
     return list(REGISTRY)
 
 
-def load(name: str):
+def load(name: str) -> ModuleType:
     """The module of experiment ``name`` (imported now)."""
     if name not in REGISTRY:
         raise ValueError(f"unknown experiment {name!r}; valid names: {', '.join(REGISTRY)}, all")
     return importlib.import_module(f"scratchdl.lab.experiments.{REGISTRY[name][0]}")
 
 
-def make_config(name: str, quick: bool = False, dataset=None, epochs=None, strict=True):
+def make_config(
+    name: str,
+    quick: bool = False,
+    dataset: str | None = None,
+    epochs: int | None = None,
+    strict: bool = True,
+) -> Any:
     """The config of ``name`` (quick or default) with the command-line overrides applied.
 
     ``dataset`` replaces the ``dataset`` field and ``epochs`` the ``epochs`` field and every
@@ -97,14 +111,21 @@ def make_config(name: str, quick: bool = False, dataset=None, epochs=None, stric
     return dataclasses.replace(config, **changes)
 
 
-def left_alone_by_epochs(config) -> list[str]:
+def left_alone_by_epochs(config: Any) -> list[str]:
     """Settings ``--epochs`` does not change: the book variants that count iterations."""
     return sorted(f.name for f in dataclasses.fields(config) if f.name.endswith("_iters"))
 
 
 def run_experiment(
-    name, quick=False, seed=0, out=None, dataset=None, epochs=None, echo=True, strict=True
-):
+    name: str,
+    quick: bool = False,
+    seed: int = 0,
+    out: str | os.PathLike | None = None,
+    dataset: str | None = None,
+    epochs: int | None = None,
+    echo: bool = True,
+    strict: bool = True,
+) -> Result:
     """Run one experiment, write its report into ``out`` (default ``runs/NAME``).
 
     Returns the ``Result``.  ``echo`` prints the comparison table at the end.
@@ -152,7 +173,7 @@ def _print_list() -> None:
         print(f"{n.ljust(width)}  {summary}")
 
 
-def command_run(args) -> int:
+def command_run(args: argparse.Namespace) -> int:
     """``scratchdl run``: ``--list``, one experiment, or ``all``; returns the exit code."""
     if args.list:
         _print_list()
@@ -192,7 +213,7 @@ def command_run(args) -> int:
     return 0
 
 
-def summary(results) -> str:
+def summary(results: Sequence[Result]) -> str:
     """One line per experiment: checks reproduced out of checks made, and the runtime."""
     lines = ["== summary ==", f"{'experiment':<24} {'reproduced':>10}  runtime"]
     total = 0.0

@@ -16,10 +16,13 @@ categorical cross-entropy, batch 128, 15 epochs, validation_split 0.1.  Publishe
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from scratchdl.lab.experiments.common import (
     Result,
@@ -32,6 +35,9 @@ from scratchdl.lab.experiments.common import (
     progress,
 )
 from scratchdl.lab.experiments.report import write_report
+
+if TYPE_CHECKING:
+    from scratchdl.keras.models import Sequential  # annotations only
 
 NAME = "convnet"
 TITLE = "Convolutional networks: the book's SimpleConvNet and a Keras CNN on MNIST"
@@ -64,7 +70,7 @@ def _images(config, n_train, channels_first):
     return (x.reshape((-1,) + shape), y), (xt.reshape((-1,) + shape), yt)
 
 
-def train_book(config: Config, rng) -> dict:
+def train_book(config: Config, rng: np.random.Generator) -> dict:
     """The book's SimpleConvNet with its Trainer; the conv filters before and after."""
     from scratchdl.book.ch07.simple_convnet import SimpleConvNet
     from scratchdl.book.common.trainer import Trainer
@@ -87,9 +93,9 @@ def train_book(config: Config, rng) -> dict:
             "filters_after": network.params["W1"][:, 0].tolist()}  # fmt: skip
 
 
-def keras_cnn(seed):
+def keras_cnn(seed: int) -> Sequential:
     from scratchdl.keras import layers as L
-    from scratchdl.keras.models import Sequential
+    from scratchdl.keras.models import Sequential  # annotations only
 
     model = Sequential([
         L.Input(shape=(28, 28, 1)),
@@ -105,7 +111,7 @@ def keras_cnn(seed):
     return model
 
 
-def train_keras(config: Config, rng) -> dict:
+def train_keras(config: Config, rng: np.random.Generator) -> dict:
     """keras-io's convnet: fit with validation_split, then evaluate on the test set."""
     from scratchdl.keras.utils import to_categorical
 
@@ -138,7 +144,7 @@ def run(config: Config, rng: np.random.Generator) -> Result:
     return new_result(NAME, config, rows, {"book": book, "keras": keras})
 
 
-def plot_filters(path, before, after):
+def plot_filters(path: str | os.PathLike, before: ArrayLike, after: ArrayLike) -> Path:
     """The book's filter figure: the first layer's filters, before and after training."""
     from scratchdl.lab.plotting import pyplot, save_figure
 
@@ -159,7 +165,7 @@ def plot_filters(path, before, after):
     return save_figure(fig, path)
 
 
-def report(result: Result, out_dir) -> list[Path]:
+def report(result: Result, out_dir: str | os.PathLike) -> list[Path]:
     """filters.png (conv1 before/after) and curves.png (book per-epoch, Keras per-epoch)."""
     from scratchdl.lab.plotting import plot_lines
 
