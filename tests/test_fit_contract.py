@@ -201,3 +201,16 @@ def test_weighted_metrics_use_the_sample_weights_and_plain_ones_do_not():
     assert h.history["weighted_accuracy"][0] == pytest.approx((hit * w).sum() / w.sum())
     logs = model.evaluate(x, y, sample_weight=w, verbose=0, return_dict=True)
     assert logs["weighted_accuracy"] == pytest.approx((hit * w).sum() / w.sum())
+
+
+def test_input_dim_is_the_keras_faces_and_dtype_is_honoured_or_refused():
+    from scratchdl.keras.layers import Dense as KerasDense
+
+    model = Sequential([KerasDense(3, input_dim=4)], seed=0)
+    assert model.input_shape == (None, 4)
+    with pytest.raises(ValueError, match="Unrecognized keyword arguments passed to Dense"):
+        Dense(3, input_dim=4)  # the engine's layer takes input_shape only
+    layer = Dense(2, dtype="float64")
+    assert layer(np.ones((1, 3), np.float32)).dtype == np.float64  # its own dtype, not the input's
+    with pytest.raises(ValueError, match="was given dtype=float64; model .* computes in float32"):
+        Sequential([Dense(2, input_shape=(3,), dtype="float64")], seed=0)

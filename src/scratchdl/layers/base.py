@@ -109,9 +109,12 @@ class Layer:
         name: the layer's name; default is the snake_case class name plus a
             per-session counter (``dense``, ``dense_1``), as Keras names layers.
         trainable: when False the layer's parameters are not updated by ``fit``.
-        input_shape / input_dim / batch_input_shape: accepted on any layer, as in
-            Keras; ``Sequential`` turns them into an ``InputLayer``.
-        dtype: accepted for compatibility; the model decides the compute dtype.
+        input_shape / batch_input_shape: accepted on any layer, as in Keras;
+            ``Sequential`` turns them into an ``InputLayer``.  (tf.keras 2.x's
+            ``input_dim`` is the Keras face's: ``scratchdl.keras.layers.Dense``.)
+        dtype: the float dtype the layer computes in; None takes the model's (or, for
+            a layer called on its own, the input's).  A model refuses a layer whose
+            dtype differs from its own.
 
     Any other keyword raises ``ValueError: Unrecognized keyword arguments passed to
     <Class>: {...}`` (Keras 3's message).
@@ -125,14 +128,14 @@ class Layer:
         **kwargs: Any,
     ) -> None:
         input_shape = kwargs.pop("input_shape", None)
-        input_dim = kwargs.pop("input_dim", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         if kwargs:
             raise ValueError(
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
             )
-        if input_shape is None and input_dim is not None:
-            input_shape = (check_positive_int("input_dim", input_dim),)
+        self.dtype_arg = None if dtype is None else np.dtype(dtype)
+        if self.dtype_arg is not None and self.dtype_arg.kind != "f":
+            raise ValueError(f"dtype must be a float dtype, received dtype={dtype!r}")
         if input_shape is None and batch_input_shape is not None:
             input_shape = tuple(batch_input_shape)[1:]
         if isinstance(input_shape, (int, np.integer)):
@@ -250,6 +253,7 @@ class Layer:
         if not self.built:
             dtype = np.dtype(getattr(first, "dtype", None) or np.asarray(first).dtype)
             dtype = dtype if dtype.kind == "f" else np.dtype(np.float32)
+            dtype = self.dtype_arg if self.dtype_arg is not None else dtype
             self.build_for(input_shape, rng=make_rng(None), dtype=dtype)
         elif _shapes(input_shape) != _shapes(self.input_shape):
             raise ValueError(

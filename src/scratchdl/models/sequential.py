@@ -141,6 +141,12 @@ class Sequential(BaseModel):
         init_rng = np.random.default_rng(self._init_seed)
         for layer in self._layers:
             layer_rng = np.random.default_rng(init_rng.integers(0, 2**63 - 1))
+            wanted = getattr(layer, "dtype_arg", None)
+            if wanted is not None and wanted != self.dtype:
+                raise ValueError(
+                    f"layer {layer.name!r} was given dtype={wanted.name}; model {self.name!r} "
+                    f"computes in {self.dtype.name}. Give them the same dtype."
+                )
             if layer.built:
                 _check_reusable(layer, shape, self.dtype, self.name)
             elif isinstance(layer, ModelAsLayer):
