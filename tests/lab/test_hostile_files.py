@@ -65,6 +65,26 @@ def test_huge_units_in_a_small_file_refused_before_allocating(tmp_path, model_fi
         load_model(path)
 
 
+def test_huge_conv_filters_and_graph_configs_are_counted_too(tmp_path, rng):
+    import scratchdl.keras as keras
+
+    inp = keras.Input(shape=(8, 8, 1))
+    conv = keras.layers.Conv2D(2, 3)(inp)
+    model = keras.Model(inp, keras.layers.Dense(1)(keras.layers.Flatten()(conv)))
+    model.compile("sgd", "mse")
+    path = tmp_path / "graph.keras"
+    model.save(path)
+    meta, arrays = load_npz_safe(path)
+    conv_entry = next(e for e in meta["model_config"]["layers"] if e["class_name"] == "Conv2D")
+    conv_entry["config"]["filters"] = 3_000_000
+    huge = tmp_path / "huge_graph.keras"
+    save_npz_atomic(huge, meta, arrays)
+    peak = peak_bytes(lambda: load_model(huge))
+    assert peak < 20 * 2**20  # 3 million filters were never allocated
+    with pytest.raises(ModelFileError, match="declares .* bytes of weights, but the file"):
+        load_model(huge)
+
+
 def test_compressed_bomb_entry_refused_before_reading(tmp_path):
     path = tmp_path / "bomb.npz"
     zeros = npy_bytes(np.zeros(16 * 2**20, dtype=np.uint8))  # 16 MiB, deflates ~1000:1

@@ -234,12 +234,16 @@ def _restore_optimizer(model, arrays, path="model file"):
 
 
 def _layer_weight_count(layer, shape) -> int:
-    """Weights ``layer`` will allocate for inputs of ``shape`` (Dense and BatchNormalization
-    are the layers with weights; the others allocate none)."""
-    from scratchdl.layers import BatchNormalization, Dense
+    """Weights ``layer`` will allocate for inputs of ``shape`` (Dense, Conv2D and
+    BatchNormalization are the layers with weights; the others allocate none)."""
+    from scratchdl.layers import BatchNormalization, Conv2D, Dense
 
     if isinstance(layer, Dense):
         return layer.units * (int(shape[-1]) + 1)
+    if isinstance(layer, Conv2D):
+        channels = int(shape[-1] if layer.data_format == "channels_last" else shape[0])
+        kh, kw = layer.kernel_size
+        return layer.filters * (kh * kw * channels + 1)
     if isinstance(layer, BatchNormalization):
         return 4 * int(shape[layer.axis])
     return 0
