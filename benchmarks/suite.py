@@ -116,16 +116,22 @@ def collect(names, repeats, threads, quick, with_torch, rounds=1, baseline=None)
     """
     every = ["scratchdl"] + ([BASE] if baseline else []) + ["numpy"]
     every += ["torch"] if with_torch else []
+    variants = [v for v in names if v in VARIANTS]  # W1 built other ways: interleaved with W1
     rows = {}
-    for name in names:
-        impls = ["scratchdl"] if name in VARIANTS else every  # variants: beside W1 only
-        results = {impl: [] for impl in impls}
+    for name in [n for n in names if n not in VARIANTS] or variants[:1]:
+        cells = [(name, impl) for impl in every] if name not in VARIANTS else []
+        if name == "W1" or name in VARIANTS:
+            cells[1:1] = [(v, "scratchdl") for v in variants]
+        results = {cell: [] for cell in cells}
         for k in range(rounds):
-            for impl in impls:
-                print(f"  {name} {impl} (round {k + 1}/{rounds}) ...", file=sys.stderr, flush=True)
-                results[impl].append(run_worker(impl, name, repeats, threads, quick, baseline))
-        for impl in impls:
-            rows[(name, impl)] = _merge(results[impl])
+            for cell in cells:
+                label = f"{cell[0]} {cell[1]} (round {k + 1}/{rounds})"
+                print(f"  {label} ...", file=sys.stderr, flush=True)
+                results[cell].append(
+                    run_worker(cell[1], cell[0], repeats, threads, quick, baseline)
+                )
+        for cell in cells:
+            rows[cell] = _merge(results[cell])
     return rows
 
 
