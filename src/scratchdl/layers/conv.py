@@ -18,7 +18,7 @@ from scratchdl import initializers as initializers_module
 from scratchdl import regularizers as regularizers_module
 from scratchdl.kernels import batch_sum
 from scratchdl.layers.base import Layer, check_positive_int, unique_name
-from scratchdl.layers.dense import get_or_none, serialize_or_none
+from scratchdl.layers.dense import get_or_none, kernel_bias_config
 from scratchdl.layers.im2col import (
     conv_output_length,
     padding_amounts,
@@ -304,15 +304,7 @@ class Conv2D(Layer):
             strides=list(self.strides),
             padding=self.padding,
             data_format=self.data_format,
-            activation=activations_module.serialize(self.activation),
-            use_bias=self.use_bias,
-            kernel_initializer=initializers_module.serialize(self.kernel_initializer),
-            bias_initializer=initializers_module.serialize(self.bias_initializer),
-            kernel_regularizer=serialize_or_none(regularizers_module, self.kernel_regularizer),
-            bias_regularizer=serialize_or_none(regularizers_module, self.bias_regularizer),
-            activity_regularizer=serialize_or_none(regularizers_module, self.activity_regularizer),
-            kernel_constraint=serialize_or_none(constraints_module, self.kernel_constraint),
-            bias_constraint=serialize_or_none(constraints_module, self.bias_constraint),
+            **kernel_bias_config(self),
         )
         return config
 

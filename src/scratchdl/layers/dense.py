@@ -28,6 +28,22 @@ def _transpose_into(a, buf):
     return buf
 
 
+def kernel_bias_config(layer: Any) -> dict[str, Any]:
+    """The config entries a kernel-and-bias layer (Dense, Conv2D) shares: activation,
+    use_bias, and the kernel's and bias's initializers, regularizers and constraints."""
+    return {
+        "activation": activations_module.serialize(layer.activation),
+        "use_bias": layer.use_bias,
+        "kernel_initializer": initializers_module.serialize(layer.kernel_initializer),
+        "bias_initializer": initializers_module.serialize(layer.bias_initializer),
+        "kernel_regularizer": serialize_or_none(regularizers_module, layer.kernel_regularizer),
+        "bias_regularizer": serialize_or_none(regularizers_module, layer.bias_regularizer),
+        "activity_regularizer": serialize_or_none(regularizers_module, layer.activity_regularizer),
+        "kernel_constraint": serialize_or_none(constraints_module, layer.kernel_constraint),
+        "bias_constraint": serialize_or_none(constraints_module, layer.bias_constraint),
+    }
+
+
 def serialize_or_none(module: ModuleType, obj: object) -> dict[str, Any] | None:
     return None if obj is None else module.serialize(obj)
 
@@ -167,17 +183,4 @@ class Dense(Layer):
         return dx if len(self._shape) == 2 else dx.reshape(self._shape)
 
     def get_config(self) -> dict[str, Any]:
-        config = super().get_config()
-        config.update(
-            units=self.units,
-            activation=activations_module.serialize(self.activation),
-            use_bias=self.use_bias,
-            kernel_initializer=initializers_module.serialize(self.kernel_initializer),
-            bias_initializer=initializers_module.serialize(self.bias_initializer),
-            kernel_regularizer=serialize_or_none(regularizers_module, self.kernel_regularizer),
-            bias_regularizer=serialize_or_none(regularizers_module, self.bias_regularizer),
-            activity_regularizer=serialize_or_none(regularizers_module, self.activity_regularizer),
-            kernel_constraint=serialize_or_none(constraints_module, self.kernel_constraint),
-            bias_constraint=serialize_or_none(constraints_module, self.bias_constraint),
-        )
-        return config
+        return {**super().get_config(), "units": self.units, **kernel_bias_config(self)}
