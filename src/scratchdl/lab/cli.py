@@ -3,7 +3,7 @@
 Every sub-command imports its module lazily, so ``scratchdl --help`` stays fast
 (no NumPy, matplotlib or Optuna import just to print help).
 
-Errors (DESIGN §10.12): a user's mistake is ONE line on stderr, ``scratchdl: error: ...``
+Errors (docs/cli.md): a user's mistake is ONE line on stderr, ``scratchdl: error: ...``
 naming the value and what was expected, with exit code 2 for usage (a flag, a TOML key,
 an output path) and 1 for a failure at run time (a damaged model file, data that cannot
 be fetched, an unreachable database).  ``--debug`` or ``SCRATCHDL_DEBUG=1`` shows the
