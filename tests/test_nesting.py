@@ -179,3 +179,12 @@ def test_get_layer_by_name_or_index_with_keras_messages():
         model.get_layer(index=99)
     with pytest.raises(ValueError, match=r"No such layer: nope. Existing layers are: \['a', 'b'\]"):
         model.get_layer("nope")
+
+
+def test_a_one_input_layer_refuses_a_list_of_tensors_and_converts_plain_lists():
+    from scratchdl.models.functional import Input
+
+    with pytest.raises(ValueError, match="takes one input, received a list of 2"):
+        Dense(2)([Input(shape=(3,)), Input(shape=(3,))])
+    y = Dense(2, name="from_list")([[1.0, 2.0, 3.0]])  # a nested list of numbers: one batch
+    assert y.shape == (1, 2)

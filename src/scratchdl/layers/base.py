@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from scratchdl.autodiff.calls import call_layer, on_tape
-from scratchdl.autodiff.tensor import value_of
+from scratchdl.autodiff.tensor import is_tensor, value_of
 from scratchdl.eager import as_eager
 from scratchdl.kernels import batch_sum  # kept importable from here (older imports)
 from scratchdl.layers.custom import (
@@ -231,8 +231,16 @@ class Layer:
         defaults to False (inference), as outside ``fit`` in Keras.  A built layer
         keeps its weights; an input it was not built for raises.
         """
-        if getattr(self, "multi_input", False) and not isinstance(inputs, (list, tuple)):
+        multi = getattr(self, "multi_input", False)
+        if multi and not isinstance(inputs, (list, tuple)):
             raise ValueError("A merge layer should be called on a list of inputs")
+        if not multi and isinstance(inputs, (list, tuple)):
+            if is_symbolic(inputs) or any(is_tensor(t) for t in inputs):
+                raise ValueError(
+                    f"layer {self.name!r} takes one input, received a list of {len(inputs)}; "
+                    "join them first (e.g. keras.layers.concatenate)"
+                )
+            inputs = np.asarray(inputs)  # nested lists of numbers, as Keras converts them
         symbolic = is_symbolic(inputs)
         items = flatten_inputs(inputs)
         shapes = [tuple(t.shape[1:]) if symbolic else np.shape(value_of(t))[1:] for t in items]
