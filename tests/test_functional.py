@@ -290,3 +290,14 @@ def test_a_functional_cnn_trains_and_counts_like_tf_keras(rng):
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     h = model.fit(images, labels, batch_size=8, epochs=3, verbose=0)
     assert h.history["loss"][-1] < h.history["loss"][0]
+
+
+def test_a_frozen_functional_model_and_mismatched_sample_weights(rng):
+    inp = Input(shape=(3,))
+    frozen = Model(inp, Dense(2)(inp), trainable=False)
+    assert frozen.trainable_weights == [] and len(frozen.non_trainable_weights) == 2
+    model = _two_output_model(rng)
+    model.compile("sgd", ["sparse_categorical_crossentropy", "mse"])
+    x = rng.standard_normal((6, 4))
+    with pytest.raises(ValueError, match="sample_weight has 5 entries for 6 samples"):
+        model.fit(x, [np.zeros(6), np.zeros((6, 1))], sample_weight=np.ones(5), verbose=0)

@@ -146,6 +146,9 @@ class Model(BaseModel):
         self._init_model(name or unique_name("model"), seed, dtype, trainable)
         self._input_names = list(inputs) if isinstance(inputs, dict) else None
         self._trace()
+        if not trainable:
+            for layer in self._layers:
+                layer.trainable = False
         self.built = True
         self._bind_store()
 
@@ -317,6 +320,10 @@ class Model(BaseModel):
             raise ValueError(f"x has {len(x)} samples and y {len(y)}")
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=self.dtype).reshape(-1)
+            if len(sample_weight) != len(y):
+                raise ValueError(
+                    f"sample_weight has {len(sample_weight)} entries for {len(y)} samples"
+                )
         return x, y, sample_weight
 
     def _backward(self) -> None:
