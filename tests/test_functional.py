@@ -301,3 +301,17 @@ def test_a_frozen_functional_model_and_mismatched_sample_weights(rng):
     x = rng.standard_normal((6, 4))
     with pytest.raises(ValueError, match="sample_weight has 5 entries for 6 samples"):
         model.fit(x, [np.zeros(6), np.zeros((6, 1))], sample_weight=np.ones(5), verbose=0)
+
+
+def test_a_subclassed_model_inside_a_sequential_trains(rng):
+    inner = TwoLayers()
+    model = Sequential([Dense(4, activation="relu", input_shape=(5,)), inner], seed=0)
+    assert model.inputs is None  # no graph to show: said, not guessed
+    x = rng.standard_normal((30, 5)).astype(np.float32)
+    y = x[:, :3].argmax(axis=1)
+    model.compile(
+        keras.optimizers.Adam(0.05), keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    )
+    h = model.fit(x, y, batch_size=10, epochs=10, verbose=0)
+    assert h.history["loss"][-1] < h.history["loss"][0]
+    assert model.output_shape == (None, 3) and inner.hidden.built

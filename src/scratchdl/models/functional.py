@@ -169,6 +169,12 @@ class Model(BaseModel):
             f"{type(self).__name__} does not define call(self, inputs, training=None)"
         )
 
+    def build(self, input_shape: tuple) -> None:
+        """A subclass builds for ``input_shape`` with the batch axis: ``(None, 784)``."""
+        if not self._subclassed:
+            return  # a graph is built by its inputs and outputs
+        self._build_from(tuple(input_shape)[1:])
+
     def _build_from(self, shape) -> None:
         if not self._subclassed:
             raise ValueError(f"model {self.name!r} was built by its inputs and outputs")

@@ -168,11 +168,14 @@ class Sequential(BaseModel):
         extract features from a Sequential model, as the Keras guide does.
         """
         x = input_tensor(self._input_layer, self.dtype)
-        self.inputs = [x]
+        self.inputs = self.outputs = None
+        traced = [x]
         for layer in self._layers:
-            x = layer(x)
-            layer.output = x  # the latest trace (a rebuilt model traces again)
-        self.outputs = [x]
+            if getattr(layer, "_subclassed", False):
+                return  # a subclassed model has no graph: no symbolic view of this one
+            traced.append(layer(traced[-1]))
+            layer.output = traced[-1]  # the latest trace (a rebuilt model traces again)
+        self.inputs, self.outputs = traced[:1], traced[-1:]
 
     def _configure_backward(self) -> None:
         """The first layer with trainable weights needs no dx; layers before it no backward.
