@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 import os
-import tempfile
 import time
-from pathlib import Path
+
+from scratchdl.files import atomic_write
 
 LABELS = {
     "book-face": "scratchdl book face (float64)",
@@ -140,9 +140,6 @@ def write_report(rows, breakdowns, names, epochs, threads, quick, path):
         )
         lines.append(f"- {name}: {total * 1e3:.1f} ms per step = {cells}")
     text = "\n".join(lines) + "\n"
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-")
-    with os.fdopen(fd, "w") as f:
+    with atomic_write(path, "w", make_parents=False) as f:
         f.write(text)
-    os.replace(tmp, path)
     return text

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import os
-import tempfile
-from pathlib import Path
 
 from benchmarks.suite import REF_WORKLOADS, TARGETS
 from benchmarks.workloads import WORKLOADS
+from scratchdl.files import atomic_write
 
 
 def _ratio_rows(rows, names, with_torch, floors):
@@ -200,9 +198,6 @@ def write_report(rows, extra, names, repeats, threads, quick, with_torch, path):
         "",
     ]
     text = "\n".join(lines)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-")
-    with os.fdopen(fd, "w") as f:
+    with atomic_write(path, "w", make_parents=False) as f:
         f.write(text)
-    os.replace(tmp, path)
     return text

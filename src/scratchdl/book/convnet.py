@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 import warnings
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -38,6 +37,7 @@ from scratchdl.book.conv_layers import Convolution, Pooling
 from scratchdl.book.gradient import numerical_gradient
 from scratchdl.book.layers import Affine, Dropout, Relu, SoftmaxWithLoss
 from scratchdl.book.util import get_rng
+from scratchdl.files import atomic_write
 
 __all__ = ["SimpleConvNet", "DeepConvNet", "save_params_file", "load_params_file"]
 
@@ -49,16 +49,8 @@ _ZIP_MAGIC = b"PK\x03\x04"
 def save_params_file(params: Mapping[str, ArrayLike], file_name: str | os.PathLike[str]) -> None:
     """Write ``params`` (name -> array) as an .npz archive (no pickles), atomically."""
     arrays = {key: np.asarray(value) for key, value in params.items()}
-    folder = os.path.dirname(os.path.abspath(file_name))
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, file_name)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(file_name, "wb", make_parents=False) as f:
+        np.savez(f, **arrays)
 
 
 def load_params_file(

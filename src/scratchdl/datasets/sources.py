@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -36,6 +35,8 @@ from pathlib import Path
 from typing import IO
 
 import numpy as np
+
+from scratchdl.files import atomic_write
 
 __all__ = [
     "DatasetSpec",
@@ -136,25 +137,9 @@ def load_npz(path: str | os.PathLike | IO[bytes], keys: Iterable[str] = KEYS) ->
 def save_npz_atomic(path: str | os.PathLike, arrays: dict) -> Path:
     """Write arrays to ``path`` (uncompressed ``.npz``) via a temp file + ``os.replace``."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _umask_mode())  # mkstemp makes 0600; follow the user's umask
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, "wb", sync=True) as f:
+        np.savez(f, **arrays)
     return path
-
-
-def _umask_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def _reason(exc: BaseException) -> str:

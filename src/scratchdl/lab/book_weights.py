@@ -23,9 +23,10 @@ import argparse
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
+
+from scratchdl.files import atomic_write
 
 if TYPE_CHECKING:  # annotations only
     import numpy as np
@@ -104,16 +105,8 @@ def chapter3_accuracy(
 
 def write_pickle(weights: Mapping[str, np.ndarray], out: str) -> None:
     """Write ``weights`` (a dict of arrays) with pickle, atomically (temp file + os.replace)."""
-    directory = os.path.dirname(os.path.abspath(out))
-    fd, tmp = tempfile.mkstemp(prefix=".sample_weight-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(dict(weights), f)
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(out, "wb", make_parents=False) as f:
+        pickle.dump(dict(weights), f)
 
 
 def command_sample_weights(args: argparse.Namespace) -> int:

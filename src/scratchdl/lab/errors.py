@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["UsageError", "check_output_file", "check_output_dir", "file_mode"]
+__all__ = ["UsageError", "check_output_file", "check_output_dir"]
 
 
 class UsageError(ValueError):
@@ -55,10 +55,3 @@ def check_output_dir(path: str | os.PathLike, what: str = "--out") -> Path:
                 raise UsageError(f"{what} {str(path)!r}: {str(ancestor)!r} is not writable")
             return path
     return path
-
-
-def file_mode() -> int:
-    """The mode a new file gets under the user's umask (0o666 & ~umask)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

@@ -7,13 +7,12 @@ servers and in CI without a display.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from scratchdl.lab.errors import file_mode
+from scratchdl.files import atomic_write
 
 if TYPE_CHECKING:  # annotations only: numpy is imported where a figure needs it
     import numpy as np
@@ -42,16 +41,10 @@ def pyplot() -> ModuleType:
 def save_figure(fig: Any, path: str | os.PathLike, dpi: int = 100) -> Path:
     """Write ``fig`` as PNG atomically (temp file + rename) and close it."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".png")
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=dpi, format="png", metadata={"Software": None})
-        os.chmod(tmp, file_mode())  # mkstemp makes 0600; follow the user's umask
-        os.replace(tmp, path)
+        with atomic_write(path, "wb") as f:
+            fig.savefig(f, dpi=dpi, format="png", metadata={"Software": None})
     finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
         pyplot().close(fig)
     return path
 

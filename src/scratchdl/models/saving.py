@@ -32,12 +32,13 @@ import json
 import os
 import re
 import stat
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+
+from scratchdl.files import atomic_write
 
 __all__ = [
     "FORMAT",
@@ -93,26 +94,6 @@ def _meta_text(meta):
         raise ValueError(f"meta must be JSON-serialisable: {err}") from None
 
 
-def _fsync_directory(directory):
-    """Persist the rename itself (POSIX); silently skipped where unsupported."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _default_file_mode():
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def save_npz_atomic(
     path: str | os.PathLike[str], meta: dict[str, Any], arrays: Mapping[str, np.ndarray]
 ) -> None:
@@ -127,29 +108,15 @@ def save_npz_atomic(
 
     The file appears under ``path`` only when completely written and synced.
     """
-    path = os.fspath(path)
     text = _meta_text(meta)
     checked = _check_arrays(arrays)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            with zipfile.ZipFile(handle, mode="w", compression=zipfile.ZIP_STORED) as archive:
-                _write_member(archive, META_KEY, np.array(text))
-                for name, array in checked.items():
-                    _write_member(archive, name, array)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, _default_file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    _fsync_directory(directory)
+    with (
+        atomic_write(path, "wb", sync=True) as handle,
+        zipfile.ZipFile(handle, mode="w", compression=zipfile.ZIP_STORED) as archive,
+    ):
+        _write_member(archive, META_KEY, np.array(text))
+        for name, array in checked.items():
+            _write_member(archive, name, array)
 
 
 MAX_MODEL_BYTES = 1 << 30  # 1 GiB of uncompressed entries: far above any model of the course

@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from scratchdl.lab.errors import file_mode
+from scratchdl.files import atomic_write
 from scratchdl.lab.experiments.common import Result
 
 __all__ = [
@@ -110,11 +109,8 @@ def text_table(result: Result) -> str:
 
 def _write_text(path: Path, text: str) -> None:
     """Write atomically (temp file + rename), so a crash never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
+    with atomic_write(path, "w", make_parents=False) as f:
         f.write(text)
-    os.chmod(tmp, file_mode())  # mkstemp makes 0600; the result follows the user's umask
-    os.replace(tmp, path)
 
 
 def _markdown(result: Result, title: str, figures: list[Path]) -> str:
