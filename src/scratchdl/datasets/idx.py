@@ -27,6 +27,8 @@ from typing import BinaryIO
 
 import numpy as np
 
+from scratchdl.files import atomic_write
+
 __all__ = ["IDX_DTYPES", "parse_idx", "read_idx", "write_idx"]
 
 #: IDX type code -> big-endian NumPy dtype.
@@ -120,4 +122,5 @@ def write_idx(path: str | os.PathLike, array: np.ndarray, compress: bool | None 
     path = Path(path)
     if compress or (compress is None and path.suffix == ".gz"):
         payload = gzip.compress(payload)
-    path.write_bytes(payload)
+    with atomic_write(path, "wb", make_parents=False) as f:
+        f.write(payload)

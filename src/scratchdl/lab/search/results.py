@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scratchdl.files import atomic_write
+
 __all__ = ["SearchResult", "TrialRecord", "format_params", "plot_top_grid", "result_from_study"]
 
 HEADER = "=========== Hyper-Parameter Optimization Result ==========="
@@ -96,13 +98,15 @@ class SearchResult:
             "figure": out / f"top{top}.png",
         }
         lines = [f"# Study `{self.study_name}`", "", "```", HEADER, *self.table(), "```", ""]
-        paths["table"].write_text("\n".join(lines), encoding="utf-8")
+        with atomic_write(paths["table"], "w") as f:
+            f.write("\n".join(lines))
         record = {
             "study_name": self.study_name,
             "storage": _safe_url(self.storage),
             "trials": [asdict(t) for t in self.trials],
         }
-        paths["json"].write_text(json.dumps(record, indent=1), encoding="utf-8")
+        with atomic_write(paths["json"], "w") as f:
+            f.write(json.dumps(record, indent=1))
         plot_top_grid(self, paths["figure"], top=top)
         return paths
 
