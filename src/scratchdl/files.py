@@ -64,7 +64,7 @@ def atomic_write(
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_write: mode must be 'wb' or 'w', received {mode!r}")
     target = Path(path)
-    directory = target.resolve().parent
+    directory = Path(os.path.abspath(target)).parent  # beside the name given (a link too)
     if make_parents:
         directory.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
