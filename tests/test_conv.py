@@ -106,12 +106,19 @@ def test_conv2d_kernel_shape_and_param_count_follow_keras():
     assert first.output_shape == (8, 8, 8)
 
 
-def test_first_layer_skips_the_input_gradient():
-    layer = _built(Conv2D(2, 3), (5, 5, 1))
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_first_layer_skips_the_input_gradient(data_format):
+    layer = _built(Conv2D(2, 3, data_format=data_format), _image_shape(5, 5, 1, data_format))
+    x = np.random.default_rng(0).standard_normal((2,) + _image_shape(5, 5, 1, data_format))
+    y = layer.forward(x)
+    dout = np.random.default_rng(1).standard_normal(y.shape)
+    layer.backward(dout)
+    full = {key: value.copy() for key, value in layer.grads.items()}
     layer.need_input_grad = False
-    x = np.random.default_rng(0).standard_normal((2, 5, 5, 1))
     layer.forward(x)
-    assert layer.backward(np.ones((2, 3, 3, 2))) is None
+    assert layer.backward(dout) is None
+    for key, value in full.items():  # the weight gradients are the same without dx
+        np.testing.assert_allclose(layer.grads[key], value, atol=1e-12)
     assert np.any(layer.grads["kernel"] != 0)
 
 
@@ -166,6 +173,34 @@ def test_max_pooling_ties_send_the_whole_gradient_to_the_first_maximum():
     dx = layer.backward(np.array([3.0, 5.0]).reshape(1, 1, 2, 1))
     expected = np.array([[3.0, 0.0, 0.0, 5.0], [0.0, 0.0, 0.0, 0.0]]).reshape(1, 2, 4, 1)
     np.testing.assert_array_equal(dx, expected)
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+@pytest.mark.parametrize("pool, strides", [(2, None), (2, 1), (3, 2)])
+def test_max_pooling_ties_match_the_plain_argmax_in_both_layouts(data_format, pool, strides):
+    """Many ties (ReLU-like zeros and repeated small integers): each window's whole
+    gradient goes to its first maximum in (ky, kx) order, as a per-window argmax says."""
+    rng = np.random.default_rng(12)
+    x_nhwc = np.maximum(rng.integers(-2, 3, size=(2, 7, 6, 3)), 0).astype(np.float64)
+    layer = MaxPooling2D(pool, strides=strides, data_format=data_format)
+    layer = _built(layer, _image_shape(7, 6, 3, data_format))
+    to_layout = (lambda a: a) if data_format == "channels_last" else (
+        lambda a: a.transpose(0, 3, 1, 2))  # fmt: skip
+    y = layer.forward(to_layout(x_nhwc))
+    dout_nhwc = rng.standard_normal(
+        y.shape if data_format == "channels_last" else y.transpose(0, 2, 3, 1).shape
+    )
+    dx = layer.backward(to_layout(dout_nhwc))
+    s = pool if strides is None else strides
+    expected = np.zeros_like(x_nhwc)
+    for n in range(2):
+        for i in range(dout_nhwc.shape[1]):
+            for j in range(dout_nhwc.shape[2]):
+                for c in range(3):
+                    window = x_nhwc[n, i * s : i * s + pool, j * s : j * s + pool, c]
+                    ky, kx = np.unravel_index(np.argmax(window), window.shape)
+                    expected[n, i * s + ky, j * s + kx, c] += dout_nhwc[n, i, j, c]
+    np.testing.assert_allclose(dx, to_layout(expected), atol=1e-12)
 
 
 def test_overlapping_max_pooling_adds_the_gradients_of_a_shared_winner():
@@ -258,13 +293,15 @@ def test_batch_norm_over_the_channel_axis_of_conv_outputs(axis, shape, training)
         )
 
 
-def test_conv2d_activity_regularizer_adds_its_penalty_and_gradient():
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_conv2d_activity_regularizer_adds_its_penalty_and_gradient(data_format):
     from scratchdl.gradcheck import GradCheckResult, numerical_gradient
 
-    layer = _built(Conv2D(2, 3, activation="tanh", activity_regularizer="l2"), (5, 4, 2))
+    layer = Conv2D(2, 3, activation="tanh", activity_regularizer="l2", data_format=data_format)
+    layer = _built(layer, _image_shape(5, 4, 2, data_format))
     rng = np.random.default_rng(10)
-    x = rng.standard_normal((3, 5, 4, 2))
-    G = rng.standard_normal((3, 3, 2, 2))
+    x = rng.standard_normal((3,) + _image_shape(5, 4, 2, data_format))
+    G = rng.standard_normal((3,) + _image_shape(3, 2, 2, data_format))
 
     def loss():
         y = layer.forward(x)
@@ -275,4 +312,6 @@ def test_conv2d_activity_regularizer_adds_its_penalty_and_gradient():
     dx = layer.backward(G.copy())
     result = GradCheckResult("Conv2D activity l2")
     result.add("x", dx, numerical_gradient(loss, x))
+    dkernel = layer.grads["kernel"].copy()
+    result.add("kernel", dkernel, numerical_gradient(loss, layer.params["kernel"]))
     result.assert_ok()

@@ -9,6 +9,8 @@ from scratchdl.layers.im2col import (
     conv_output_length,
     im2col,
     im2col_loop,
+    image_columns,
+    image_columns_adjoint,
     padding_amounts,
     patches,
     patches_adjoint,
@@ -48,6 +50,24 @@ def test_col2im_is_the_adjoint_of_im2col(case):
     np.testing.assert_allclose(
         col2im(y, x.shape, fh, fw, s, p), col2im_loop(y, x.shape, fh, fw, s, p), atol=1e-12
     )
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_image_columns_are_the_books_col_split_by_image_and_adjoint(case):
+    """cols[n, k, p] == col[n*oh*ow + p, k]; <cols(x), y> == <x, cols_adjoint(y)>."""
+    n, c, h, w, fh, fw, s, p = case
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((n, c, h, w))
+    cols = image_columns(x, fh, fw, s, p)
+    out_h, out_w = (h + 2 * p - fh) // s + 1, (w + 2 * p - fw) // s + 1
+    assert cols.shape == (n, c * fh * fw, out_h * out_w)
+    expected = im2col_loop(x, fh, fw, s, p).reshape(n, out_h * out_w, -1).transpose(0, 2, 1)
+    np.testing.assert_array_equal(cols, expected)
+    y = rng.standard_normal(cols.shape)
+    back = image_columns_adjoint(y, x.shape, fh, fw, s, p)
+    assert np.vdot(cols, y) == pytest.approx(np.vdot(x, back), rel=1e-12, abs=1e-12)
+    book_y = y.transpose(0, 2, 1).reshape(-1, c * fh * fw)
+    np.testing.assert_allclose(back, col2im_loop(book_y, x.shape, fh, fw, s, p), atol=1e-12)
 
 
 def test_book_layout_rows_and_columns():

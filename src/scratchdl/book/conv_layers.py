@@ -83,7 +83,7 @@ class Convolution:
     b = property(lambda self: self._b)
     dW = property(lambda self: self._dW)  # noqa: N815 (the book's name)
     db = property(lambda self: self._db)
-    col = property(lambda self: getattr(self.layer, "_col", None))
+    col = property(lambda self: self.layer.book_col())
     col_W = property(lambda self: self.layer.kernel_matrix())  # noqa: N815
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -122,12 +122,13 @@ class Pooling:
 
     @property
     def arg_max(self) -> np.ndarray | None:
-        a = getattr(self.layer, "arg_max", None)
-        return None if a is None else a.reshape(-1)
+        if getattr(self.layer, "_y", None) is None:
+            return None
+        return self.layer.arg_max.transpose(0, 2, 3, 1).reshape(-1)  # the book's order
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
-        return self.layer.forward(x)
+        return self.layer.forward(x, training=True)  # as the book: always keep the winners
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         return self.layer.backward(dout)

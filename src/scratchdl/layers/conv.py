@@ -21,6 +21,8 @@ from scratchdl.layers.base import Layer, check_positive_int, unique_name
 from scratchdl.layers.dense import get_or_none, kernel_bias_config
 from scratchdl.layers.im2col import (
     conv_output_length,
+    image_columns,
+    image_columns_adjoint,
     padding_amounts,
     patches,
     patches_adjoint_t,
@@ -225,6 +227,11 @@ class Conv2D(Layer):
             return kernel.reshape(-1, self.filters)
         return kernel.transpose(2, 0, 1, 3).reshape(-1, self.filters)
 
+    def _filter_rows(self):
+        """channels_first: ``W_rows`` (F, C*kh*kw), rows in (c, ky, kx) order (= W_col.T;
+        a view when the kernel is a view of the book's (FN, C, FH, FW) filters)."""
+        return self.params["kernel"].transpose(3, 2, 0, 1).reshape(self.filters, -1)
+
     def im2col(self, x: np.ndarray) -> np.ndarray:
         """``col`` of ``x`` for this layer's kernel, strides and padding."""
         kh, kw = self.kernel_size
@@ -238,10 +245,17 @@ class Conv2D(Layer):
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         oh, ow = self.output_hw(x.shape)
-        col = self.im2col(x)
-        z = col @ self.kernel_matrix()
-        if self.use_bias:
-            z += self.params["bias"]
+        if self.channels_last:  # z (N*oh*ow, F): rows are already the (N, oh, ow, F) output
+            col = self.im2col(x)
+            z = col @ self.kernel_matrix()
+            if self.use_bias:
+                z += self.params["bias"]
+        else:  # z (N, F, oh*ow): W_rows @ cols[n] is image n's (F, oh, ow) output
+            kh, kw = self.kernel_size
+            col = image_columns(x, kh, kw, self.strides, self._pads)
+            z = np.matmul(self._filter_rows(), col)
+            if self.use_bias:
+                z += self.params["bias"][:, None]
         self._col, self._x_shape = col, x.shape
         if self._linear:
             y = z
@@ -250,13 +264,22 @@ class Conv2D(Layer):
         else:
             y, self._z = self.activation.forward_inplace(z), None
         self._y = y
-        y4 = y.reshape(x.shape[0], oh, ow, self.filters)
-        return y4 if self.channels_last else y4.transpose(0, 3, 1, 2)
+        if self.channels_last:
+            return y.reshape(x.shape[0], oh, ow, self.filters)
+        return y.reshape(x.shape[0], self.filters, oh, ow)
+
+    def book_col(self) -> np.ndarray | None:
+        """The last forward's ``col`` in the book's layout (N*oh*ow, C*kh*kw) (channels_first;
+        a copy: the layer keeps it per image, see ``image_columns``)."""
+        col = getattr(self, "_col", None)
+        if col is None or self.channels_last:
+            return col
+        return col.transpose(0, 2, 1).reshape(-1, col.shape[1])
 
     def _as_rows(self, dout):
-        """dout in the layout of ``z``: (N*oh*ow, F)."""
+        """dout in the layout of ``z``: (N*oh*ow, F) channels_last, (N, F, oh*ow) first."""
         if not self.channels_last:
-            dout = dout.transpose(0, 2, 3, 1)
+            return dout.reshape(dout.shape[0], self.filters, -1)
         return dout.reshape(-1, self.filters)
 
     def activity_penalty(self) -> float:
@@ -277,24 +300,39 @@ class Conv2D(Layer):
         return self._backward_rows(self._as_rows(dz))
 
     def _backward_rows(self, dz):
-        """dW_col, db and dx from dz (N*oh*ow, F); the products are taken transposed
-        (dW_col.T = dz.T @ col, dcol.T = W_col @ dz.T): faster in BLAS here (docs)."""
+        """dW, db and dx from dz in the layout of z (see ``_as_rows``)."""
+        if not self.channels_last:
+            return self._backward_images(dz)
+        # the products are taken transposed (dW_col.T = dz.T @ col, dcol.T = W_col @ dz.T):
+        # faster in BLAS for these shapes (docs/convnets.md)
         dkernel = self.grads["kernel"]
         dW_col_t = dz.T @ self._col  # (F, kh*kw*C) in col's column order
-        if self.channels_last:
-            dkernel[...] = dW_col_t.T.reshape(dkernel.shape)
-        else:  # columns (c, ky, kx) -> kernel (ky, kx, c, F)
-            kh, kw, c, f = dkernel.shape
-            dkernel[...] = dW_col_t.reshape(f, c, kh, kw).transpose(2, 3, 1, 0)
+        dkernel[...] = dW_col_t.T.reshape(dkernel.shape)
         if self.use_bias:
             batch_sum(dz, out=self.grads["bias"])
         if not self.need_input_grad:
             return None
         dcol_t = self.kernel_matrix() @ dz.T
         kh, kw = self.kernel_size
-        return patches_adjoint_t(
-            dcol_t, self._x_shape, kh, kw, self.strides, self._pads, self.channels_last
-        )
+        return patches_adjoint_t(dcol_t, self._x_shape, kh, kw, self.strides, self._pads, True)
+
+    def _backward_images(self, dz):
+        """channels_first, dz (N, F, oh*ow)::
+
+        dW_rows = sum_n dz[n] @ cols[n].T   (taken as sum_n cols[n] @ dz[n].T, faster)
+        db      = sum over n and positions of dz
+        dcols   = W_rows.T @ dz[n] per image -> dx = image_columns_adjoint(dcols)
+        """
+        dkernel = self.grads["kernel"]
+        kh, kw, c, f = dkernel.shape
+        dW_t = np.matmul(self._col, dz.transpose(0, 2, 1)).sum(axis=0)  # (C*kh*kw, F)
+        dkernel[...] = dW_t.reshape(c, kh, kw, f).transpose(1, 2, 0, 3)
+        if self.use_bias:
+            np.sum(dz.sum(axis=2), axis=0, out=self.grads["bias"])
+        if not self.need_input_grad:
+            return None
+        dcols = np.matmul(self._filter_rows().T, dz)
+        return image_columns_adjoint(dcols, self._x_shape, kh, kw, self.strides, self._pads)
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()

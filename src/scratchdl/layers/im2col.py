@@ -51,6 +51,8 @@ __all__ = [
     "patches",
     "patches_adjoint",
     "patches_adjoint_t",
+    "image_columns",
+    "image_columns_adjoint",
     "conv_output_length",
     "padding_amounts",
 ]
@@ -236,6 +238,60 @@ def patches_adjoint_t(
     dx_t = dx_t[:, :, top : top + h, left : left + w]
     order = (1, 2, 3, 0) if channels_last else (1, 0, 2, 3)
     return np.ascontiguousarray(dx_t.transpose(order))
+
+
+# -- per-image columns: the channels-first layers' layout ---------------------------
+def image_columns(
+    x: np.ndarray,
+    kh: int,
+    kw: int,
+    strides: int | tuple[int, int] = (1, 1),
+    pads: int | tuple[tuple[int, int], tuple[int, int]] = 0,
+) -> np.ndarray:
+    """im2col of channels-first ``x`` (N, C, H, W), one column matrix per image.
+
+    ``cols`` (N, C*kh*kw, oh*ow) with ``cols[n, k, p] = x_pad[n, c, oy*sh + ky, ox*sw + kx]``,
+    ``k = (c*kh + ky)*kw + kx`` and ``p = oy*ow + ox``: the book's ``col`` split by image and
+    transposed, ``col[n*oh*ow + p, k] == cols[n, k, p]``.
+
+    Why this layout: ``W (F, C*kh*kw) @ cols[n]`` is image n's output already in
+    (F, oh, ow) order, so a channels-first convolution needs no transposing copy of its
+    output or of its incoming gradient (docs/convnets.md, "Fast path").
+    """
+    sh, sw = _as_strides(strides)
+    x_pad = pad_image(x, _as_pads(pads), False)
+    _out_hw(x_pad.shape[2], x_pad.shape[3], kh, kw, sh, sw)
+    v = sliding_window_view(x_pad, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]  # N,C,oh,ow,kh,kw
+    n, c, out_h, out_w = v.shape[:4]
+    return v.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, out_h * out_w)
+
+
+def image_columns_adjoint(
+    dcols: np.ndarray,
+    x_shape: tuple[int, ...],
+    kh: int,
+    kw: int,
+    strides: int | tuple[int, int] = (1, 1),
+    pads: int | tuple[tuple[int, int], tuple[int, int]] = 0,
+) -> np.ndarray:
+    """The adjoint of ``image_columns``: ``dcols`` (N, C*kh*kw, oh*ow) -> dx (N, C, H, W).
+
+    Each entry goes back to the pixel it was copied from; overlapping windows add up
+    (``kh*kw`` vectorised slice additions, one per kernel offset).
+    """
+    (top, bottom), (left, right) = _as_pads(pads)
+    sh, sw = _as_strides(strides)
+    n, c, h, w = x_shape
+    hp, wp = h + top + bottom, w + left + right
+    out_h, out_w = _out_hw(hp, wp, kh, kw, sh, sw)
+    d6 = dcols.reshape(n, c, kh, kw, out_h, out_w)
+    dx_pad = np.zeros((n, c, hp, wp), dtype=dcols.dtype)
+    for ky in range(kh):
+        rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
+        for kx in range(kw):
+            cols = slice(kx, kx + sw * (out_w - 1) + 1, sw)
+            dx_pad[:, :, rows, cols] += d6[:, :, ky, kx]
+    return dx_pad[:, :, top : top + h, left : left + w]
 
 
 # -- the book's functions ------------------------------------------------------------

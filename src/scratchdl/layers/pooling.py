@@ -43,7 +43,12 @@ def _from_last(y, channels_last):
 
 
 class _Pooling2D(Layer):
-    """Shared arguments and shapes of the windowed 2-D pools."""
+    """Shared arguments and shapes of the windowed 2-D pools.
+
+    The math runs in the input's own layout (the spatial axes are 1, 2 for channels_last
+    and 2, 3 for channels_first): every window offset (ky, kx) is one strided view of the
+    padded input holding that cell of all windows, so no transposing copy is made.
+    """
 
     keras_prefix = "pooling2d"
 
@@ -91,25 +96,36 @@ class _Pooling2D(Layer):
             padding_amounts(w, pw, sw, self.padding),
         )
 
+    def _hw(self, shape):
+        """(H, W) of an image batch's shape in this layer's layout."""
+        return shape[1:3] if self.channels_last else shape[2:4]
+
+    def _index(self, rows, cols):
+        """The index selecting ``rows`` x ``cols`` of every image and channel."""
+        if self.channels_last:
+            return (slice(None), rows, cols, slice(None))
+        return (slice(None), slice(None), rows, cols)
+
     def _offset_slices(self, out_h, out_w):
-        """For each window offset (ky, kx) in order: the strided slices of the padded input
-        holding that cell of every window (``x_pad[:, rows, cols, :]`` is (N, oh, ow, C))."""
+        """For each window offset (ky, kx) in order: ``(ky*pw + kx, index)`` where
+        ``x_pad[index]`` holds that cell of every window, shaped like the output."""
         (ph, pw), (sh, sw) = self.pool_size, self.strides
         for ky in range(ph):
             rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
             for kx in range(pw):
-                yield ky * pw + kx, rows, slice(kx, kx + sw * (out_w - 1) + 1, sw)
+                yield ky * pw + kx, self._index(rows, slice(kx, kx + sw * (out_w - 1) + 1, sw))
 
-    def _padded(self, x_cl, pad_value):
-        """The channels-last input with its padding and the output size (oh, ow)."""
-        x_pad = pad_image(x_cl, self._pads, True, pad_value)
+    def _padded(self, x, pad_value):
+        """The padded input and the output size (oh, ow)."""
+        x_pad = pad_image(x, self._pads, self.channels_last, pad_value)
         (ph, pw), (sh, sw) = self.pool_size, self.strides
-        return x_pad, (x_pad.shape[1] - ph) // sh + 1, (x_pad.shape[2] - pw) // sw + 1
+        hp, wp = self._hw(x_pad.shape)
+        return x_pad, (hp - ph) // sh + 1, (wp - pw) // sw + 1
 
     def _crop(self, dx_pad):
         (t, _), (left, _) = self._pads
-        n, h, w, c = self._x_shape_cl
-        return dx_pad[:, t : t + h, left : left + w, :]
+        h, w = self._hw(self._x_shape)
+        return dx_pad[self._index(slice(t, t + h), slice(left, left + w))]
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
@@ -129,10 +145,14 @@ class MaxPooling2D(_Pooling2D):
               with "same" padding cells = -inf (padding never wins, as Keras).
               Computed as a running maximum over the ph*pw window offsets, each one a
               strided view of all windows at once (ph*pw vectorised steps, no im2col copy).
-              The backward finds the winners again by comparing each offset with y
-              (first match wins); ``arg_max`` (N, oh, ow, C) gives the offset ky*pw + kx.
-    Backward: dx = dout routed to the winning cell of each window (summed where windows
-              overlap); zero elsewhere.
+              In training the same loop records the winner ``arg_max`` (the offset
+              k = ky*pw + kx of each window's first maximum, shaped like the output): the
+              offset k becomes the winner where its cell is strictly greater than the
+              running maximum, so later offsets only win by being larger and
+              ``arg = max_k (k * [x_k > max(x_0..x_{k-1})])``.
+    Backward: dx = dout routed to the winning cell of each window (``arg == k``; summed
+              where windows overlap); zero elsewhere.  After an inference-mode forward the
+              winners are found again from the saved input.
     Ties:     the first maximum in window order (ky, then kx) wins and takes the whole
               gradient, as the book's ``argmax`` and TensorFlow do.
     Shapes:   (N, H, W, C) -> (N, oh, ow, C) for channels_last.
@@ -145,46 +165,57 @@ class MaxPooling2D(_Pooling2D):
     pad_value = -np.inf  # "same" padding never wins (the book's Pooling sets 0)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        x_cl = _to_last(x, self.channels_last)
-        self._x_shape_cl = x_cl.shape
-        x_pad, out_h, out_w = self._padded(x_cl, self.pad_value)
+        self._x_shape = x.shape
+        x_pad, out_h, out_w = self._padded(x, self.pad_value)
+        self._x_pad = x_pad
+        if training:
+            self._y, self._arg = self._winners(x_pad, out_h, out_w)
+            return self._y
         y = None
-        for _, rows, cols in self._offset_slices(out_h, out_w):
-            v = x_pad[:, rows, cols, :]
+        for _, index in self._offset_slices(out_h, out_w):
+            v = x_pad[index]
             y = v.copy() if y is None else np.maximum(y, v, out=y)
-        self._x_pad, self._y = x_pad, y
-        return _from_last(y, self.channels_last)
+        self._y, self._arg = y, None
+        return y
 
-    def _winner_masks(self):
-        """For each offset k: True where cell k is the window's first maximum (one per window)."""
-        y = self._y
-        remaining = np.ones(y.shape, dtype=bool)  # windows whose winner is not found yet
-        offsets = list(self._offset_slices(y.shape[1], y.shape[2]))
-        for k, rows, cols in offsets[:-1]:
-            won = np.equal(self._x_pad[:, rows, cols, :], y)
-            won &= remaining
-            remaining ^= won
-            yield k, rows, cols, won
-        yield (*offsets[-1], remaining)
+    def _winners(self, x_pad, out_h, out_w):
+        """(y, arg): the running maximum and the offset of each window's first maximum."""
+        (ph, pw) = self.pool_size
+        arg_type = np.min_scalar_type(ph * pw - 1)
+        y = arg = None
+        for k, index in self._offset_slices(out_h, out_w):
+            v = x_pad[index]
+            if y is None:
+                y, arg = v.copy(), np.zeros(v.shape, dtype=arg_type)
+                continue
+            better = np.greater(v, y)
+            np.maximum(arg, better * arg_type.type(k), out=arg)
+            np.maximum(y, v, out=y)
+        return y, arg
 
     @property
     def arg_max(self) -> np.ndarray:
-        """(N, oh, ow, C): the offset ky*pw + kx of each window's winning cell."""
-        arg = np.zeros(self._y.shape, dtype=np.intp)
-        for k, _, _, won in self._winner_masks():
-            arg += k * won
-        return arg
+        """The offset ky*pw + kx of each window's winning cell, shaped like the output."""
+        if self._arg is None:
+            self._arg = self._winners(self._x_pad, *self._hw(self._y.shape))[1]
+        return self._arg.astype(np.intp)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        d = _to_last(dout, self.channels_last)
-        dx_pad = np.zeros(self._x_pad.shape, dtype=d.dtype)
-        overlap = self.strides[0] < self.pool_size[0] or self.strides[1] < self.pool_size[1]
-        for _, rows, cols, won in self._winner_masks():
+        if self._arg is None:  # the forward ran in inference mode
+            self._arg = self._winners(self._x_pad, *self._hw(self._y.shape))[1]
+        (ph, pw), (sh, sw) = self.pool_size, self.strides
+        (hp, wp), (oh, ow) = self._hw(self._x_pad.shape), self._hw(self._y.shape)
+        overlap = sh < ph or sw < pw
+        tiled = (sh, sw) == (ph, pw) and (hp, wp) == (oh * ph, ow * pw)
+        # windows that tile the padded input write every cell once: no zero fill needed
+        dx_pad = (np.empty if tiled else np.zeros)(self._x_pad.shape, dtype=dout.dtype)
+        for k, index in self._offset_slices(*self._hw(self._y.shape)):
+            won = self._arg == k
             if overlap:  # windows share cells: add
-                dx_pad[:, rows, cols, :] += d * won
+                dx_pad[index] += dout * won
             else:
-                np.multiply(d, won, out=dx_pad[:, rows, cols, :])
-        return _from_last(self._crop(dx_pad), self.channels_last)
+                np.multiply(dout, won, out=dx_pad[index])
+        return self._crop(dx_pad)
 
 
 class AveragePooling2D(_Pooling2D):
@@ -209,31 +240,32 @@ class AveragePooling2D(_Pooling2D):
     ) -> None:
         super().build(input_shape, rng, dtype)
         h, w, _ = split_image_shape(input_shape, self.channels_last, "AveragePooling2D")
-        ones = np.ones((1, h, w, 1))
-        self._x_shape_cl = ones.shape
-        self._count = self._window_sums(ones)[0].astype(self.dtype)  # (oh, ow, 1)
+        ones = np.ones((1, h, w, 1) if self.channels_last else (1, 1, h, w))
+        self._count = self._window_sums(ones)[0].astype(self.dtype)  # (oh, ow, 1) / (1, oh, ow)
 
-    def _window_sums(self, x_cl):
-        x_pad, out_h, out_w = self._padded(x_cl, 0.0)
+    def _window_sums(self, x):
+        x_pad, out_h, out_w = self._padded(x, 0.0)
         total = None
-        for _, rows, cols in self._offset_slices(out_h, out_w):
-            v = x_pad[:, rows, cols, :]
+        for _, index in self._offset_slices(out_h, out_w):
+            v = x_pad[index]
             total = v.copy() if total is None else np.add(total, v, out=total)
         return total
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        x_cl = _to_last(x, self.channels_last)
-        self._x_shape_cl = x_cl.shape
-        return _from_last(self._window_sums(x_cl) / self._count, self.channels_last)
+        self._x_shape = x.shape
+        return self._window_sums(x) / self._count
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        d = _to_last(dout, self.channels_last) / self._count
-        n, h, w, c = self._x_shape_cl
+        d = dout / self._count
+        shape = list(self._x_shape)
         (t, b), (left, r) = self._pads
-        dx_pad = np.zeros((n, h + t + b, w + left + r, c), dtype=d.dtype)
-        for _, rows, cols in self._offset_slices(d.shape[1], d.shape[2]):
-            dx_pad[:, rows, cols, :] += d
-        return _from_last(self._crop(dx_pad), self.channels_last)
+        ax_h = 1 if self.channels_last else 2
+        shape[ax_h] += t + b
+        shape[ax_h + 1] += left + r
+        dx_pad = np.zeros(shape, dtype=d.dtype)
+        for _, index in self._offset_slices(*self._hw(d.shape)):
+            dx_pad[index] += d
+        return self._crop(dx_pad)
 
 
 class _GlobalPooling2D(Layer):
