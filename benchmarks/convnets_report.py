@@ -38,9 +38,9 @@ def breakdown(name, threads, steps=40):
     model = keras_model(name)
     model.fit(x[: BATCH[name] * 5], y[: BATCH[name] * 5], batch_size=BATCH[name], verbose=0)
     bucket = {}
-    saved = conv_module.patches, conv_module.patches_adjoint_t
+    saved = conv_module.patches, conv_module.conv_input_gradient
     conv_module.patches = _timed(saved[0], bucket, "im2col")
-    conv_module.patches_adjoint_t = _timed(saved[1], bucket, "col2im")
+    conv_module.conv_input_gradient = _timed(saved[1], bucket, "col2im")
     for layer in model.layers:
         kind = type(layer).__name__
         kind = kind if kind in ("Conv2D", "MaxPooling2D", "Dense") else "other layers"
@@ -54,7 +54,7 @@ def breakdown(name, threads, steps=40):
             model.fit(x, y, batch_size=BATCH[name], epochs=1, verbose=0, shuffle=False)
             total = time.process_time() - t0
     finally:
-        conv_module.patches, conv_module.patches_adjoint_t = saved
+        conv_module.patches, conv_module.conv_input_gradient = saved
     bucket["Conv2D"] -= bucket.get("im2col", 0.0) + bucket.get("col2im", 0.0)
     bucket["rest (loss, optimizer, metrics, loop)"] = (
         total

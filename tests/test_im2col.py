@@ -6,6 +6,7 @@ import pytest
 from scratchdl.layers.im2col import (
     col2im,
     col2im_loop,
+    conv_input_gradient,
     conv_output_length,
     im2col,
     im2col_loop,
@@ -14,7 +15,6 @@ from scratchdl.layers.im2col import (
     padding_amounts,
     patches,
     patches_adjoint,
-    patches_adjoint_t,
 )
 
 # (N, C, H, W, filter_h, filter_w, stride, pad): odd sizes, stride 2, padding, rectangles
@@ -122,14 +122,39 @@ def test_same_padding_puts_the_odd_cell_after(n, k, s, pads):
     assert padding_amounts(n, k, s, "valid") == (0, 0)
 
 
-@pytest.mark.parametrize("channels_last", [True, False])
-def test_transposed_adjoint_equals_the_adjoint(channels_last):
+@pytest.mark.parametrize(
+    "shape, kernel, strides, pads",
+    [((2, 7, 6, 3), (3, 2), (2, 1), ((1, 2), (0, 1))),
+     ((3, 6, 6, 1), (3, 3), (1, 1), ((0, 0), (0, 0))),
+     ((1, 9, 8, 2), (4, 3), (3, 2), ((1, 1), (2, 0)))],
+)  # fmt: skip
+def test_conv_input_gradient_is_col2im_of_dcol(shape, kernel, strides, pads):
+    """The offset-by-offset input gradient equals patches_adjoint(dz @ W_col.T)."""
     rng = np.random.default_rng(3)
-    shape = (2, 7, 6, 3) if channels_last else (2, 3, 7, 6)
-    pads, strides = ((1, 2), (0, 1)), (2, 1)
-    rows = patches(rng.standard_normal(shape), 3, 2, strides, pads, channels_last).shape
-    dcol = rng.standard_normal(rows)
-    expected = patches_adjoint(dcol, shape, 3, 2, strides, pads, channels_last)
-    got = patches_adjoint_t(np.ascontiguousarray(dcol.T), shape, 3, 2, strides, pads, channels_last)
+    kh, kw = kernel
+    weights = rng.standard_normal((kh, kw, shape[-1], 4))
+    m = patches(rng.standard_normal(shape), kh, kw, strides, pads, True).shape[0]
+    dz = rng.standard_normal((m, 4))
+    expected = patches_adjoint(dz @ weights.reshape(-1, 4).T, shape, kh, kw, strides, pads, True)
+    got = conv_input_gradient(dz, weights, shape, strides, pads)
     np.testing.assert_allclose(got, expected, atol=1e-12)
-    assert got.flags.c_contiguous
+
+
+@pytest.mark.parametrize("channels_last", [True, False])
+def test_one_channel_patches_equal_the_general_copy(channels_last):
+    x = np.random.default_rng(4).standard_normal((2, 7, 6, 1))
+    x = x if channels_last else x.transpose(0, 3, 1, 2)
+    for kernel, strides, pads in [
+        ((3, 2), (1, 1), 0),
+        ((2, 3), (2, 1), ((1, 0), (2, 1))),
+        ((3, 1), (1, 2), 0),
+        ((1, 1), (1, 1), 0),
+    ]:
+        got = patches(x, *kernel, strides, pads, channels_last)
+        expected = patches(np.concatenate([x, x], axis=-1 if channels_last else 1),
+                           *kernel, strides, pads, channels_last)  # fmt: skip
+        # two identical channels: every other column of the general layout is the one channel
+        if channels_last:
+            np.testing.assert_array_equal(got, expected[:, ::2])
+        else:
+            np.testing.assert_array_equal(got, expected[:, : got.shape[1]])

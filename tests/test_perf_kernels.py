@@ -20,7 +20,8 @@ from scratchdl.layers import BatchNormalization, Dense
 @pytest.mark.parametrize(
     "fn,inplace",
     [(A.Sigmoid(), True), (A.Tanh(), True), (A.Softmax(), True), (A.LogSoftmax(), False),
-     (A.ReLU(), False), (A.ELU(), False)],
+     (A.ReLU(), True), (A.ReLU(max_value=6.0), False), (A.ReLU(negative_slope=0.1), False),
+     (A.ELU(), False)],
 )  # fmt: skip
 def test_forward_inplace_equals_forward_bit_for_bit(fn, inplace, rng):
     z = (rng.standard_normal((7, 5)) * 30).astype(np.float32)
@@ -31,7 +32,12 @@ def test_forward_inplace_equals_forward_bit_for_bit(fn, inplace, rng):
     np.testing.assert_array_equal(got, expected)
     assert got.dtype == np.float32
     assert (got is buf) == inplace  # the in-place ones overwrite their input
-    assert fn.backward_uses_z or fn.name in ("sigmoid", "tanh", "softmax", "log_softmax")
+    assert fn.backward_uses_z or fn.name in ("sigmoid", "tanh", "softmax", "log_softmax", "relu")
+    if not fn.backward_uses_z:  # its backward from y alone equals the one that also sees z
+        dout = rng.standard_normal(z.shape).astype(np.float32)
+        np.testing.assert_array_equal(
+            fn.backward(dout, None, expected), fn.backward(dout, z, expected)
+        )
 
 
 def test_sigmoid_inplace_is_silent_and_exact_at_the_extremes():

@@ -151,6 +151,16 @@ class ReLU(ActivationFunction):
         self.negative_slope, self.threshold = float(negative_slope), float(threshold)
         self._plain = self.max_value is None and self.negative_slope == 0 and self.threshold == 0
 
+    @property
+    def backward_uses_z(self) -> bool:
+        """The plain ReLU's backward reads only y (y > 0 exactly where z > 0)."""
+        return not self._plain
+
+    def forward_inplace(self, z: np.ndarray) -> np.ndarray:
+        if self._plain:
+            return np.maximum(z, zeros_like(z), out=z)
+        return self.forward(z)
+
     def forward(self, z: np.ndarray) -> np.ndarray:
         if self._plain:
             return np.maximum(z, zeros_like(z))
@@ -162,8 +172,8 @@ class ReLU(ActivationFunction):
         return y
 
     def backward(self, dout: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
-        if self._plain:
-            return dout * (z > 0)
+        if self._plain:  # y > 0 exactly where z > 0 (NaN fails both); layers may keep only y
+            return dout * ((z if y is None else y) > 0)
         mask = z > self.threshold
         if self.max_value is not None:
             mask &= (z > 0) & (z < self.max_value)

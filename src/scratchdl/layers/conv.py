@@ -20,12 +20,12 @@ from scratchdl.kernels import batch_sum
 from scratchdl.layers.base import Layer, check_positive_int, unique_name
 from scratchdl.layers.dense import get_or_none, kernel_bias_config
 from scratchdl.layers.im2col import (
+    conv_input_gradient,
     conv_output_length,
     image_columns,
     image_columns_adjoint,
     padding_amounts,
     patches,
-    patches_adjoint_t,
 )
 
 __all__ = ["Conv2D", "ZeroPadding2D", "image_pair", "check_padding", "check_data_format"]
@@ -303,18 +303,16 @@ class Conv2D(Layer):
         """dW, db and dx from dz in the layout of z (see ``_as_rows``)."""
         if not self.channels_last:
             return self._backward_images(dz)
-        # the products are taken transposed (dW_col.T = dz.T @ col, dcol.T = W_col @ dz.T):
-        # faster in BLAS for these shapes (docs/convnets.md)
         dkernel = self.grads["kernel"]
-        dW_col_t = dz.T @ self._col  # (F, kh*kw*C) in col's column order
+        dW_col_t = dz.T @ self._col  # dW_col.T: faster in BLAS than col.T @ dz here (docs)
         dkernel[...] = dW_col_t.T.reshape(dkernel.shape)
         if self.use_bias:
             batch_sum(dz, out=self.grads["bias"])
         if not self.need_input_grad:
             return None
-        dcol_t = self.kernel_matrix() @ dz.T
-        kh, kw = self.kernel_size
-        return patches_adjoint_t(dcol_t, self._x_shape, kh, kw, self.strides, self._pads, True)
+        # col2im(dz @ W_col.T), one kernel offset's block of dcol at a time
+        kernel = self.params["kernel"]
+        return conv_input_gradient(dz, kernel, self._x_shape, self.strides, self._pads)
 
     def _backward_images(self, dz):
         """channels_first, dz (N, F, oh*ow)::
