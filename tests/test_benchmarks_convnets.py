@@ -46,9 +46,18 @@ def test_report_verdicts(tmp_path):
     rows = {("W6", "book-face"): _row("book-face", "W6", 10.0),
             ("W6", "book-code"): _row("book-code", "W6", 60.0),
             ("W7", "keras-face"): _row("keras-face", "W7", 20.0),
-            ("W7", "torch"): _row("torch", "W7", 18.0)}  # fmt: skip
+            ("W6", "keras-face"): _row("keras-face", "W6", 15.0),
+            ("W7", "torch"): _row("torch", "W7", 18.0),
+            ("W7", "torch-tuned"): _row("torch-tuned", "W7", 16.0)}  # fmt: skip
     text = write_report(rows, {"W7": ({"Conv2D": 0.03}, 0.05)}, ["W6", "W7"], 2, 1, False,
                         tmp_path / "r.md")  # fmt: skip
-    assert "W6: the book face is 6.00× faster than the book's im2col code (target ≥ 5): met" in text
+    assert (
+        "W6: the book face (float64, as the book) is 6.00× faster than the book's im2col code "
+        "(float64) (target ≥ 5): met" in text
+    )
     assert "W7: scratchdl is 0.90× PyTorch eager's speed (target ≥ 1.0, aim 1.5): NOT met" in text
     assert "W7: 50.0 ms per step = Conv2D 30.0" in text
+    assert "Keras fit (float32) is 4.00× faster than the book's im2col code (float64) " in text
+    assert "(target ≥ 5): NOT met" in text
+    assert "W7 against PyTorch with glibc malloc keeping freed memory: 0.80×" in text
+    assert "| W7 | PyTorch eager (float32) | 18.00 / 18.00 | 18.00 / 18.00 | 600 | – |" in text

@@ -114,8 +114,12 @@ class Conv2D(Layer):
         db     = sum(dz, axis=0)
         dcol   = dz @ W_col.T
         dx     = col2im(dcol)    (overlapping windows add up)
-    (computed as the transposed products dz.T @ col and W_col @ dz.T, then
-    ``patches_adjoint_t``: the same numbers, faster in BLAS for these shapes).
+    (dW_col is computed as (dz.T @ col).T, faster in BLAS here; dcol and col2im as one GEMM
+    per kernel offset added straight into dx, ``conv_input_gradient``).
+
+    channels_first keeps the book's (c, ky, kx) column order but one column matrix per image,
+    ``cols`` (N, C*kh*kw, oh*ow) (``image_columns``), so that ``W_rows @ cols[n]`` is image
+    n's output already in (F, oh, ow) order: no transposing copy of y or of dout.
 
     Shapes: x (N, H, W, C) channels_last or (N, C, H, W) channels_first; kernel
     (kh, kw, C, filters) in both formats (as Keras); bias (filters,).  Output size per

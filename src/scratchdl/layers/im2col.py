@@ -32,7 +32,10 @@ Two versions live here and are pinned together by tests:
 
 The engine also needs channels-last images (Keras's default, ``(N, H, W, C)``),
 asymmetric "same" padding and separate row/column strides; ``patches`` and
-``patches_adjoint`` are the general forms (``im2col``/``col2im`` call them).
+``patches_adjoint`` are the general forms (``im2col``/``col2im`` call them).  The layers
+use two more forms of the same sums, each pinned to these by tests:
+``image_columns`` (channels-first, one column matrix per image) with its adjoint, and
+``conv_input_gradient`` (col2im of ``dz @ W_col.T`` one kernel offset at a time).
 """
 
 from __future__ import annotations
