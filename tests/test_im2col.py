@@ -158,3 +158,20 @@ def test_one_channel_patches_equal_the_general_copy(channels_last):
             np.testing.assert_array_equal(got, expected[:, ::2])
         else:
             np.testing.assert_array_equal(got, expected[:, : got.shape[1]])
+
+
+@pytest.mark.parametrize("channels_last", [True, False])
+@pytest.mark.parametrize("channels", [1, 3])
+def test_the_bias_column_is_a_constant_input_of_ones(channels_last, channels):
+    """patches(bias_column=True) = [col, 1]; image_columns(bias_row=True) = [cols; 1]."""
+    rng = np.random.default_rng(5)
+    shape = (2, 6, 5, channels) if channels_last else (2, channels, 6, 5)
+    x = rng.standard_normal(shape)
+    plain = patches(x, 3, 2, (2, 1), ((1, 0), (0, 1)), channels_last)
+    with_ones = patches(x, 3, 2, (2, 1), ((1, 0), (0, 1)), channels_last, bias_column=True)
+    np.testing.assert_array_equal(with_ones[:, :-1], plain)
+    np.testing.assert_array_equal(with_ones[:, -1], 1.0)
+    if not channels_last:
+        cols = image_columns(x, 3, 2, (2, 1), 1, bias_row=True)
+        np.testing.assert_array_equal(cols[:, :-1], image_columns(x, 3, 2, (2, 1), 1))
+        np.testing.assert_array_equal(cols[:, -1], 1.0)

@@ -16,7 +16,6 @@ from scratchdl import activations as activations_module
 from scratchdl import constraints as constraints_module
 from scratchdl import initializers as initializers_module
 from scratchdl import regularizers as regularizers_module
-from scratchdl.kernels import batch_sum
 from scratchdl.layers.base import Layer, check_positive_int, unique_name
 from scratchdl.layers.dense import get_or_none, kernel_bias_config
 from scratchdl.layers.im2col import (
@@ -248,18 +247,22 @@ class Conv2D(Layer):
         return (h + t + b - kh) // sh + 1, (w + left + r - kw) // sw + 1
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        # with a bias, col carries a constant-1 input whose weight is the bias, so the one
+        # product below is col @ W_col + b (and the backward's dW product yields db too)
         oh, ow = self.output_hw(x.shape)
+        (kh, kw), bias = self.kernel_size, self.use_bias
         if self.channels_last:  # z (N*oh*ow, F): rows are already the (N, oh, ow, F) output
-            col = self.im2col(x)
-            z = col @ self.kernel_matrix()
-            if self.use_bias:
-                z += self.params["bias"]
+            col = patches(x, kh, kw, self.strides, self._pads, True, bias_column=bias)
+            weights = self.kernel_matrix()
+            if bias:
+                weights = np.concatenate([weights, self.params["bias"][None]])
+            z = col @ weights
         else:  # z (N, F, oh*ow): W_rows @ cols[n] is image n's (F, oh, ow) output
-            kh, kw = self.kernel_size
-            col = image_columns(x, kh, kw, self.strides, self._pads)
-            z = np.matmul(self._filter_rows(), col)
-            if self.use_bias:
-                z += self.params["bias"][:, None]
+            col = image_columns(x, kh, kw, self.strides, self._pads, bias_row=bias)
+            weights = self._filter_rows()
+            if bias:
+                weights = np.concatenate([weights, self.params["bias"][:, None]], axis=1)
+            z = np.matmul(weights, col)
         self._col, self._x_shape = col, x.shape
         if self._linear:
             y = z
@@ -276,9 +279,12 @@ class Conv2D(Layer):
         """The last forward's ``col`` in the book's layout (N*oh*ow, C*kh*kw) (channels_first;
         a copy: the layer keeps it per image, see ``image_columns``)."""
         col = getattr(self, "_col", None)
-        if col is None or self.channels_last:
-            return col
-        return col.transpose(0, 2, 1).reshape(-1, col.shape[1])
+        if col is None:
+            return None
+        k = self.params["kernel"][..., 0].size  # col's columns without the bias's ones
+        if self.channels_last:
+            return col[:, :k]
+        return col[:, :k].transpose(0, 2, 1).reshape(-1, k)
 
     def _as_rows(self, dout):
         """dout in the layout of ``z``: (N*oh*ow, F) channels_last, (N, F, oh*ow) first."""
@@ -308,10 +314,12 @@ class Conv2D(Layer):
         if not self.channels_last:
             return self._backward_images(dz)
         dkernel = self.grads["kernel"]
-        dW_col_t = dz.T @ self._col  # dW_col.T: faster in BLAS than col.T @ dz here (docs)
-        dkernel[...] = dW_col_t.T.reshape(dkernel.shape)
+        k = dkernel[..., 0].size
+        # dW_col.T (and db as its last column): faster in BLAS than col.T @ dz here (docs)
+        dW_col_t = dz.T @ self._col
+        dkernel[...] = dW_col_t[:, :k].T.reshape(dkernel.shape)
         if self.use_bias:
-            batch_sum(dz, out=self.grads["bias"])
+            self.grads["bias"][...] = dW_col_t[:, k]
         if not self.need_input_grad:
             return None
         # col2im(dz @ W_col.T), one kernel offset's block of dcol at a time
@@ -322,15 +330,16 @@ class Conv2D(Layer):
         """channels_first, dz (N, F, oh*ow)::
 
         dW_rows = sum_n dz[n] @ cols[n].T   (taken as sum_n cols[n] @ dz[n].T, faster)
-        db      = sum over n and positions of dz
+        db      = sum over n and positions of dz  (the row of the constant-1 input)
         dcols   = W_rows.T @ dz[n] per image -> dx = image_columns_adjoint(dcols)
         """
         dkernel = self.grads["kernel"]
         kh, kw, c, f = dkernel.shape
-        dW_t = np.matmul(self._col, dz.transpose(0, 2, 1)).sum(axis=0)  # (C*kh*kw, F)
-        dkernel[...] = dW_t.reshape(c, kh, kw, f).transpose(1, 2, 0, 3)
+        k = kh * kw * c
+        dW_t = np.matmul(self._col, dz.transpose(0, 2, 1)).sum(axis=0)  # (C*kh*kw [+1], F)
+        dkernel[...] = dW_t[:k].reshape(c, kh, kw, f).transpose(1, 2, 0, 3)
         if self.use_bias:
-            np.sum(dz.sum(axis=2), axis=0, out=self.grads["bias"])
+            self.grads["bias"][...] = dW_t[k]
         if not self.need_input_grad:
             return None
         dcols = np.matmul(self._filter_rows().T, dz)

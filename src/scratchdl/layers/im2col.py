@@ -152,35 +152,43 @@ def patches(
     pads: int | tuple[tuple[int, int], tuple[int, int]] = 0,
     channels_last: bool = True,
     pad_value: float = 0.0,
+    bias_column: bool = False,
 ) -> np.ndarray:
     """im2col for either layout: ``col`` of shape (N*out_h*out_w, kh*kw*C).
 
     Columns are ordered (ky, kx, c) for channels-last input (matching a Keras kernel
     ``(kh, kw, C, F)`` reshaped to ``(kh*kw*C, F)``) and (c, ky, kx) for channels-first
     input (the book's order, matching ``W.reshape(FN, -1).T`` for ``W (FN, C, kh, kw)``).
-    ``pad_value`` fills the padding (``-inf`` for max pooling).
+    ``pad_value`` fills the padding (``-inf`` for max pooling).  ``bias_column=True`` adds
+    a last column of ones: the bias is then the weight of an input that is always 1, and
+    ``col @ [[W_col], [b]]`` is ``col @ W_col + b`` in one product.
     """
     x_pad = pad_image(x, _as_pads(pads), channels_last, pad_value)
     v = windows(x_pad, kh, kw, _as_strides(strides), channels_last)
     n, out_h, out_w = v.shape[:3]
-    if x.shape[-1 if channels_last else 1] == 1:  # one channel: kh*kw plain slice copies
-        return _one_channel_patches(v, kh, kw)
-    return v.reshape(n * out_h * out_w, -1)
+    k = kh * kw * (x.shape[-1] if channels_last else x.shape[1])
+    col = np.empty((n, out_h, out_w, k + bias_column), dtype=v.dtype)
+    if k // (kh * kw) == 1:  # one channel: kh*kw plain slice copies
+        _one_channel_copy(v.reshape(n, out_h, out_w, kh, kw), col)
+    else:  # one copy of the window view; splitting col's contiguous last axis is a view
+        dest = col[..., :k].reshape(v.shape)
+        assert np.may_share_memory(dest, col)
+        dest[...] = v
+    if bias_column:
+        col[..., k] = 1
+    return col.reshape(n * out_h * out_w, k + bias_column)
 
 
-def _one_channel_patches(v, kh, kw):
-    """``v`` (N, oh, ow, kh, kw, 1) (or (..., 1, kh, kw)) copied one window offset at a time.
+def _one_channel_copy(v, col):
+    """``col[n, i, j, ky*kw + kx] = v[n, i, j, ky, kx]``, one window offset at a time.
 
-    The same ``col`` as ``v.reshape``; with a single channel the reshape's copy walks all six
-    axes element by element and is 3-6x slower than kh*kw copies of (N, oh, ow) blocks
-    (docs/convnets.md, "Fast path")."""
-    n, out_h, out_w = v.shape[:3]
-    col = np.empty((n, out_h, out_w, kh, kw), dtype=v.dtype)
-    v = v.reshape(n, out_h, out_w, kh, kw)  # drops the unit channel axis: a view
+    With a single channel the general copy walks all six axes of the window view element
+    by element and is 3-6x slower than kh*kw copies of (N, oh, ow) blocks (docs/convnets.md,
+    "Fast path")."""
+    kh, kw = v.shape[3:]
     for ky in range(kh):
         for kx in range(kw):
-            col[:, :, :, ky, kx] = v[:, :, :, ky, kx]
-    return col.reshape(n * out_h * out_w, kh * kw)
+            col[..., ky * kw + kx] = v[:, :, :, ky, kx]
 
 
 def patches_adjoint(
@@ -264,12 +272,14 @@ def image_columns(
     kw: int,
     strides: int | tuple[int, int] = (1, 1),
     pads: int | tuple[tuple[int, int], tuple[int, int]] = 0,
+    bias_row: bool = False,
 ) -> np.ndarray:
     """im2col of channels-first ``x`` (N, C, H, W), one column matrix per image.
 
     ``cols`` (N, C*kh*kw, oh*ow) with ``cols[n, k, p] = x_pad[n, c, oy*sh + ky, ox*sw + kx]``,
     ``k = (c*kh + ky)*kw + kx`` and ``p = oy*ow + ox``: the book's ``col`` split by image and
-    transposed, ``col[n*oh*ow + p, k] == cols[n, k, p]``.
+    transposed, ``col[n*oh*ow + p, k] == cols[n, k, p]``.  ``bias_row=True`` adds a last row
+    of ones (the bias as the weight of a constant input, see ``patches``).
 
     Why this layout: ``W (F, C*kh*kw) @ cols[n]`` is image n's output already in
     (F, oh, ow) order, so a channels-first convolution needs no transposing copy of its
@@ -280,7 +290,14 @@ def image_columns(
     _out_hw(x_pad.shape[2], x_pad.shape[3], kh, kw, sh, sw)
     v = sliding_window_view(x_pad, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]  # N,C,oh,ow,kh,kw
     n, c, out_h, out_w = v.shape[:4]
-    return v.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, out_h * out_w)
+    k = c * kh * kw
+    cols = np.empty((n, k + bias_row, out_h * out_w), dtype=v.dtype)
+    dest = cols[:, :k].reshape(n, c, kh, kw, out_h, out_w)  # splits contiguous axes: a view
+    assert np.may_share_memory(dest, cols)
+    dest[...] = v.transpose(0, 1, 4, 5, 2, 3)
+    if bias_row:
+        cols[:, k] = 1
+    return cols
 
 
 def image_columns_adjoint(
