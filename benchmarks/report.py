@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from benchmarks.suite import REF_WORKLOADS, TARGETS
 from benchmarks.workloads import WORKLOADS
@@ -197,7 +198,28 @@ def write_report(rows, extra, names, repeats, threads, quick, with_torch, path):
         "```",
         "",
     ]
+    if not quick:
+        lines += convnet_section(Path(__file__).resolve().parent / "RESULTS-convnets.md")
     text = "\n".join(lines)
     with atomic_write(path, "w", make_parents=False) as f:
         f.write(text)
     return text
+
+
+def convnet_section(convnets_md):
+    """The W6/W7 table and verdicts, copied from the latest RESULTS-convnets.md (written by
+    ``python -m benchmarks.convnets``, its own driver), or a line saying there is none."""
+    head = ["## W6 / W7: convolutional networks", ""]
+    if not convnets_md.is_file():
+        return head + ["Not measured yet: run `python -m benchmarks.convnets`.", ""]
+    text = convnets_md.read_text(encoding="utf-8")
+    if "quick smoke run" in text.splitlines()[0]:
+        return head + [f"{convnets_md.name} holds a quick smoke run, not a measurement.", ""]
+    keep = [line for line in text.splitlines() if line.startswith(("|", "- W"))]
+    return head + [
+        f"Copied from [{convnets_md.name}]({convnets_md.name}) (written by "
+        "`python -m benchmarks.convnets`, which has the details and the per-layer split):",
+        "",
+        *keep,
+        "",
+    ]

@@ -61,3 +61,18 @@ def test_report_verdicts(tmp_path):
     assert "(target ≥ 5): NOT met" in text
     assert "W7 against PyTorch with glibc malloc keeping freed memory: 0.80×" in text
     assert "| W7 | PyTorch eager (float32) | 18.00 / 18.00 | 18.00 / 18.00 | 600 | – |" in text
+
+
+def test_results_md_copies_the_convnet_table_and_verdicts(tmp_path):
+    from benchmarks.report import convnet_section
+
+    md = tmp_path / "RESULTS-convnets.md"
+    assert "Not measured yet" in "\n".join(convnet_section(md))
+    rows = {("W7", "keras-face"): _row("keras-face", "W7", 20.0),
+            ("W7", "torch"): _row("torch", "W7", 22.0)}  # fmt: skip
+    write_report(rows, {}, ["W7"], 2, 1, False, md)
+    section = "\n".join(convnet_section(md))
+    assert "| W7 | PyTorch eager (float32) | 22.00 / 22.00 |" in section
+    assert "- W7: scratchdl is 1.10× PyTorch eager's speed (target ≥ 1.0, aim 1.5): met" in section
+    write_report(rows, {}, ["W7"], 1, 1, True, md)
+    assert "quick smoke run, not a measurement" in "\n".join(convnet_section(md))
