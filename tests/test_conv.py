@@ -315,3 +315,17 @@ def test_conv2d_activity_regularizer_adds_its_penalty_and_gradient(data_format):
     dkernel = layer.grads["kernel"].copy()
     result.add("kernel", dkernel, numerical_gradient(loss, layer.params["kernel"]))
     result.assert_ok()
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+@pytest.mark.parametrize("channels", [1, 3])
+def test_an_empty_batch_flows_through_conv_and_pooling(data_format, channels):
+    """Zero images in, zero images out (forward and backward), as for any other batch size."""
+    shape = _image_shape(6, 6, channels, data_format)
+    for layer in (Conv2D(2, 3, data_format=data_format),
+                  MaxPooling2D(2, data_format=data_format),
+                  AveragePooling2D(2, data_format=data_format)):  # fmt: skip
+        layer = _built(layer, shape)
+        y = layer.forward(np.zeros((0,) + shape), training=True)
+        assert y.shape == (0,) + layer.output_shape
+        assert layer.backward(y).shape == (0,) + shape

@@ -289,7 +289,8 @@ class Conv2D(Layer):
     def _as_rows(self, dout):
         """dout in the layout of ``z``: (N*oh*ow, F) channels_last, (N, F, oh*ow) first."""
         if not self.channels_last:
-            return dout.reshape(dout.shape[0], self.filters, -1)
+            n, f, oh, ow = dout.shape
+            return dout.reshape(n, f, oh * ow)
         return dout.reshape(-1, self.filters)
 
     def activity_penalty(self) -> float:

@@ -171,12 +171,19 @@ def patches(
     if k // (kh * kw) == 1:  # one channel: kh*kw plain slice copies
         _one_channel_copy(v.reshape(n, out_h, out_w, kh, kw), col)
     else:  # one copy of the window view; splitting col's contiguous last axis is a view
-        dest = col[..., :k].reshape(v.shape)
-        assert np.may_share_memory(dest, col)
-        dest[...] = v
+        _view(col[..., :k], v.shape)[...] = v
     if bias_column:
         col[..., k] = 1
     return col.reshape(n * out_h * out_w, k + bias_column)
+
+
+def _view(a, shape):
+    """``a.reshape(shape)`` for writing through: only axes that are contiguous in ``a`` are
+    split, so NumPy returns a view; a copy would silently drop the writes, hence the check."""
+    view = a.reshape(shape)
+    if view.size and not np.may_share_memory(view, a):
+        raise RuntimeError(f"reshaping {a.shape} to {shape} copied; expected a view")
+    return view
 
 
 def _one_channel_copy(v, col):
@@ -292,9 +299,7 @@ def image_columns(
     n, c, out_h, out_w = v.shape[:4]
     k = c * kh * kw
     cols = np.empty((n, k + bias_row, out_h * out_w), dtype=v.dtype)
-    dest = cols[:, :k].reshape(n, c, kh, kw, out_h, out_w)  # splits contiguous axes: a view
-    assert np.may_share_memory(dest, cols)
-    dest[...] = v.transpose(0, 1, 4, 5, 2, 3)
+    _view(cols[:, :k], (n, c, kh, kw, out_h, out_w))[...] = v.transpose(0, 1, 4, 5, 2, 3)
     if bias_row:
         cols[:, k] = 1
     return cols
