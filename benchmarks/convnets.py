@@ -10,7 +10,7 @@ W6  the book's SimpleConvNet: conv 30x5x5 - relu - pool 2x2 - dense 100 - relu -
       torch      PyTorch eager, float32
       torch-tuned  the same with glibc malloc told to keep freed memory (see below)
 W7  the keras-io MNIST convnet: conv 32x3x3 - pool - conv 64x3x3 - pool - dropout 0.5 -
-    dense 10 softmax, Adam 1e-3, batch 128, one epoch (469 steps): keras-face vs torch
+    dense 10 softmax, Adam 1e-3, batch 128, one epoch (468 full batches): keras-face vs torch
     (and torch-tuned).
 
 PyTorch's CPU allocator hands large buffers back to the OS through glibc's malloc and takes

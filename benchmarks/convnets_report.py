@@ -29,7 +29,7 @@ def _timed(fn, bucket, key):
 
 
 def breakdown(name, threads, steps=40):
-    """Seconds per step of scratchdl's Keras fit, split by layer type and im2col/col2im."""
+    """Seconds per step of scratchdl's Keras fit, split by layer type, im2col and conv dx."""
     from threadpoolctl import threadpool_limits
 
     import scratchdl.layers.conv as conv_module
@@ -41,7 +41,7 @@ def breakdown(name, threads, steps=40):
     bucket = {}
     saved = conv_module.patches, conv_module.conv_input_gradient
     conv_module.patches = _timed(saved[0], bucket, "im2col")
-    conv_module.conv_input_gradient = _timed(saved[1], bucket, "col2im")
+    conv_module.conv_input_gradient = _timed(saved[1], bucket, "conv dx")
     for layer in model.layers:
         kind = type(layer).__name__
         kind = kind if kind in ("Conv2D", "MaxPooling2D", "Dense") else "other layers"
@@ -56,12 +56,12 @@ def breakdown(name, threads, steps=40):
             total = time.process_time() - t0
     finally:
         conv_module.patches, conv_module.conv_input_gradient = saved
-    bucket["Conv2D"] -= bucket.get("im2col", 0.0) + bucket.get("col2im", 0.0)
+    bucket["Conv2D"] -= bucket.get("im2col", 0.0) + bucket.get("conv dx", 0.0)
     bucket["rest (loss, optimizer, metrics, loop)"] = (
         total
-        - sum(v for k, v in bucket.items() if k not in ("im2col", "col2im"))
+        - sum(v for k, v in bucket.items() if k not in ("im2col", "conv dx"))
         - bucket.get("im2col", 0.0)
-        - bucket.get("col2im", 0.0)
+        - bucket.get("conv dx", 0.0)
     )
     return {k: v / steps for k, v in bucket.items()}, total / steps
 
@@ -143,8 +143,9 @@ def write_report(rows, breakdowns, names, epochs, threads, quick, path):
         "",
     ]
     lines.append(
-        "(CPU time of one step of Keras fit; Conv2D = its GEMMs, bias and ReLU; "
-        "im2col / col2im are the conv layers' own.)"
+        "(CPU time of one step of Keras fit; Conv2D = its forward GEMM with the bias, ReLU, "
+        "and dW GEMM; conv dx = the conv layers' input gradients, their kh·kw GEMMs and "
+        "col2im adds; im2col = the conv layers' own.)"
     )
     lines.append("")
     for name, (parts, total) in breakdowns.items():

@@ -212,10 +212,18 @@ def convnet_section(convnets_md):
     head = ["## W6 / W7: convolutional networks", ""]
     if not convnets_md.is_file():
         return head + ["Not measured yet: run `python -m benchmarks.convnets`.", ""]
-    text = convnets_md.read_text(encoding="utf-8")
-    if "quick smoke run" in text.splitlines()[0]:
-        return head + [f"{convnets_md.name} holds a quick smoke run, not a measurement.", ""]
-    keep = [line for line in text.splitlines() if line.startswith(("|", "- W"))]
+    lines = convnets_md.read_text(encoding="utf-8").splitlines()
+    if not lines or "quick smoke run" in lines[0]:
+        return head + [f"{convnets_md.name} holds no measurement (empty or a quick run).", ""]
+    table = [line for line in lines if line.startswith("|")]
+    targets = lines.index("## Targets") if "## Targets" in lines else len(lines)
+    verdicts = []
+    for line in lines[targets + 1 :]:
+        if line.startswith("## "):
+            break
+        if line.startswith("- "):
+            verdicts.append(line)
+    keep = [*table, "", *verdicts]
     return head + [
         f"Copied from [{convnets_md.name}]({convnets_md.name}) (written by "
         "`python -m benchmarks.convnets`, which has the details and the per-layer split):",

@@ -70,9 +70,12 @@ def test_results_md_copies_the_convnet_table_and_verdicts(tmp_path):
     assert "Not measured yet" in "\n".join(convnet_section(md))
     rows = {("W7", "keras-face"): _row("keras-face", "W7", 20.0),
             ("W7", "torch"): _row("torch", "W7", 22.0)}  # fmt: skip
-    write_report(rows, {}, ["W7"], 2, 1, False, md)
+    write_report(rows, {"W7": ({"Conv2D": 0.03}, 0.05)}, ["W7"], 2, 1, False, md)
     section = "\n".join(convnet_section(md))
+    assert "ms per step" not in section  # the per-layer split stays in RESULTS-convnets.md
     assert "| W7 | PyTorch eager (float32) | 22.00 / 22.00 |" in section
     assert "- W7: scratchdl is 1.10× PyTorch eager's speed (target ≥ 1.0, aim 1.5): met" in section
     write_report(rows, {}, ["W7"], 1, 1, True, md)
-    assert "quick smoke run, not a measurement" in "\n".join(convnet_section(md))
+    assert "no measurement (empty or a quick run)" in "\n".join(convnet_section(md))
+    md.write_text("")
+    assert "no measurement (empty or a quick run)" in "\n".join(convnet_section(md))

@@ -329,3 +329,25 @@ def test_an_empty_batch_flows_through_conv_and_pooling(data_format, channels):
         y = layer.forward(np.zeros((0,) + shape), training=True)
         assert y.shape == (0,) + layer.output_shape
         assert layer.backward(y).shape == (0,) + shape
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_conv2d_activation_sees_the_output_shape_as_in_keras(data_format):
+    """An activation that is not elementwise acts on (N, oh, ow, F) / (N, F, oh, ow)."""
+    shape = _image_shape(5, 4, 2, data_format)
+    x = np.random.default_rng(13).standard_normal((2,) + shape)
+    linear = _built(Conv2D(3, 2, data_format=data_format), shape)
+    act = _built(Conv2D(3, 2, data_format=data_format,
+                        activation=lambda z: z - z.max(axis=-1, keepdims=True)), shape)  # fmt: skip
+    act.set_weights(linear.get_weights())
+    z = linear.forward(x)
+    np.testing.assert_allclose(act.forward(x), z - z.max(axis=-1, keepdims=True), atol=1e-12)
+
+
+def test_conv2d_input_gradient_takes_the_promoted_dtype():
+    """A float64 layer given a float32 (or integer) upstream gradient returns a float64 dx."""
+    layer = _built(Conv2D(2, 3, activation="relu"), (5, 5, 2))
+    x = np.random.default_rng(14).standard_normal((2, 5, 5, 2))
+    y = layer.forward(x)
+    assert layer.backward(np.ones(y.shape, np.float32)).dtype == np.float64
+    assert layer.backward(np.ones(y.shape, np.int64)).dtype == np.float64

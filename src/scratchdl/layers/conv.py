@@ -264,6 +264,8 @@ class Conv2D(Layer):
                 weights = np.concatenate([weights, self.params["bias"][:, None]], axis=1)
             z = np.matmul(weights, col)
         self._col, self._x_shape = col, x.shape
+        # the activation sees the output's own shape, as in Keras (a view of z)
+        z = z.reshape((x.shape[0], *join_image_shape(oh, ow, self.filters, self.channels_last)))
         if self._linear:
             y = z
         elif self.activation.backward_uses_z:
@@ -271,9 +273,7 @@ class Conv2D(Layer):
         else:
             y, self._z = self.activation.forward_inplace(z), None
         self._y = y
-        if self.channels_last:
-            return y.reshape(x.shape[0], oh, ow, self.filters)
-        return y.reshape(x.shape[0], self.filters, oh, ow)
+        return y
 
     def book_col(self) -> np.ndarray | None:
         """The last forward's ``col`` in the book's layout (N*oh*ow, C*kh*kw) (channels_first;
@@ -286,12 +286,13 @@ class Conv2D(Layer):
             return col[:, :k]
         return col[:, :k].transpose(0, 2, 1).reshape(-1, k)
 
-    def _as_rows(self, dout):
-        """dout in the layout of ``z``: (N*oh*ow, F) channels_last, (N, F, oh*ow) first."""
+    def _as_rows(self, dz):
+        """dz (shaped like the output) as the products need it: (N*oh*ow, F) channels_last,
+        (N, F, oh*ow) channels_first (a view when dz is contiguous)."""
         if not self.channels_last:
-            n, f, oh, ow = dout.shape
-            return dout.reshape(n, f, oh * ow)
-        return dout.reshape(-1, self.filters)
+            n, f, oh, ow = dz.shape
+            return dz.reshape(n, f, oh * ow)
+        return dz.reshape(-1, self.filters)
 
     def activity_penalty(self) -> float:
         """``penalty(y) / N`` for the last forward (0 without an activity regularizer)."""
@@ -300,11 +301,11 @@ class Conv2D(Layer):
         return self.activity_regularizer(self._y) / self._x_shape[0]
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
-        d = self._as_rows(dout)
+        d = dout
         if self.activity_regularizer is not None:
             d = d + self.activity_regularizer.gradient(self._y) / self._x_shape[0]
         dz = d if self._linear else self.activation.backward(d, self._z, self._y)
-        return self._backward_rows(dz)
+        return self._backward_rows(self._as_rows(dz))
 
     def backward_linear(self, dz: np.ndarray) -> np.ndarray | None:
         """Backward from dL/dz (the fused-loss entry point), dz shaped like the output."""

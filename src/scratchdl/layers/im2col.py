@@ -267,8 +267,9 @@ def conv_input_gradient(
     kh, kw = kernel.shape[:2]
     hp, wp = h + top + bottom, w + left + right
     out_h, out_w = _out_hw(hp, wp, kh, kw, sh, sw)
-    dx_pad = np.zeros((n, hp, wp, c), dtype=dz.dtype)
-    block = np.empty((dz.shape[0], c), dtype=dz.dtype)
+    dtype = np.result_type(dz.dtype, kernel.dtype, np.float32)  # as dz @ kernel.T would be
+    dx_pad = np.zeros((n, hp, wp, c), dtype=dtype)
+    block = np.empty((dz.shape[0], c), dtype=dtype)
     for ky in range(kh):
         rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
         for kx in range(kw):

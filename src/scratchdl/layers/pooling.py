@@ -1,8 +1,8 @@
 """Pooling layers: MaxPooling2D, AveragePooling2D and their global forms.
 
 The windows are the same as a convolution's (``layers.im2col``); a pooling layer has no
-parameters.  Internally the math runs on channels-last views; channels_first input is
-transposed (a view) on the way in and the output transposed back.
+parameters.  The windowed pools work in the input's own layout, one strided view per
+window offset; the global pools reduce over the spatial axes of a channels-last view.
 """
 
 from __future__ import annotations
@@ -154,7 +154,9 @@ class MaxPooling2D(_Pooling2D):
               where windows overlap); zero elsewhere.  After an inference-mode forward the
               winners are found again from the saved input.
     Ties:     the first maximum in window order (ky, then kx) wins and takes the whole
-              gradient, as the book's ``argmax`` and TensorFlow do.
+              gradient, as the book's ``argmax`` and TensorFlow do.  A NaN makes the
+              window's output NaN; its gradient then goes to the largest cell before the
+              NaN (``np.argmax`` would name the NaN's cell).
     Shapes:   (N, H, W, C) -> (N, oh, ow, C) for channels_last.
 
     Args (Keras names and defaults): pool_size=(2, 2), strides=None (= pool_size),
@@ -167,10 +169,12 @@ class MaxPooling2D(_Pooling2D):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self._x_shape = x.shape
         x_pad, out_h, out_w = self._padded(x, self.pad_value)
-        self._x_pad = x_pad
-        if training:
+        self._pad_shape = x_pad.shape
+        if training:  # the winners are all the backward needs (the input is not kept)
             self._y, self._arg = self._winners(x_pad, out_h, out_w)
+            self._x_pad = None
             return self._y
+        self._x_pad = x_pad  # to find the winners if a backward follows
         y = None
         for _, index in self._offset_slices(out_h, out_w):
             v = x_pad[index]
@@ -204,11 +208,12 @@ class MaxPooling2D(_Pooling2D):
         if self._arg is None:  # the forward ran in inference mode
             self._arg = self._winners(self._x_pad, *self._hw(self._y.shape))[1]
         (ph, pw), (sh, sw) = self.pool_size, self.strides
-        (hp, wp), (oh, ow) = self._hw(self._x_pad.shape), self._hw(self._y.shape)
+        (hp, wp), (oh, ow) = self._hw(self._pad_shape), self._hw(self._y.shape)
         overlap = sh < ph or sw < pw
         tiled = (sh, sw) == (ph, pw) and (hp, wp) == (oh * ph, ow * pw)
         # windows that tile the padded input write every cell once: no zero fill needed
-        dx_pad = (np.empty if tiled else np.zeros)(self._x_pad.shape, dtype=dout.dtype)
+        dtype = np.result_type(dout.dtype, self._y.dtype)
+        dx_pad = (np.empty if tiled else np.zeros)(self._pad_shape, dtype=dtype)
         for k, index in self._offset_slices(*self._hw(self._y.shape)):
             won = self._arg == k
             if overlap:  # windows share cells: add
