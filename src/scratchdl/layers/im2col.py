@@ -40,7 +40,7 @@ use two more forms of the same sums, each pinned to these by tests:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -124,6 +124,18 @@ def _out_hw(padded_h, padded_w, kh, kw, sh, sw):
             f"output size would be {out_h}x{out_w}"
         )
     return out_h, out_w
+
+
+def window_offsets(
+    kh: int, kw: int, strides: tuple[int, int], out_h: int, out_w: int
+) -> Iterator[tuple[int, int, slice, slice]]:
+    """For each kernel offset (ky, kx), row-major: ``(ky, kx, rows, cols)``, the strided
+    slices of the padded image that hold cell (ky, kx) of every window (out_h x out_w)."""
+    sh, sw = strides
+    for ky in range(kh):
+        rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
+        for kx in range(kw):
+            yield ky, kx, rows, slice(kx, kx + sw * (out_w - 1) + 1, sw)
 
 
 def windows(
@@ -232,11 +244,8 @@ def patches_adjoint(
         dx_pad = np.zeros((n, c, hp, wp), dtype=dcol.dtype)
         d6 = dcol.reshape(n, out_h, out_w, c, kh, kw).transpose(0, 1, 2, 4, 5, 3)
     target = dx_pad if channels_last else dx_pad.transpose(0, 2, 3, 1)
-    for ky in range(kh):
-        rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
-        for kx in range(kw):
-            cols = slice(kx, kx + sw * (out_w - 1) + 1, sw)
-            target[:, rows, cols, :] += d6[:, :, :, ky, kx, :]
+    for ky, kx, rows, cols in window_offsets(kh, kw, (sh, sw), out_h, out_w):
+        target[:, rows, cols, :] += d6[:, :, :, ky, kx, :]
     if channels_last:
         return dx_pad[:, top : top + h, left : left + w, :]
     return dx_pad[:, :, top : top + h, left : left + w]
@@ -270,12 +279,9 @@ def conv_input_gradient(
     dtype = np.result_type(dz.dtype, kernel.dtype, np.float32)  # as dz @ kernel.T would be
     dx_pad = np.zeros((n, hp, wp, c), dtype=dtype)
     block = np.empty((dz.shape[0], c), dtype=dtype)
-    for ky in range(kh):
-        rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
-        for kx in range(kw):
-            cols = slice(kx, kx + sw * (out_w - 1) + 1, sw)
-            np.matmul(dz, kernel[ky, kx].T, out=block)
-            dx_pad[:, rows, cols, :] += block.reshape(n, out_h, out_w, c)
+    for ky, kx, rows, cols in window_offsets(kh, kw, (sh, sw), out_h, out_w):
+        np.matmul(dz, kernel[ky, kx].T, out=block)
+        dx_pad[:, rows, cols, :] += block.reshape(n, out_h, out_w, c)
     return dx_pad[:, top : top + h, left : left + w, :]
 
 
@@ -332,11 +338,8 @@ def image_columns_adjoint(
     out_h, out_w = _out_hw(hp, wp, kh, kw, sh, sw)
     d6 = dcols.reshape(n, c, kh, kw, out_h, out_w)
     dx_pad = np.zeros((n, c, hp, wp), dtype=dcols.dtype)
-    for ky in range(kh):
-        rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
-        for kx in range(kw):
-            cols = slice(kx, kx + sw * (out_w - 1) + 1, sw)
-            dx_pad[:, :, rows, cols] += d6[:, :, ky, kx]
+    for ky, kx, rows, cols in window_offsets(kh, kw, (sh, sw), out_h, out_w):
+        dx_pad[:, :, rows, cols] += d6[:, :, ky, kx]
     return dx_pad[:, :, top : top + h, left : left + w]
 
 

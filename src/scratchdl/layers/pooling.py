@@ -22,7 +22,7 @@ from scratchdl.layers.conv import (
     keras_name,
     split_image_shape,
 )
-from scratchdl.layers.im2col import conv_output_length, pad_image, padding_amounts
+from scratchdl.layers.im2col import conv_output_length, pad_image, padding_amounts, window_offsets
 
 __all__ = [
     "MaxPooling2D",
@@ -109,11 +109,9 @@ class _Pooling2D(Layer):
     def _offset_slices(self, out_h, out_w):
         """For each window offset (ky, kx) in order: ``(ky*pw + kx, index)`` where
         ``x_pad[index]`` holds that cell of every window, shaped like the output."""
-        (ph, pw), (sh, sw) = self.pool_size, self.strides
-        for ky in range(ph):
-            rows = slice(ky, ky + sh * (out_h - 1) + 1, sh)
-            for kx in range(pw):
-                yield ky * pw + kx, self._index(rows, slice(kx, kx + sw * (out_w - 1) + 1, sw))
+        (ph, pw) = self.pool_size
+        for ky, kx, rows, cols in window_offsets(ph, pw, self.strides, out_h, out_w):
+            yield ky * pw + kx, self._index(rows, cols)
 
     def _padded(self, x, pad_value):
         """The padded input and the output size (oh, ow)."""
